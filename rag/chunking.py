@@ -1,0 +1,128 @@
+"""Section-aware chunking: one chunk per short leaf section, long sections split at sentence ends with a
+one-sentence overlap, tiny sections merged with a neighbour or their parent. Every chunk is an exact
+span of the cleaned report text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.ingest.sections import Layout, Section, parse_layout
+from rag.models import Chunk
+from rag.text import iter_sentence_spans
+
+CHUNKER_VERSION = "1"
+
+MIN_CHARS = 150  # a section shorter than this merges with a neighbour
+TARGET_CHARS = 450
+MAX_CHARS = 600  # a section longer than this is split at sentence ends
+
+Span = tuple[int, int]
+
+
+@dataclass
+class _Group:
+    path: tuple[str, ...]
+    kind: str
+    spans: list[Span]
+
+    @property
+    def size(self) -> int:
+        return sum(e - s for s, e in self.spans)
+
+
+def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def merge_sections(sections: Sequence[Section], min_chars: int = MIN_CHARS,
+                   max_chars: int = MAX_CHARS) -> list[_Group]:
+    """Group consecutive sections so that tiny ones join a neighbour within the same top-level section."""
+    groups: list[_Group] = []
+    for sec in sections:
+        if not sec.spans:
+            continue
+        nxt = _Group(sec.path, sec.kind, list(sec.spans))
+        if groups:
+            cur = groups[-1]
+            same_top = cur.path[:1] == nxt.path[:1]
+            if (
+                same_top
+                and cur.kind == nxt.kind
+                and (cur.size < min_chars or nxt.size < min_chars)
+                and cur.spans[0][0] <= nxt.spans[-1][1]
+                and nxt.spans[-1][1] - cur.spans[0][0] <= max_chars
+            ):
+                cur.path = _common_prefix(cur.path, nxt.path)
+                cur.spans.extend(nxt.spans)
+                continue
+        groups.append(nxt)
+    return groups
+
+
+def split_spans(text: str, spans: Sequence[Span], max_chars: int = MAX_CHARS,
+                target_chars: int = TARGET_CHARS) -> list[Span]:
+    """Cut a run of paragraphs into chunks of whole sentences, each at most max_chars when possible.
+
+    A chunk starts and ends on sentence boundaries (。；！？ or a line end). Consecutive chunks share one
+    sentence of overlap unless that sentence is long. A single sentence longer than max_chars is a chunk
+    of its own: sentences are never cut.
+    """
+    if not spans:
+        return []
+    start, end = spans[0][0], spans[-1][1]
+    if end - start <= max_chars:
+        return [(start, end)]
+    sents: list[Span] = []
+    for s, e in spans:
+        sents.extend(iter_sentence_spans(text, s, e))
+    if not sents:
+        return []
+    total = sents[-1][1] - sents[0][0]
+    pieces = max(1, math.ceil(total / target_chars))
+    limit = min(max_chars, max(target_chars, math.ceil(total / pieces * 1.15)))
+    out: list[Span] = []
+    i, n = 0, len(sents)
+    while i < n:
+        j = i
+        while j + 1 < n and sents[j + 1][1] - sents[i][0] <= limit:
+            j += 1
+        # don't leave a tail too small to stand alone: take it in if it still fits in max_chars
+        if j + 1 < n and sents[-1][1] - sents[i][0] <= max_chars:
+            j = n - 1
+        out.append((sents[i][0], sents[j][1]))
+        if j == n - 1:
+            break
+        last_len = sents[j][1] - sents[j][0]
+        i = j if j > i and last_len <= max_chars // 3 else j + 1
+    return out
+
+
+def chunk_id(source: str, start: int, end: int) -> str:
+    """Stable and unique within a corpus: a short hash of the source path and the span."""
+    return hashlib.sha1(f"{source}\x00{start}\x00{end}".encode()).hexdigest()[:16]
+
+
+def chunk_text(text: str, source: str = "", layout: Layout | None = None) -> list[Chunk]:
+    """Chunks of a cleaned report text, each with its heading path, kind and exact span."""
+    layout = layout or parse_layout(text)
+    chunks: list[Chunk] = []
+    for group in merge_sections(layout.sections):
+        for s, e in split_spans(text, group.spans):
+            chunks.append(
+                Chunk(
+                    id=chunk_id(source, s, e),
+                    section=" > ".join(group.path),
+                    kind=group.kind,  # type: ignore[arg-type]
+                    start=s,
+                    end=e,
+                    text=text[s:e],
+                )
+            )
+    return chunks

@@ -1,0 +1,108 @@
+"""Clean a report's raw text: drop artefacts and web-page chrome, strip pinyin annotations, repair
+mojibake and rejoin paragraphs that a page break split. The result has one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text import repair_mojibake, strip_pinyin
+
+# Word/WPS bookmarks that survive a copy: "[bookmark: _GoBack]".
+_BOOKMARK = re.compile(r"\[\s*bookmark:[^\]\n]*\]", re.I)
+
+# Header block of a government web page: "[ 索引号 ] ... [ 发文字号 ]", breadcrumbs.
+_HEADER_FIELDS = (
+    "索引号", "发文字号", "发布机构", "主题分类", "成文日期", "发布日期", "体裁分类", "有效性",
+    "信息来源", "来源：", "来源:", "浏览次数", "访问量", "字号：", "字体：",
+)
+_BREADCRUMB = re.compile(r"^(您当前的位置|您现在的位置|当前位置|当前的位置|所在位置)\s*[:：]?")
+
+# Lines that are chrome wherever they appear (share bars, accessibility, print/close buttons).
+_CHROME_LINE = re.compile(
+    r"^(扫一扫在手机打开当前页|扫一扫在手机上查看当前页面|扫一扫|微博|微信|QQ空间|分享到[:：]?|分享|"
+    r"【?打印(本页)?】?|【?关闭(窗口)?】?|【?字体[:：]?\s*大\s*中\s*小】?|无障碍|长者模式|返回顶部|"
+    r"上一篇.*|下一篇.*|相关链接|网站地图|联系我们|收藏本站|设为首页)$"
+)
+# Once one of these appears after the article, everything after it is footer link lists.
+_TAIL_START = re.compile(r"^(扫一扫在手机打开当前页|扫一扫在手机上查看当前页面|分享到[:：]?|【?打印(本页)?】?)$")
+
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^[-—–]\s*\d{1,3}\s*[-—–]$")
+
+_END_PUNCT = "。；！？;!?：:”’」』）)…"
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
+)
+_SIGNATURE_LIKE = re.compile(r"(人民政府|委员会|办公室|党委|政府|委員會|辦公室|黨委)$|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def _is_header_line(line: str) -> bool:
+    if _BREADCRUMB.match(line):
+        return True
+    hits = sum(1 for f in _HEADER_FIELDS if f in line)
+    return hits >= 2 or (hits == 1 and line.startswith("[") and len(line) < 80)
+
+
+def drop_web_chrome(lines: list[str]) -> list[str]:
+    """Remove the header block, breadcrumbs, share bars and the trailing link lists of a web page."""
+    out = [ln for ln in lines if not _is_header_line(ln)]
+    # trailing chrome: from the first tail marker in the second half, drop the remaining short lines
+    cut = None
+    for i, ln in enumerate(out):
+        if i >= len(out) // 2 and _TAIL_START.match(ln):
+            cut = i
+            break
+    if cut is not None:
+        out = out[:cut] + [ln for ln in out[cut:] if len(ln) > 40 and re.search("[。；]", ln)]
+    return [ln for ln in out if not _CHROME_LINE.match(ln)]
+
+
+def _paragraph_like(line: str) -> bool:
+    """A body paragraph (not a heading or a title): it has a sentence end inside or is long."""
+    if _HEADING_START.match(line) and len(line) < 60 and not re.search("[。；！？]", line):
+        return False
+    return bool(re.search("[。；！？]", line)) or len(line) >= 60
+
+
+def rejoin_broken_paragraphs(lines: list[str]) -> list[str]:
+    """Rejoin a paragraph that a page break split: "一是坚持优化政府" + "组织结构与…" -> one line."""
+    out: list[str] = []
+    for ln in lines:
+        if out:
+            prev = out[-1]
+            if (
+                _paragraph_like(prev)
+                and prev[-1] not in _END_PUNCT
+                and not _HEADING_START.match(ln)
+                and not _SIGNATURE_LIKE.search(ln)
+                and not ln.startswith(("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"))
+            ):
+                out[-1] = prev + ln
+                continue
+        out.append(ln)
+    return out
+
+
+def _drop_repeated_title(lines: list[str]) -> list[str]:
+    """Drop a title line repeated near the top (a Word cover page followed by the first page)."""
+    out: list[str] = []
+    for i, ln in enumerate(lines):
+        if i < 8 and len(ln) < 60 and ln in out and not re.search("[。；]", ln):
+            continue
+        out.append(ln)
+    return out
+
+
+def clean_text(raw: str) -> str:
+    """The cleaned display text of a report: original script, one paragraph per line, no blank lines."""
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\x0c", "\n")
+    text = _BOOKMARK.sub("", text)
+    text = strip_pinyin(text)
+    text = repair_mojibake(text)
+    lines = [ln.strip(" \t\u3000") for ln in text.split("\n")]
+    lines = [ln for ln in lines if ln and not _PAGE_NUMBER.match(ln)]
+    lines = drop_web_chrome(lines)
+    lines = _drop_repeated_title(lines)
+    lines = rejoin_broken_paragraphs(lines)
+    return "\n".join(lines)

@@ -1,0 +1,291 @@
+"""Read a report file into raw text: plain text in any common encoding, .docx, .pdf and saved web pages.
+
+Each loader returns the text with one paragraph per line. Cleaning happens later, in rag.ingest.clean.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested. str(err) is the one-line message "name: reason"."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+# ---------------------------------------------------------------- plain text
+
+# Encodings tried in order before asking charset-normalizer; gb18030 is a superset of gbk and gb2312.
+_STRICT_ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
+
+
+def _looks_binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 BOM: text, not binary
+        return False
+    if b"\x00" in head:
+        return True
+    control = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    return control > len(head) * 0.05
+
+
+def _cjk_share(text: str) -> float:
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 0.0
+    return sum(1 for c in visible if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f") / len(visible)
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """Decode bytes in UTF-8 (with or without BOM), GB18030/GBK, UTF-16, or whatever is detected."""
+    if _looks_binary(raw):
+        raise IngestError(path, "binary file, not a report")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise IngestError(path, f"undecodable text ({e.reason})") from None
+    for enc in _STRICT_ENCODINGS[:2]:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        # a GB18030 decode of non-Chinese bytes "succeeds" with junk: require plausible text
+        if enc == "utf-8-sig" or _cjk_share(text) > 0.2:
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None or best.encoding is None:
+        raise IngestError(path, "undecodable text (encoding not recognised)")
+    text = str(best)
+    if _cjk_share(text) < 0.05 and sum(1 for c in text if c.isalpha()) < len(text) * 0.3:
+        raise IngestError(path, f"undecodable text (best guess {best.encoding} gives no readable text)")
+    return text
+
+
+def load_plain(path: Path, raw: bytes) -> str:
+    return decode_text(raw, path)
+
+
+# ---------------------------------------------------------------- docx
+
+
+def load_docx(path: Path, raw: bytes) -> str:
+    import io
+    import zipfile
+
+    try:
+        from docx import Document
+    except ImportError as e:  # pragma: no cover - python-docx is a declared dependency
+        raise IngestError(path, "python-docx is not installed (pip install python-docx)") from e
+    try:
+        doc = Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise IngestError(path, f"not a valid .docx file ({type(e).__name__})") from None
+    except Exception as e:  # python-docx raises many kinds for a damaged package
+        raise IngestError(path, f"not a valid .docx file ({type(e).__name__}: {e})") from None
+    lines: list[str] = []
+    body = doc.element.body
+    # paragraphs and tables in document order
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for row in child.iter():
+                if row.tag.endswith("}tr"):
+                    cells = []
+                    for cell in row.iterchildren():
+                        if cell.tag.endswith("}tc"):
+                            cells.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
+                    lines.append(" ".join(c.strip() for c in cells if c.strip()))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- pdf
+
+
+def load_pdf(path: Path, raw: bytes) -> str:
+    import io
+    import logging
+
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError as e:  # pragma: no cover - pypdf is a declared dependency
+        raise IngestError(path, "pypdf is not installed (pip install pypdf)") from e
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                raise IngestError(path, "encrypted PDF") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise IngestError(path, f"not a readable PDF ({type(e).__name__})") from None
+    text = "\n".join(pages)
+    if sum(1 for c in text if not c.isspace()) < 20:
+        raise IngestError(path, "PDF has no text layer (scanned?)")
+    return text
+
+
+# ---------------------------------------------------------------- html
+
+# Site chrome of government web pages: navigation, breadcrumbs, share bars, footers.
+_CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button")
+_CHROME_HINT = re.compile(
+    r"nav|menu|footer|header|breadcrumb|crumb|share|bshare|position|location|sidebar|toolbar|"
+    r"friend|links|copyright|qrcode|ewm|top-bar|topbar|search|related|print|close",
+    re.I,
+)
+_ARTICLE_HINT = re.compile(r"article|content|main|detail|zoom|textbox|text-box|view|con_|TRS_Editor|xxgk", re.I)
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
+    "blockquote", "pre", "ul", "ol", "dd", "dt", "td", "th",
+}
+
+
+def _html_text(node) -> str:  # type: ignore[no-untyped-def]
+    """Text of a node with a line break at every block element."""
+    from bs4 import NavigableString, Tag
+
+    parts: list[str] = []
+
+    def walk(n) -> None:  # type: ignore[no-untyped-def]
+        for child in n.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                    continue
+                parts.append(re.sub(r"[ \t\r\n]+", " ", str(child)))
+            elif isinstance(child, Tag):
+                block = child.name in _BLOCK_TAGS
+                if block:
+                    parts.append("\n")
+                walk(child)
+                if block:
+                    parts.append("\n")
+
+    walk(node)
+    return "".join(parts)
+
+
+def _attrs(tag) -> str:  # type: ignore[no-untyped-def]
+    classes = tag.get("class") or []
+    return " ".join([tag.get("id") or "", *(classes if isinstance(classes, list) else [classes])])
+
+
+def load_html(path: Path, raw: bytes) -> str:
+    from bs4 import BeautifulSoup
+
+    if _looks_binary(raw):
+        raise IngestError(path, "binary file, not a report")
+    text = _decode_html(raw, path)
+    soup = BeautifulSoup(text, "lxml")
+    for tag in soup(_CHROME_TAGS):
+        tag.decompose()
+    # elements whose id/class says they are chrome (but never one that holds the article)
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body"):
+            continue
+        attrs = _attrs(tag)
+        if attrs.strip() and _CHROME_HINT.search(attrs) and not _ARTICLE_HINT.search(attrs):
+            tag.decompose()
+    body = soup.body or soup
+    article = _find_article(body)
+    return _html_text(article)
+
+
+def _find_article(body):  # type: ignore[no-untyped-def]
+    """The element holding the article: the densest block of Chinese text, by paragraph count."""
+    from bs4 import Tag
+
+    for name in ("article", "main"):
+        found = body.find(name)
+        if isinstance(found, Tag) and _cjk_count(found.get_text()) > 200:
+            return found
+    best, best_score = body, 0.0
+    total = _cjk_count(body.get_text()) or 1
+    for tag in body.find_all(["div", "td", "section"]):
+        text = tag.get_text()
+        n = _cjk_count(text)
+        if n < 200:
+            continue
+        # prefer the smallest element that still holds most of the page's Chinese text
+        score = n / total - len(text) / (len(body.get_text()) + 1) * 0.1
+        if _ARTICLE_HINT.search(_attrs(tag)):
+            score += 0.2
+        if n > total * 0.6 and score >= best_score:
+            best, best_score = tag, score
+    return best
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+def _decode_html(raw: bytes, path: Path) -> str:
+    head = raw[:4096].decode("ascii", errors="ignore")
+    m = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", head, re.I)
+    if m:
+        enc = m.group(1).lower()
+        if enc in ("gb2312", "gbk"):
+            enc = "gb18030"
+        try:
+            return raw.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(raw, path)
+
+
+# ---------------------------------------------------------------- dispatch
+
+LOADERS: dict[str, Callable[[Path, bytes], str]] = {
+    ".txt": load_plain,
+    ".md": load_plain,
+    ".docx": load_docx,
+    ".pdf": load_pdf,
+    ".html": load_html,
+    ".htm": load_html,
+}
+
+
+def read_raw(path: Path, max_bytes: int | None = None) -> bytes:
+    """Read a file's bytes, rejecting unsupported extensions, empty files and files over the limit."""
+    ext = path.suffix.lower()
+    if ext not in LOADERS:
+        shown = ext or "(none)"
+        raise IngestError(path, f"unsupported extension {shown} (supported: {' '.join(SUPPORTED)})")
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise IngestError(path, f"cannot read file ({e.strerror})") from None
+    if max_bytes is not None and size > max_bytes:
+        raise IngestError(path, f"file too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise IngestError(path, f"cannot read file ({e.strerror})") from None
+    if not raw.strip():
+        raise IngestError(path, "empty file")
+    return raw
+
+
+def load_text(path: Path, raw: bytes) -> str:
+    """Raw text of a report file, by extension. Raises IngestError."""
+    text = LOADERS[path.suffix.lower()](path, raw)
+    if not text.strip():
+        raise IngestError(path, "no text found")
+    return text

@@ -1,0 +1,353 @@
+"""Report metadata, in simplified Chinese: township, county, province, the year reported on, the
+signing date and the title. Also place_names(), the place names a text mentions, for the index's
+user dictionary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rag.text import cn_to_int, to_simplified
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+PROVINCES = (
+    "北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省", "黑龙江省", "江苏省",
+    "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "海南省",
+    "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "青海省", "台湾省", "内蒙古自治区",
+    "广西壮族自治区", "西藏自治区", "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区",
+)
+_PROVINCE_SHORT = {re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", p): p for p in PROVINCES}
+
+_BAD_STEMS = {"城", "农村", "集", "市场", "城镇", "社区", "示范", "乡村", "小", "大", "新", "老", "上", "下"}
+_ETHNIC = "(?:土家族|苗族|彝族|藏族|回族|满族|蒙古族|壮族|侗族|瑶族|白族|哈尼族|傣族|黎族|畲族|羌族|仡佬族|布依族|水族|纳西族|傈僳族|土族|撒拉族|朝鲜族|锡伯族|哈萨克族|柯尔克孜族|达斡尔族|鄂温克族|鄂伦春族|毛南族|仫佬族|京族|拉祜族|佤族|景颇族|普米族|独龙族|怒族|德昂族|布朗族|阿昌族|基诺族|门巴族|珞巴族|塔吉克族|裕固族|东乡族|保安族|俄罗斯族)+"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, dict[str, list[str]]]:
+    """Prefecture- and county-level names -> the provinces that have one by that name (GB/T 2260)."""
+    data = json.loads((DATA_DIR / "gazetteer.json").read_text(encoding="utf-8"))
+    return {"counties": data["counties"], "prefectures": data["prefectures"]}
+
+
+def county_table() -> dict[str, list[str]]:
+    """County-level names (县, 自治县, 区, 县级市, 旗) -> the provinces that have one by that name."""
+    return gazetteer()["counties"]
+
+
+_TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
+
+def find_counties(simple: str) -> Counter[str]:
+    """County-level names in a simplified text, by count, matched longest first against the gazetteer.
+
+    A two-character name (和县, 城区) counts only after a boundary or a province or prefecture name,
+    since it is also an everyday word pair.
+    """
+    table = county_table()
+    higher = set(PROVINCES) | set(gazetteer()["prefectures"])
+    found: Counter[str] = Counter()
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}", simple):
+        run = m.group(0)
+        i = 0
+        while i < len(run):
+            hit = None
+            for n in range(min(12, len(run) - i), 1, -1):
+                cand = run[i:i + n]
+                if cand in table or cand in higher:
+                    hit = cand
+                    break
+            if hit is None:
+                i += 1
+                continue
+            if hit in table and (len(hit) > 2 or i == 0 or any(run[:i].endswith(h) for h in higher)):
+                found[hit] += 1
+            i += len(hit)
+    return found
+
+
+def find_provinces(simple: str) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for p in PROVINCES:
+        n = simple.count(p)
+        if n:
+            found[p] += n
+    return found
+
+
+_INSTITUTION = ("人民政府", "党委", "委员会", "政府", "党政", "人大", "街道办事处", "办事处", "关于", "综合行政执法")
+_WEAK_FIRST = set("各全本我该每此这其")
+_LEFT_OPEN = set("《“\"(（[【「『 \t")
+
+
+def _town_ok(stem: str) -> bool:
+    return stem[0] not in _WEAK_FIRST and not (set(stem) & set("镇乡村县区市省街我其")) and not stem.isdigit()
+
+
+def find_townships(simple: str, counties: set[str] | None = None) -> Counter[str]:
+    """Township names (X镇, X乡, X街道) marked as names by their context, scored by that context.
+
+    A name counts where it follows a county, prefecture or province name (城口县高观镇, 中共鹤山市共和镇
+    委员会), or starts a line or a bracketed title and is followed by an institution or a year
+    (大歇镇人民政府, 大铭乡 2023 年, 《共和镇多元解纷平台》). Running text alone never makes a name.
+    """
+    counties = counties if counties is not None else set(find_counties(simple))
+    prefixes = sorted(counties | set(PROVINCES) | set(gazetteer()["prefectures"]) | {"中共"}, key=len, reverse=True)
+    scores: Counter[str] = Counter()
+    weak: list[str] = []
+    for m in re.finditer(r"[\u4e00-\u9fff]+", simple):
+        run, base = m.group(0), m.start()
+        strong_starts: set[int] = set()
+        # after a chain of prefixes at the start of the run, or after a county inside it
+        pos, changed = 0, True
+        while changed:
+            changed = False
+            for p in prefixes:
+                if run.startswith(p, pos):
+                    pos += len(p)
+                    strong_starts.add(pos)
+                    changed = True
+                    break
+        for county in counties:
+            k = run.find(county)
+            while k > 0:
+                strong_starts.add(k + len(county))
+                k = run.find(county, k + 1)
+        candidates = [(st, True) for st in strong_starts]
+        prev = simple[base - 1] if base > 0 else "\n"
+        if prev == "\n" or prev in _LEFT_OPEN or prev.isdigit() or prev in ".、，,:：；;。":
+            candidates.append((0, False))
+        for st, strong in candidates:
+            tm = _TOWN_RE.match(run, st)
+            if not tm or not _town_ok(tm.group(1)):
+                continue
+            after = simple[base + tm.end():base + tm.end() + 6]
+            marked = after.startswith(_INSTITUTION) or re.match(r"\s*(\d{4}|[”》）)])", after) is not None
+            # in running text only a two-character stem is safe (结合大歇镇 is not 合大歇镇)
+            long_ok = len(tm.group(1)) == 2 or prev == "\n"
+            if not strong and not (marked and long_ok and _name_stem_ok(tm.group(1))):
+                weak.append(tm.group(0))
+                continue
+            scores[tm.group(0)] += (2 if strong else 1) + (1 if marked else 0)
+    # "现将大歇镇2024年…": a weak match whose tail is a name found elsewhere counts for that name
+    for cand in weak:
+        for k in range(1, len(cand) - 2):
+            if cand[k:] in scores:
+                scores[cand[k:]] += 1
+                break
+    # every further mention of a name found above adds to its score
+    for name in list(scores):
+        scores[name] += simple.count(name)
+    return scores
+
+
+_VILLAGE_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(村|社区)")
+_NAME_TAGS = {"ns", "nr", "nrt", "nrfg", "nz", "nt"}
+_ENUMERATOR = re.compile(r"^[一二三四五六七八九十]是")
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, tuple[int, str]]:
+    """Two- and three-character words of jieba's dictionary: word -> (frequency, part of speech)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return {}
+    words: dict[str, tuple[int, str]] = {}
+    try:
+        with (Path(spec.origin).parent / "dict.txt").open(encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
+                    words[parts[0]] = (int(parts[1]), parts[2])
+    except OSError:
+        return {}
+    return words
+
+
+def _everyday(word: str) -> bool:
+    """An everyday word (加强, 发挥, 责任, 农业), as opposed to a possible name (双竹, 共和, 红星)."""
+    entry = _dictionary().get(word)
+    if entry is None:
+        return False
+    freq, tag = entry
+    return tag not in _NAME_TAGS and (freq > 2000 or tag[:1] in ("v", "d", "p", "c", "r", "m", "q", "u", "f", "t"))
+
+
+def _name_stem_ok(stem: str) -> bool:
+    """A stem that can name a place: no pronoun or quantifier first, no everyday word at its start."""
+    if not _town_ok(stem) or _ENUMERATOR.match(stem) or stem in _BAD_STEMS:
+        return False
+    return not _everyday(stem[:2]) and not (len(stem) == 3 and _everyday(stem))
+
+
+def find_villages(simple: str, towns: set[str]) -> set[str]:
+    """Villages and communities (双竹村, 新华社区) named after a boundary or after their township."""
+    names: set[str] = set()
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=[^\u4e00-\u9fff]))[\u4e00-\u9fff]", simple, re.M)]
+    for town in towns:
+        starts += [m.end() for m in re.finditer(re.escape(town), simple)]
+    for st in starts:
+        m = _VILLAGE_RE.match(simple, st)
+        if m and _name_stem_ok(m.group(1)):
+            names.add(m.group(0))
+    return names
+
+
+def place_names(text: str) -> set[str]:
+    """Simplified place names in a text: provinces, counties, townships, villages and communities.
+
+    Precise rather than complete: a name must be marked by its context (a county before it, a line
+    start, an institution after it) or be in the gazetteer, so that 各村 or 全镇 never appear.
+    """
+    simple = to_simplified(text)
+    counties = set(find_counties(simple))
+    towns = set(find_townships(simple, counties))
+    return counties | set(find_provinces(simple)) | towns | find_villages(simple, towns)
+
+
+# ---------------------------------------------------------------- year, date, title
+
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年")
+
+
+def _cn_year(s: str) -> int:
+    digits = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    return int("".join(str(digits[c]) for c in s))
+
+
+def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
+    """The signing date as yyyy-mm-dd: a line that is only a date near the end, else the last date."""
+    lines = [ln.strip() for ln in simple.split("\n") if ln.strip()]
+    for ln in reversed(lines[-8:]):
+        m = _DATE.fullmatch(ln) or _CN_DATE.fullmatch(ln)
+        if m:
+            return _iso(m)
+    tail = simple[tail_start:] if tail_start is not None else "\n".join(lines[-3:])
+    matches = list(_DATE.finditer(tail)) + list(_CN_DATE.finditer(tail))
+    if matches:
+        return _iso(max(matches, key=lambda m: m.start()))
+    return None
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    y, mo, d = m.groups()
+    year = int(y) if y.isdigit() else _cn_year(y)
+    month = int(mo) if mo.isdigit() else cn_to_int(mo)
+    day = int(d) if d.isdigit() else cn_to_int(d)
+    if not month or not day or not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def find_year(simple: str, title: str, date: str | None) -> int | None:
+    """The year reported on (not the publishing year)."""
+    m = _YEAR.search(title)
+    if m:
+        return int(m.group(1))
+    # "现将我镇2023年度…报告如下", "2022年,我镇…", "2022年度，我镇…"
+    head = simple[:600]
+    for pat in (
+        r"现将.{0,20}?(20\d\d)\s*年",
+        r"(20\d\d)\s*年度?\s*[,，]?\s*(我镇|我乡|我街道|本镇|本乡|全镇|全乡)",
+        r"关于\s*(20\d\d)\s*年度?",
+        r"(20\d\d)\s*年度?法治政府建设",
+    ):
+        m = re.search(pat, head)
+        if m:
+            return int(m.group(1))
+    signed = int(date[:4]) if date else None
+    years = Counter(int(y) for y in _YEAR.findall(simple))
+    if signed is not None:
+        years.pop(signed + 1, None)
+    if years:
+        best = max(years.items(), key=lambda kv: (kv[1], -abs((signed or kv[0]) - kv[0])))[0]
+        return best
+    if date:
+        month = int(date[5:7])
+        return signed if month >= 10 else (signed or 0) - 1
+    return None
+
+
+def find_title(title_lines: list[str]) -> str:
+    """The title: the first front-matter line that names a report, joined with a split second line."""
+    simple = [to_simplified(t.strip()) for t in title_lines]
+    for i, t in enumerate(simple):
+        if t.endswith((":", "：")):
+            break
+        if re.search(r"报告|情况|总结", t):
+            # "大歇镇人民政府" + "关于2024年…报告" printed on two lines
+            if t.startswith("关于") and i > 0 and not re.search(r"报告|情况", simple[i - 1]):
+                return simple[i - 1] + t
+            return t
+    return ""
+
+
+# ---------------------------------------------------------------- report metadata
+
+
+@dataclass
+class Metadata:
+    township: str | None = None
+    county: str | None = None
+    province: str | None = None
+    year: int | None = None
+    date: str | None = None
+    title: str = ""
+
+
+def _pick_province(simple: str, county: str | None) -> str | None:
+    stated = find_provinces(simple)
+    table = county_table()
+    options = table.get(county, []) if county else []
+    if stated:
+        for p, _ in stated.most_common():
+            if not options or p in options:
+                return p
+    if len(options) == 1:
+        return options[0]
+    # short forms: 广东, 福建 (e.g. "广东汉铎律师事务所")
+    short = [full for s, full in _PROVINCE_SHORT.items() if s in simple and (not options or full in options)]
+    if len(short) == 1:
+        return short[0]
+    return None
+
+
+def infer_metadata(text: str, title_lines: list[str], back: str = "") -> Metadata:
+    """Infer metadata from a cleaned report. title_lines is its front matter, back its signature block."""
+    simple = to_simplified(text)
+    title = find_title(title_lines)
+    date = find_signing_date(simple)
+    counties = find_counties(simple)
+    towns = find_townships(simple, set(counties))
+    # a name in the title or the signature counts most
+    strong = to_simplified(title + "\n" + "\n".join(title_lines) + "\n" + back)
+    for name in list(towns):
+        towns[name] += 5 * strong.count(name)
+    township = towns.most_common(1)[0][0] if towns else None
+    county = None
+    if counties:
+        ranked = Counter({c: n + 5 * strong.count(c) + (3 if township and (c + township) in simple else 0)
+                          for c, n in counties.items()})
+        county = ranked.most_common(1)[0][0]
+    province = _pick_province(simple, county)
+    year = find_year(simple, title, date)
+    return Metadata(township=township, county=county, province=province, year=year, date=date, title=title)
+
+
+def read_sidecar(path: Path) -> dict[str, object]:
+    """NAME.meta.json (or NAME.ext.meta.json) next to a report: values that override inference."""
+    for side in (path.with_name(path.name + ".meta.json"), path.with_suffix(".meta.json")):
+        if side.is_file():
+            data = json.loads(side.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError(f"{side.name}: expected a JSON object")
+            return data
+    return {}

@@ -1,0 +1,178 @@
+"""Find the structure of a cleaned report: front matter (title, addressee), body sections with their
+heading hierarchy (一、 / （一） / 1. / （1）) and the signature block at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.text import to_simplified
+
+# (level, pattern) in order of precedence; the number is group 1.
+HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]")),
+    (2, re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]")),
+    (3, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])")),
+    (4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]")),
+)
+_SENTENCE_END = re.compile(r"[。；！？;!?]")
+_HEADING_MAX = 60  # a whole line up to this length, with no sentence inside, is a heading
+
+# kind keywords, matched on the simplified heading; the first matching kind wins
+KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("problems", re.compile(r"存在的?(主要)?(问题|不足|困难|短板|差距)|问题(和|与|及)(不足|短板|原因|差距)|不足|短板|差距|薄弱环节|问题$")),
+    ("plans", re.compile(r"下一步|下一年度?|工作思路|思路(和|与|及)?目标|打算|工作(安排|计划)|主要安排|意见建议|工作举措和?(目标|计划)|明年|今后")),
+    ("leadership", re.compile(r"第一责任人|履职情况|负责人.{0,6}(履职|职责|情况)|述法")),
+)
+_ACHIEVEMENT_HINT = re.compile(r"成效|成绩|完成情况|主要工作|工作情况|举措")
+
+
+def classify_heading(heading: str) -> str | None:
+    """The section kind a heading names by itself, or None if it names none."""
+    simple = to_simplified(heading)
+    for kind, pattern in KIND_RULES:
+        if pattern.search(simple):
+            return kind
+    return None
+
+
+@dataclass
+class Heading:
+    level: int
+    number: int | None
+    text: str  # the heading as shown in the section path (display script)
+    line_start: int  # offset of the line that starts with the heading
+    line_end: int
+    inline: bool  # the heading is the first sentence of a paragraph that goes on
+
+
+@dataclass
+class Section:
+    """A node of the heading tree. path holds the headings from the top down."""
+
+    path: tuple[str, ...]
+    kind: str
+    level: int
+    spans: list[tuple[int, int]] = field(default_factory=list)  # paragraphs directly under it
+
+    @property
+    def label(self) -> str:
+        return " > ".join(self.path)
+
+
+@dataclass
+class Layout:
+    front: tuple[int, int]  # title, addressee: in no chunk
+    body: tuple[int, int]
+    back: tuple[int, int]  # signature, date, 印发 line: in no chunk
+    sections: list[Section]
+    title_lines: list[str]
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def match_heading(line: str) -> tuple[int, int | None, str, bool] | None:
+    """(level, number, heading text, inline) if the line starts with a heading, else None."""
+    from rag.text import cn_to_int
+
+    for level, pattern in HEADING_PATTERNS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        rest = line[m.end():].strip()
+        if not rest or not re.search(r"[\u4e00-\u9fff“\"《]", rest[:6]):
+            return None
+        number = cn_to_int(m.group(1))
+        body = line.rstrip("。；;.")
+        if len(line) <= _HEADING_MAX and not _SENTENCE_END.search(body):
+            return level, number, body, False
+        # a heading sentence that starts a paragraph: "（一）狠抓…学习贯彻。习近平法治思想是…"
+        end = _SENTENCE_END.search(line)
+        colon = re.search(r"[:：]", line)
+        cut = end.start() if end else len(line)
+        if colon and colon.start() < cut and colon.start() <= 30:
+            cut = colon.start()
+        head = line[:cut]
+        if len(head) > 80:  # a long list item, not a heading: keep a readable prefix
+            head = head[:40] + "…"
+        return level, number, head, True
+    return None
+
+
+_SIGNATURE = re.compile(
+    r"(人民政府|人民政府办公室|委员会|党委|政府|办公室|党政办|街道办事处|办事处)$|"
+    r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[〇○零一二三四五六七八九十]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$|"
+    r"印发$|^(抄送|抄报|主送)[:：]"
+)
+
+
+def _is_signature_line(line: str) -> bool:
+    simple = to_simplified(line.strip())
+    return len(simple) <= 45 and not re.search("[。；，,]", simple) and bool(_SIGNATURE.search(simple))
+
+
+def _is_front_line(line: str) -> bool:
+    """A title, sub-title or addressee line before the report body."""
+    s = line.strip()
+    if match_heading(s):
+        return False
+    if len(s) > 60 or re.search("[。；！？，,]", s):
+        return False
+    return True
+
+
+def parse_layout(text: str) -> Layout:
+    """Split the cleaned text into front matter, body sections and the signature block."""
+    lines = line_spans(text)
+    if not lines:
+        return Layout((0, 0), (0, 0), (0, 0), [], [])
+    # front matter: leading short lines without a sentence, up to the first paragraph or heading
+    i = 0
+    while i < len(lines) - 1 and _is_front_line(text[lines[i][0]:lines[i][1]]):
+        i += 1
+    # back matter: trailing signature lines
+    j = len(lines)
+    while j > i + 1 and _is_signature_line(text[lines[j - 1][0]:lines[j - 1][1]]):
+        j -= 1
+    front = (0, lines[i][0])
+    body_lines = lines[i:j]
+    back = (lines[j][0] if j < len(lines) else len(text), len(text))
+    title_lines = [text[s:e] for s, e in lines[:i]]
+
+    sections: list[Section] = []
+    preamble = Section(path=(), kind="other", level=0)
+    sections.append(preamble)
+    stack: list[tuple[int, str, str]] = []  # (level, heading, kind)
+    current = preamble
+    for s, e in body_lines:
+        line = text[s:e]
+        h = match_heading(line)
+        if h is None:
+            current.spans.append((s, e))
+            continue
+        level, _number, heading, inline = h
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent_kind = stack[-1][2] if stack else None
+        own = classify_heading(heading)
+        if own is not None:
+            kind = own
+        elif parent_kind is not None:
+            kind = parent_kind
+        else:
+            kind = "achievements"
+        stack.append((level, heading, kind))
+        current = Section(path=tuple(x[1] for x in stack), kind=kind, level=level)
+        sections.append(current)
+        if inline:
+            current.spans.append((s, e))
+    return Layout(front, (body_lines[0][0], body_lines[-1][1]) if body_lines else (0, 0), back,
+                  [sec for sec in sections if sec.spans or sec.path], title_lines)
