@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from rag.models import Answer, Chunk, Citation, Filters, Hit, IngestResult, Report, Skipped
 
+# Imported eagerly: the function shares its name with its module, and a lazily imported submodule
+# would shadow it as an attribute of the package. rag.answer itself imports nothing heavy.
+from rag.answer import answer, answer_stream
+
 if TYPE_CHECKING:
-    from rag.answer import answer
     from rag.index import build_index
     from rag.ingest import ingest_paths
     from rag.retrieve import search
@@ -30,6 +33,7 @@ __all__ = [
     "Report",
     "Skipped",
     "answer",
+    "answer_stream",
     "build_index",
     "ingest_paths",
     "search",
@@ -39,7 +43,6 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 # Heavy modules (faiss, the embedder, gradio) load on first use, not at import time.
 _LAZY = {
-    "answer": ("rag.answer", "answer"),
     "search": ("rag.retrieve", "search"),
     "build_index": ("rag.index", "build_index"),
     "ingest_paths": ("rag.ingest", "ingest_paths"),

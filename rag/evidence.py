@@ -1,0 +1,191 @@
+"""Sentence-level evidence: every sentence of every indexed report, scored against a question.
+
+The answer stage works on sentences, not on whole chunks, so that a citation quotes exactly the words
+that support it. A sentence is scored by two signals:
+- lexical: the IDF-weighted share of the question's keywords that the sentence contains (on the
+  normalized, simplified text, so either script matches);
+- dense: the cosine between the question and the sentence's own embedding (for paraphrases and for
+  questions in another language).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from rag.text import compact, iter_sentence_spans
+
+log = logging.getLogger(__name__)
+
+# Words that carry the question's form, not its topic.
+QUESTION_WORDS = frozenset(
+    """哪些 哪个 哪几个 哪几 哪 哪里 哪儿 有几个 几个 多少 几 什么 怎么 怎样 如何 是否 有没有 有无 请问 一下
+    乡镇 各乡镇 镇 乡 街道 提到 提及 报告 报道 说 讲 谈到 涉及 了 的 地 得 或 或者 和 与 及 以及 并 是 在 有 对 为
+    情况 方面 相关 关于 之间 中 里 其中 分别 共 共计 一共 都 也 还 又 呢 吗 么 那 那么 这 这个 该 其 年 年度 全年 今年
+    等 所 被 把 将 从 向 到 由 给 个 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少 第 据 按 """.split()
+)
+MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆场"
+_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*([%％]|[" + MEASURE_WORDS + r"]?)")
+_HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+[" + MEASURE_WORDS + r"]")
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
+
+
+@dataclass
+class Unit:
+    """One sentence of one report."""
+
+    source: str
+    start: int
+    end: int
+    text: str  # exactly report.text[start:end], original script
+    norm: str  # compact normalized form for matching
+    chunk: int  # index of the first chunk that holds it
+    heading: bool
+
+
+@dataclass
+class Scored:
+    unit: int
+    lexical: float
+    dense: float
+    score: float
+    matched: list[str] = field(default_factory=list)
+
+
+class EvidenceTable:
+    """All sentences of an index, with their vectors, built once per index generation."""
+
+    def __init__(self, units: list[Unit], vectors: np.ndarray) -> None:
+        self.units = units
+        self.vectors = vectors
+        self.by_source: dict[str, list[int]] = {}
+        for i, u in enumerate(units):
+            self.by_source.setdefault(u.source, []).append(i)
+        self._df: dict[str, int] = {}
+
+    def idf(self, term: str) -> float:
+        df = self._df.get(term)
+        if df is None:
+            df = sum(1 for u in self.units if term in u.norm)
+            self._df[term] = df
+        n = max(1, len(self.units))
+        return math.log((n + 1) / (df + 0.5))
+
+    def score(self, keywords: list[str], qvec: np.ndarray | None, candidates: list[int]) -> list[Scored]:
+        """Score candidate sentences; highest first."""
+        if not candidates:
+            return []
+        weights = {t: self.idf(t) for t in keywords}
+        total = sum(weights.values())
+        cand = np.asarray(candidates)
+        if qvec is not None and len(self.vectors):
+            dense = self.vectors[cand] @ qvec
+        else:
+            dense = np.zeros(len(cand), dtype=np.float32)
+        # Dense cosines of E5 crowd into a narrow band: rescale against the candidates themselves.
+        lo, hi = float(np.median(dense)), float(dense.max())
+        rel = np.clip((dense - lo) / (hi - lo), 0.0, 1.0) if hi - lo > 1e-6 else np.zeros_like(dense)
+        out = []
+        for j, i in enumerate(candidates):
+            u = self.units[i]
+            matched = [t for t in keywords if t in u.norm]
+            lexical = sum(weights[t] for t in matched) / total if total > 0 else 0.0
+            lexical += _partial_credit([t for t in keywords if t not in matched], u.norm, weights, total)
+            d = float(rel[j])
+            s = (0.6 * lexical + 0.4 * d) if total > 0 else d
+            if u.heading or len(u.norm) < 8:
+                s *= 0.85
+            out.append(Scored(i, lexical, float(dense[j]), s, matched))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+
+def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], total: float) -> float:
+    """Half credit for a long keyword whose character bigrams mostly occur in the sentence."""
+    credit = 0.0
+    for t in missing:
+        if len(t) < 3 or total <= 0:
+            continue
+        grams = [t[i : i + 2] for i in range(len(t) - 1)]
+        share = sum(1 for g in grams if g in norm) / len(grams)
+        if share >= 0.5:
+            credit += 0.5 * share * weights[t] / total
+    return credit
+
+
+def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]
+    """Split every chunk into sentences; a sentence shared by overlapping chunks is kept once."""
+    seen: set[tuple[str, int, int]] = set()
+    units: list[Unit] = []
+    for ci, ref in enumerate(chunks):
+        source = ref.source
+        text = reports[source].text
+        for s, e in iter_sentence_spans(text, ref.chunk.start, ref.chunk.end):
+            key = (source, s, e)
+            if key in seen:
+                continue
+            seen.add(key)
+            raw = text[s:e]
+            units.append(Unit(source, s, e, raw, compact(raw), ci, bool(HEADING.match(raw)) and len(raw) < 60))
+    return units
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():  # type: ignore[no-untyped-def]
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def keywords(question: str, drop: list[str] | None = None) -> list[str]:
+    """Topic words of a question, normalized: scope words (places, years) and question words removed."""
+    q = compact(question)
+    for d in sorted(drop or [], key=len, reverse=True):
+        q = q.replace(compact(d), " ")
+    q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
+    words: list[str] = []
+    for w in _tokenizer().cut(q):
+        w = w.strip()
+        if not w or w in QUESTION_WORDS or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
+            continue
+        if len(w) == 1 and not w.isdigit():
+            continue
+        if re.fullmatch(r"[A-Za-z]+", w):
+            continue  # English words never match Chinese text; the dense signal handles them
+        if w not in words:
+            words.append(w)
+    return words
+
+
+def asks_quantity(question: str) -> str | None:
+    """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
+    q = compact(question)
+    m = re.search(r"(?:多少|几)([" + MEASURE_WORDS + r"]?)", q)
+    if m:
+        return m.group(1)
+    if re.search(r"how many|how much|number of|what percentage|rate", question, re.I) or re.search(r"比例|百分之|率是", q):
+        return ""
+    return None
+
+
+def has_figure(text: str) -> bool:
+    return bool(_HAS_FIGURE.search(text))
+
+
+def figures(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, figure) of the numbers with their measure words in a text."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        num, unit = m.group(1), m.group(2)
+        if not re.search(r"\d", num) and not unit:
+            continue  # a bare Chinese numeral word (一是, 二十大) is not a figure
+        out.append((m.start(), m.end(), m.group(0)))
+    return out
