@@ -9,10 +9,13 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rag.ingest.sections import Layout, Section, parse_layout
 from rag.models import Chunk
 from rag.text import iter_sentence_spans
+
+if TYPE_CHECKING:
+    from rag.ingest.sections import Layout, Section
 
 CHUNKER_VERSION = "1"
 
@@ -41,6 +44,14 @@ def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return a[:n]
 
 
+def _related(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Siblings, or one an ancestor of the other: the sections a tiny one may merge with."""
+    common = _common_prefix(a, b)
+    if not a or not b:
+        return a == b  # the preamble merges only with itself
+    return common in (a, b) or (len(a) == len(b) == len(common) + 1)
+
+
 def merge_sections(sections: Sequence[Section], min_chars: int = MIN_CHARS,
                    max_chars: int = MAX_CHARS) -> list[_Group]:
     """Group consecutive sections so that tiny ones join a neighbour within the same top-level section."""
@@ -51,9 +62,8 @@ def merge_sections(sections: Sequence[Section], min_chars: int = MIN_CHARS,
         nxt = _Group(sec.path, sec.kind, list(sec.spans))
         if groups:
             cur = groups[-1]
-            same_top = cur.path[:1] == nxt.path[:1]
             if (
-                same_top
+                _related(cur.path, nxt.path)
                 and cur.kind == nxt.kind
                 and (cur.size < min_chars or nxt.size < min_chars)
                 and cur.spans[0][0] <= nxt.spans[-1][1]
@@ -89,10 +99,15 @@ def split_spans(text: str, spans: Sequence[Span], max_chars: int = MAX_CHARS,
     limit = min(max_chars, max(target_chars, math.ceil(total / pieces * 1.15)))
     out: list[Span] = []
     i, n = 0, len(sents)
+    overlapped = False
     while i < n:
         j = i
         while j + 1 < n and sents[j + 1][1] - sents[i][0] <= limit:
             j += 1
+        if overlapped and j == i:
+            # the overlap sentence leaves no room for the next one: start afresh without overlap
+            i, overlapped = i + 1, False
+            continue
         # don't leave a tail too small to stand alone: take it in if it still fits in max_chars
         if j + 1 < n and sents[-1][1] - sents[i][0] <= max_chars:
             j = n - 1
@@ -100,7 +115,8 @@ def split_spans(text: str, spans: Sequence[Span], max_chars: int = MAX_CHARS,
         if j == n - 1:
             break
         last_len = sents[j][1] - sents[j][0]
-        i = j if j > i and last_len <= max_chars // 3 else j + 1
+        overlapped = j > i and last_len <= max_chars // 3
+        i = j if overlapped else j + 1
     return out
 
 
@@ -111,7 +127,10 @@ def chunk_id(source: str, start: int, end: int) -> str:
 
 def chunk_text(text: str, source: str = "", layout: Layout | None = None) -> list[Chunk]:
     """Chunks of a cleaned report text, each with its heading path, kind and exact span."""
-    layout = layout or parse_layout(text)
+    if layout is None:
+        from rag.ingest.sections import parse_layout  # rag.ingest imports this module
+
+        layout = parse_layout(text)
     chunks: list[Chunk] = []
     for group in merge_sections(layout.sections):
         for s, e in split_spans(text, group.spans):

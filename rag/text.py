@@ -141,41 +141,162 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 PINYIN_ANNOTATION = re.compile(
     r"(?<=[\u4e00-\u9fff])[(（]\s*[a-zA-Z" + _TONED + r"]{1,7}[1-5]?\s*[)）]"
 )
+_TONE_MARK = re.compile("[" + _TONED + "]")
+# a pinyin-annotated page damaged by garbling can lose the opening bracket: 謹?shù)
+_BROKEN_ANNOTATION = re.compile(r"(?<=[\u4e00-\u9fff])[?\ufffd][a-z" + _TONED + r"]{1,6}[)）]")
 
 
 def strip_pinyin(text: str) -> str:
-    return PINYIN_ANNOTATION.sub("", text)
+    """Remove inline pinyin annotations (鎮(zhèn) -> 鎮), keeping real parentheses such as 村(社區).
+
+    An annotation with a tone mark always goes. Toneless ones (的(de), 微信(WeChat)) go only in a text
+    that is annotated throughout (three or more toned annotations), so an English gloss survives elsewhere.
+    """
+    toned = sum(1 for m in PINYIN_ANNOTATION.finditer(text) if _TONE_MARK.search(m.group(0)))
+    if toned >= 3:
+        text = PINYIN_ANNOTATION.sub("", text)
+        return _BROKEN_ANNOTATION.sub("", text)
+    return PINYIN_ANNOTATION.sub(lambda m: "" if _TONE_MARK.search(m.group(0)) else m.group(0), text)
 
 
 # ---------------------------------------------------------------- mojibake
 
-_MOJIBAKE_HINT = re.compile(r"[锟斤拷烫屯]{2,}|[鍛鏂鐨鍙浣滀汉銆嗘]{2,}|[\ue000-\uf8ff]")
+
+@lru_cache(maxsize=1)
+def _common_chars() -> dict[str, int]:
+    """Frequency rank of the 2,500 most common (simplified) characters."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "common_chars.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    chars = "".join(ln.strip() for ln in lines if not ln.startswith("#"))
+    return {c: i for i, c in enumerate(chars)}
+
+
+def _is_han(c: str) -> bool:
+    return "\u4e00" <= c <= "\u9fff"
+
+
+_KANA_OR_PUA = re.compile(r"[\u3040-\u30ff\ue000-\uf8ff\ufffd]")
+_PLAIN_PUNCT = set("，。、；：！？“”‘’（）《》—…·")
+
+
+def _readable(text: str, min_common: float = 0.8) -> bool:
+    """Chinese text made of common characters (compared in simplified form), no kana or private use."""
+    if not text or _KANA_OR_PUA.search(text):
+        return False
+    han = [c for c in text if _is_han(c)]
+    if len(han) < len(text) - sum(1 for c in text if c in _PLAIN_PUNCT):
+        return False
+    common = _common_chars()
+    if not common:
+        return True
+    simple = to_simplified("".join(han))
+    return sum(1 for c in simple if c in common) >= min_common * len(han)
+
+
+def _utf8_as_gbk(text: str) -> str:
+    """Undo UTF-8 bytes decoded as GBK (的工作人员 -> 鐨勫伐浣滀汉鍛), run by run.
+
+    A window is replaced only when its GBK bytes are valid UTF-8 that decodes to readable Chinese: GBK
+    bytes of real text almost never are.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        best_j, best = 0, ""
+        c = text[i]
+        if _is_han(c) or _KANA_OR_PUA.match(c):
+            lead = c.encode("gb18030", errors="ignore")[:1]
+            if lead and 0xE4 <= lead[0] <= 0xE9:
+                for j in range(i + 2, min(n, i + 60) + 1):
+                    try:
+                        fixed = text[i:j].encode("gb18030").decode("utf-8")
+                    except (UnicodeEncodeError, UnicodeDecodeError):
+                        continue
+                    if len(fixed) >= 2 and _readable(fixed, 0.6):
+                        best_j, best = j, fixed
+        if best_j:
+            out.append(best)
+            i = best_j
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _realign_gbk(text: str) -> str:
+    """Repair GBK text that lost one byte and was decoded out of step (的工作人員 -> 墓ぷ魅藛T).
+
+    The damage starts where the byte was lost and ends where an ASCII character (a GBK trail byte read
+    on its own) brings the decoder back in step. Kana or private-use characters inside Chinese text
+    mark it. The lost byte is guessed as the one that makes the most common character.
+    """
+    for m in list(_KANA_OR_PUA.finditer(text))[::-1]:
+        k = m.start()
+        if k >= len(text) or not _KANA_OR_PUA.match(text[k]):
+            continue  # already repaired as part of a later run
+        lo = k
+        while lo > 0 and k - lo < 12 and (_is_han(text[lo - 1]) or _KANA_OR_PUA.match(text[lo - 1])):
+            lo -= 1
+        hi = k + 1
+        while hi < len(text) and hi - k < 24 and (_is_han(text[hi]) or _KANA_OR_PUA.match(text[hi])):
+            hi += 1
+        if hi < len(text) and 0x40 <= ord(text[hi]) <= 0x7E:
+            hi += 1  # the ASCII character that resynchronised the decoder
+        # where was the byte lost? try each start and keep the most readable window
+        best: tuple[float, int, str] | None = None
+        for s in range(lo, k + 1):
+            try:
+                raw = text[s:hi].encode("gbk")
+                dropped = raw[1:].decode("gbk")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if not _readable(dropped, 1.0):
+                continue
+            score = _commonness(text[lo:s] + dropped)
+            if best is None or score > best[0]:
+                best = (score, s, _guess_lost_lead(raw[0]) + dropped)
+        if best is not None:
+            _, s, repaired = best
+            text = text[:s] + repaired + text[hi:]
+    return text
+
+
+def _commonness(text: str) -> float:
+    common = _common_chars()
+    score = 0.0
+    for c in to_simplified(text):
+        rank = common.get(c)
+        score += -2.0 if rank is None else 1.0 if rank < 1000 else 0.5
+    return score
+
+
+def _guess_lost_lead(trail: int) -> str:
+    """The most common character whose GBK second byte is trail (b5 c4 -> 的), or "" if none is common."""
+    common = _common_chars()
+    best_rank, best = 300, ""
+    for lead in range(0x81, 0xFF):
+        try:
+            ch = bytes([lead, trail]).decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        rank = common.get(to_simplified(ch), 10**6) if _is_han(ch) else 10**6
+        if rank < best_rank:
+            best_rank, best = rank, ch
+    return best
 
 
 def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 bytes that were decoded as GBK (e.g. 鐨勫伐浣滀汉鍛 for 的工作人员), run by run.
-
-    Only a run that round-trips to valid UTF-8 CJK text is replaced; everything else is kept.
+    """Repair mojibake where it can be repaired: UTF-8 read as GBK (鐨勫伐浣滀汉 -> 的工作人), and GBK
+    read one byte out of step after a lost byte (墓ぷ魅藛T -> 的工作人員). Anything else is kept as is.
     """
-
-    def fix(match: re.Match[str]) -> str:
-        run = match.group(0)
-        for enc in ("gb18030", "gbk"):
-            try:
-                raw = run.encode(enc)
-            except UnicodeEncodeError:
-                continue
-            fixed = raw.decode("utf-8", errors="ignore")
-            han = sum(1 for c in fixed if "\u4e00" <= c <= "\u9fff")
-            if fixed and han >= max(1, len(fixed) * 0.6) and len(fixed) < len(run):
-                return fixed
-        return run
-
-    # candidate runs: CJK characters that are rare in real text but common in GBK-decoded UTF-8
-    return _MOJIBAKE_RUN.sub(fix, text)
-
-
-_MOJIBAKE_RUN = re.compile(r"[\u4e00-\u9fff\ue000-\uf8ff?]{4,}")
+    if not text:
+        return text
+    return _realign_gbk(_utf8_as_gbk(text))
 
 
 # ---------------------------------------------------------------- sentences

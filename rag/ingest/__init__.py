@@ -74,10 +74,9 @@ def load_report(path: Path, root: Path | None = None) -> Report:
     back = text[layout.back[0]:layout.back[1]]
     meta = infer_metadata(text, layout.title_lines, back)
     try:
-        overrides = read_sidecar(path)
+        values = _merge(meta, read_sidecar(path))
     except (ValueError, OSError) as e:
         raise IngestError(path, f"bad sidecar metadata ({e})") from None
-    values = _merge(meta, overrides)
     chunks = chunk_text(text, source, layout)
     try:
         return Report(

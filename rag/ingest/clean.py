@@ -98,8 +98,9 @@ def clean_text(raw: str) -> str:
     text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     text = text.replace("\u00a0", " ").replace("\u200b", "").replace("\x0c", "\n")
     text = _BOOKMARK.sub("", text)
-    text = strip_pinyin(text)
+    # repair first: the brackets of pinyin annotations bound the garbled runs
     text = repair_mojibake(text)
+    text = strip_pinyin(text)
     lines = [ln.strip(" \t\u3000") for ln in text.split("\n")]
     lines = [ln for ln in lines if ln and not _PAGE_NUMBER.match(ln)]
     lines = drop_web_chrome(lines)

@@ -61,6 +61,12 @@ def decode_text(raw: bytes, path: Path) -> str:
         # a GB18030 decode of non-Chinese bytes "succeeds" with junk: require plausible text
         if enc == "utf-8-sig" or _cjk_share(text) > 0.2:
             return text
+    # a few damaged bytes in an otherwise clean file: keep the text, mark the damage with U+FFFD
+    for enc in ("utf-8", "gb18030"):
+        text = raw.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(3, len(text) // 200) and _cjk_share(text) > 0.3:
+            return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()

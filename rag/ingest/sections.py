@@ -55,6 +55,7 @@ class Section:
     kind: str
     level: int
     spans: list[tuple[int, int]] = field(default_factory=list)  # paragraphs directly under it
+    heading_span: tuple[int, int] | None = None  # the line holding the heading
 
     @property
     def label(self) -> str:
@@ -170,9 +171,15 @@ def parse_layout(text: str) -> Layout:
         else:
             kind = "achievements"
         stack.append((level, heading, kind))
-        current = Section(path=tuple(x[1] for x in stack), kind=kind, level=level)
+        current = Section(path=tuple(x[1] for x in stack), kind=kind, level=level, heading_span=(s, e))
         sections.append(current)
         if inline:
             current.spans.append((s, e))
+    # a heading with neither text nor sub-sections under it is its own content ("（二）也很短。")
+    for k, sec in enumerate(sections):
+        nxt = sections[k + 1] if k + 1 < len(sections) else None
+        has_child = nxt is not None and nxt.path[:len(sec.path)] == sec.path and len(nxt.path) > len(sec.path)
+        if not sec.spans and sec.heading_span and not has_child:
+            sec.spans.append(sec.heading_span)
     return Layout(front, (body_lines[0][0], body_lines[-1][1]) if body_lines else (0, 0), back,
                   [sec for sec in sections if sec.spans or sec.path], title_lines)

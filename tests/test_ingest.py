@@ -1,0 +1,467 @@
+"""Ingestion: the five seeds end to end, files the tests build (docx, pdf, html, GBK text) and bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from rag.ingest import IngestError, ingest_paths, load_report
+from rag.ingest.metadata import place_names
+from rag.ingest.sections import match_heading, parse_layout
+from rag.models import Report
+from rag.text import PINYIN_ANNOTATION, iter_sentence_spans, to_simplified
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# source prefix -> (township, county, province, year, date, title)
+EXPECTED = {
+    "000": ("大歇镇", "石柱土家族自治县", "重庆市", 2024, "2024-12-20", "大歇镇人民政府关于2024年法治政府建设情况的报告"),
+    "001": ("高观镇", "城口县", "重庆市", 2022, None, "城口县高观镇2022年法治政府建设情况报告"),
+    "002": ("岳溪镇", "开州区", "重庆市", 2020, "2021-01-31",
+            "重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告"),
+    "003": ("大铭乡", "德化县", "福建省", 2023, "2024-02-27", "大铭乡 2023 年法治政府建设年度报告"),
+    "004": ("共和镇", "鹤山市", "广东省", 2022, "2022-12-09", "鹤山市共和镇2022年法治政府建设情况报告"),
+}
+
+# (source prefix, top-level heading prefix) -> kind of every chunk under it
+EXPECTED_KINDS = [
+    ("000", "二、", "leadership"),
+    ("000", "四、", "problems"),
+    ("000", "五、", "plans"),
+    ("001", "二、存在的问题", "problems"),
+    ("001", "三、下一步打算", "plans"),
+    ("002", "二、", "leadership"),
+    ("002", "三、", "problems"),
+    ("002", "四、", "plans"),
+    ("003", "二、存在问题及短板", "problems"),
+    ("003", "三、更好推进贯彻落实的意见建议", "plans"),
+    ("004", "四、", "leadership"),
+    ("004", "七、", "plans"),
+]
+
+CHROME = ["bookmark", "_GoBack", "索引号", "发布机构", "您当前的位置", "扫一扫", "部门街镇", "无障碍", "市政府部门网站",
+          "区县政府网站", "新闻媒体网站", "体裁分类"]
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Report]:
+    result = ingest_paths([SEEDS])
+    assert not result.skipped
+    return {r.source[:3]: r for r in result.reports}
+
+
+def test_seeds_are_all_ingested_sorted_by_source(seeds: dict[str, Report]) -> None:
+    sources = [r.source for r in seeds.values()]
+    assert sources == sorted(sources) and len(sources) == 5
+    assert all("/" not in s and s.endswith(".txt") for s in sources)
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED))
+def test_seed_metadata(seeds: dict[str, Report], key: str) -> None:
+    r = seeds[key]
+    assert (r.township, r.county, r.province, r.year, r.date, r.title) == EXPECTED[key]
+
+
+def test_seed_script_and_hash(seeds: dict[str, Report]) -> None:
+    assert seeds["004"].script == "traditional"
+    assert all(seeds[k].script == "simplified" for k in ("000", "001", "002", "003"))
+    for r in seeds.values():
+        assert r.sha256 == hashlib.sha256((SEEDS / r.source).read_bytes()).hexdigest()
+
+
+def test_chunks_are_exact_unique_spans(seeds: dict[str, Report]) -> None:
+    ids: set[str] = set()
+    for r in seeds.values():
+        assert 6 <= len(r.chunks) <= 30
+        for c in r.chunks:
+            assert r.text[c.start:c.end] == c.text and c.text.strip() == c.text and c.text
+            assert c.id not in ids
+            ids.add(c.id)
+
+
+def test_chunk_sizes(seeds: dict[str, Report]) -> None:
+    for r in seeds.values():
+        for c in r.chunks:
+            sentences = list(iter_sentence_spans(r.text, c.start, c.end))
+            assert len(c.text) <= 600 or len(sentences) == 1, (r.source, c.section)
+        body = [c for c in r.chunks if c.section]
+        assert sum(len(c.text) for c in body) / len(body) >= 150
+
+
+def test_no_artefact_survives(seeds: dict[str, Report]) -> None:
+    for r in seeds.values():
+        for c in r.chunks:
+            assert not PINYIN_ANNOTATION.search(c.text), c.text
+            assert not re.search(r"\((zh|sh|ch)?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,5}\)", c.text)
+            for bad in CHROME:
+                assert bad not in c.text, (r.source, bad)
+            assert c.text not in ("微博", "微信")
+            assert "ぷ" not in c.text and "\ufffd" not in c.text
+        for bad in CHROME:
+            assert bad not in r.text, (r.source, bad)
+
+
+def test_web_page_chrome_is_gone_and_the_article_stays(seeds: dict[str, Report]) -> None:
+    text = seeds["002"].text
+    assert text.startswith("重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告")
+    assert text.endswith("2021年1月31日")
+    assert "\n微博\n" not in text and "\n微信\n" not in text
+
+
+def test_bookmark_and_repeated_title_are_dropped(seeds: dict[str, Report]) -> None:
+    text = seeds["001"].text
+    assert text.count("城口县高观镇2022年法治政府建设情况报告") == 1
+    assert "\n2022年度，我镇坚持" in text
+    assert not re.search(r"^\d+$", text, re.M)  # the stray page number
+
+
+def test_pinyin_removed_real_parentheses_kept(seeds: dict[str, Report]) -> None:
+    text = seeds["004"].text
+    assert "鎮(zhèn)" not in text and "我鎮以習近平" in text
+    assert "村(社區)" in text and "(2022-2025年)" in text
+    assert "中歐合作區(江門)" in text
+
+
+def test_mojibake_repaired(seeds: dict[str, Report]) -> None:
+    assert "公正嚴謹的工作人員擔任行政執法監督員" in seeds["004"].text
+
+
+def test_page_break_paragraphs_rejoined(seeds: dict[str, Report]) -> None:
+    text = seeds["003"].text
+    for joined in ("一是坚持优化政府组织结构与促进政府职能转变", "二是提升单位职工、执法人员、党员干部的相关法治水平",
+                   "坚持依法履职、廉洁履职、勤勉履职", "合法性审查和集体讨论决定", "促使政府及时整改", "大铭乡村居公共法律服务工作站"):
+        assert joined in text
+    assert "相关\n" not in text
+
+
+@pytest.mark.parametrize(("key", "heading", "kind"), EXPECTED_KINDS)
+def test_section_kinds(seeds: dict[str, Report], key: str, heading: str, kind: str) -> None:
+    chunks = [c for c in seeds[key].chunks if c.section.startswith(heading)]
+    assert chunks and all(c.kind == kind for c in chunks)
+
+
+def test_problems_only_in_problem_sections(seeds: dict[str, Report]) -> None:
+    problem_headings = {"000": "四、", "001": "二、", "002": "三、", "003": "二、"}
+    for key, r in seeds.items():
+        for c in r.chunks:
+            if c.kind == "problems":
+                assert c.section.startswith(problem_headings[key]), (key, c.section)
+    assert not any(c.kind == "problems" for c in seeds["004"].chunks)
+
+
+def test_heading_paths(seeds: dict[str, Report]) -> None:
+    sections = {c.section for c in seeds["000"].chunks}
+    assert "四、2024年推进法治政府建设存在的不足和原因 > (一)创新执法监管方式方面存在问题" in sections
+    sections_001 = {c.section for c in seeds["001"].chunks}
+    # a heading sentence that starts a paragraph: the path holds just the heading sentence
+    assert "一、2022年法治政府建设工作情况 > （一）狠抓习近平法治思想的学习贯彻" in sections_001
+    first = next(c for c in seeds["001"].chunks if c.section.endswith("学习贯彻"))
+    assert first.text.startswith("（一）狠抓习近平法治思想的学习贯彻。习近平法治思想是")
+    # 004 numbers 一…五 then 七
+    tops = {c.section.split(" > ")[0][:2] for c in seeds["004"].chunks if c.section}
+    assert tops == {"一、", "二、", "三、", "四、", "五、", "七、"}
+
+
+def test_front_and_back_matter_in_no_chunk(seeds: dict[str, Report]) -> None:
+    r = seeds["000"]
+    assert not any("印发" in c.text for c in r.chunks)
+    assert not any(c.text.startswith("大歇镇人民政府关于") for c in r.chunks)
+    assert not any(c.text.endswith("2022年12月9日") for c in seeds["004"].chunks)
+
+
+def test_every_body_sentence_is_in_a_chunk(seeds: dict[str, Report]) -> None:
+    for r in seeds.values():
+        layout = parse_layout(r.text)
+        spans = [(c.start, c.end) for c in r.chunks]
+        for line_start, line_end in _lines(r.text, *layout.body):
+            line = r.text[line_start:line_end]
+            h = match_heading(line)
+            if h and not h[3]:
+                continue  # a heading line: it lives in the section path
+            for s, e in iter_sentence_spans(r.text, line_start, line_end):
+                assert any(a <= s and e <= b for a, b in spans), (r.source, r.text[s:e])
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for line in text[start:end].split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def test_place_names_are_precise(seeds: dict[str, Report]) -> None:
+    names = set().union(*(place_names(r.text) for r in seeds.values()))
+    for expected in ("大歇镇", "石柱土家族自治县", "高观镇", "城口县", "双竹村", "岳溪镇", "开州区", "重庆市",
+                     "大铭乡", "德化县", "共和镇", "鹤山市"):
+        assert expected in names
+    for junk in ("各村", "全镇", "我镇", "本乡", "现将大歇镇", "责任到村", "加强镇", "乡镇", "村社区"):
+        assert junk not in names
+    assert all(n == to_simplified(n) for n in names)
+
+
+def test_place_names_examples() -> None:
+    text = "2023年，城口县高观镇双竹村、新华社区开展普法。各村（社区）全镇干部参加。结合大歇镇实际，我镇…"
+    names = place_names(text)
+    assert {"城口县", "高观镇", "双竹村", "新华社区"} <= names
+    assert not names & {"各村", "全镇", "我镇", "合大歇镇", "结合大歇镇"}
+
+
+# ---------------------------------------------------------------- files the tests build
+
+REPORT_LINES = [
+    "大铭乡2023年法治政府建设年度报告",
+    "现将我乡2023年度法治政府建设情况报告如下：",
+    "一、主要工作完成情况",
+    "（一）加强组织领导。成立法治建设工作领导小组，制定工作计划，明确责任分工。全年化解矛盾纠纷52件。",
+    "二、存在问题及短板",
+    "行政执法人员配备不足，部分执法人员法律和业务能力不足，执法水平不高。",
+    "三、下一步打算",
+    "一是继续落实领导班子集体学法制度。二是加强社会面普法工作。",
+    "大铭乡人民政府",
+    "2024年2月27日",
+]
+
+
+def _check_built(report: Report) -> None:
+    assert report.township == "大铭乡" and report.year == 2023 and report.date == "2024-02-27"
+    kinds = {c.kind for c in report.chunks}
+    assert {"achievements", "problems", "plans"} <= kinds
+    assert any("执法人员配备不足" in c.text and c.kind == "problems" for c in report.chunks)
+    for c in report.chunks:
+        assert report.text[c.start:c.end] == c.text
+
+
+def test_docx(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    for line in REPORT_LINES:
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "附表"
+    path = tmp_path / "report.docx"
+    doc.save(str(path))
+    report = load_report(path)
+    _check_built(report)
+    assert report.source == "report.docx"
+
+
+def _pdf_bytes(lines: list[str]) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 10)
+    y = 800
+    for line in lines:
+        c.drawString(40, y, line)
+        y -= 18
+    c.save()
+    return buf.getvalue()
+
+
+def test_pdf_with_text_layer(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(_pdf_bytes(REPORT_LINES))
+    _check_built(load_report(path))
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "scan.pdf"
+    c = canvas.Canvas(str(path))
+    c.rect(50, 50, 400, 600, fill=1)  # an image-only page has no text either
+    c.save()
+    with pytest.raises(IngestError) as err:
+        load_report(path)
+    assert str(err.value) == "scan.pdf: PDF has no text layer (scanned?)"
+
+
+HTML = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>岳溪镇</title>
+<script>var x = "脚本";</script><style>.a{{color:red}}</style></head><body>
+<div class="header"><a href="/">首页</a> <a href="/zwgk">政务公开</a></div>
+<div class="nav"><ul><li>政府信息公开目录</li><li>法治政府建设年度报告</li></ul></div>
+<div class="position">您当前的位置: 首页 &gt; 政务公开</div>
+<div class="main"><div class="article-content">{body}</div>
+<div class="share">扫一扫在手机打开当前页 <a>微博</a> <a>微信</a></div></div>
+<div class="footer"><p>部门街镇</p><p>无障碍</p><p>版权所有：重庆市开州区人民政府</p></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "gbk"])
+def test_html_keeps_article_drops_chrome(tmp_path: Path, charset: str) -> None:
+    body = "".join(f"<p>{line}</p>" for line in REPORT_LINES)
+    path = tmp_path / "page.html"
+    path.write_bytes(HTML.format(charset=charset, body=body).encode(charset))
+    report = load_report(path)
+    _check_built(report)
+    for chrome in ("首页", "政务公开", "您当前的位置", "扫一扫", "微博", "微信", "部门街镇", "无障碍", "版权所有", "脚本"):
+        assert chrome not in report.text
+    assert report.text.startswith("大铭乡2023年法治政府建设年度报告")
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8", "utf-16"])
+def test_text_encodings(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / f"report-{encoding}.txt"
+    path.write_bytes("\r\n".join(REPORT_LINES).encode(encoding))
+    report = load_report(path)
+    _check_built(report)
+    assert "\r" not in report.text and not report.text.startswith("\ufeff")
+
+
+def test_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text("\n\n".join(REPORT_LINES), encoding="utf-8")
+    _check_built(load_report(path))
+
+
+def test_traditional_text_is_kept_traditional(tmp_path: Path) -> None:
+    from rag.text import to_traditional
+
+    path = tmp_path / "trad.txt"
+    path.write_text("\n".join(to_traditional(line) for line in REPORT_LINES), encoding="utf-8")
+    report = load_report(path)
+    assert report.script == "traditional" and "組織領導" in report.text
+    assert report.township == "大铭乡"  # metadata in simplified Chinese
+
+
+def test_sidecar_overrides_inferred_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(REPORT_LINES), encoding="utf-8")
+    (tmp_path / "report.meta.json").write_text(
+        json.dumps({"county": "德化縣", "province": "福建省", "year": 2022, "title": "大铭乡年度报告"}), encoding="utf-8"
+    )
+    report = load_report(path)
+    assert (report.county, report.province, report.year, report.title) == ("德化县", "福建省", 2022, "大铭乡年度报告")
+    assert report.township == "大铭乡"
+
+
+def test_bad_sidecar_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("\n".join(REPORT_LINES), encoding="utf-8")
+    (tmp_path / "report.meta.json").write_text('{"town": "x"}', encoding="utf-8")
+    with pytest.raises(IngestError, match=r"report.txt: bad sidecar metadata .*unknown key 'town'"):
+        load_report(path)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _bad_files(folder: Path) -> dict[str, str]:
+    """file name -> expected reason (a regex)."""
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.md").write_text("  \n\n\t\n", encoding="utf-8")
+    (folder / "x.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "a.xlsx").write_bytes(b"PK\x03\x04 not really")
+    (folder / "noext").write_text("大铭乡", encoding="utf-8")
+    (folder / "garbled.txt").write_bytes(bytes(range(0x80, 0x100)) * 40)
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 this is no zip")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (folder / "english.txt").write_text("Just some English notes, not a report at all.\n" * 5, encoding="utf-8")
+    return {
+        "empty.txt": r"^empty file$",
+        "blank.md": r"^empty file$",
+        "x.txt": r"^binary file, not a report$",
+        "a.xlsx": r"^unsupported extension \.xlsx \(supported: \.txt \.md \.docx \.pdf \.html \.htm\)$",
+        "noext": r"^unsupported extension \(none\)",
+        "garbled.txt": r"^undecodable text",
+        "broken.docx": r"^not a valid \.docx file",
+        "broken.pdf": r"^not a readable PDF|^PDF has no text layer",
+        "english.txt": r"^no Chinese text found",
+    }
+
+
+def test_bad_files_are_skipped_with_reasons(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    expected = _bad_files(tmp_path)
+    (tmp_path / "good.txt").write_text("\n".join(REPORT_LINES), encoding="utf-8")
+    with caplog.at_level(logging.ERROR, logger="rag.ingest"):
+        result = ingest_paths([tmp_path])
+    assert [r.source for r in result.reports] == ["good.txt"]
+    reasons = {s.source: s.reason for s in result.skipped}
+    assert set(reasons) == set(expected)
+    for name, pattern in expected.items():
+        assert re.search(pattern, reasons[name]), (name, reasons[name])
+        assert "\n" not in reasons[name]
+    logged = [r.getMessage() for r in caplog.records]
+    for name in expected:
+        assert sum(1 for m in logged if m.startswith(f"{name}: ")) == 1
+
+
+@pytest.mark.parametrize("name", ["empty.txt", "x.txt", "a.xlsx", "garbled.txt"])
+def test_load_report_raises(tmp_path: Path, name: str) -> None:
+    _bad_files(tmp_path)
+    with pytest.raises(IngestError) as err:
+        load_report(tmp_path / name)
+    assert str(err.value).startswith(f"{name}: ")
+    assert err.value.path == tmp_path / name
+
+
+def test_file_over_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.config import get_settings
+
+    monkeypatch.setenv("RAG_MAX_FILE_MB", "0.001")
+    get_settings.cache_clear()
+    path = tmp_path / "big.txt"
+    path.write_text("\n".join(REPORT_LINES * 20), encoding="utf-8")
+    result = ingest_paths([path])
+    assert not result.reports
+    assert result.skipped[0].source == "big.txt" and result.skipped[0].reason.startswith("file too large")
+
+
+def test_a_damaged_byte_does_not_lose_the_file(tmp_path: Path) -> None:
+    raw = "\n".join(REPORT_LINES).encode("gbk")
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(raw[:60] + b"\xff" + raw[60:])
+    report = load_report(path)
+    assert report.township == "大铭乡"
+
+
+def test_folders_recursive_hidden_and_sidecars_ignored(tmp_path: Path) -> None:
+    (tmp_path / "2023" / "fujian").mkdir(parents=True)
+    (tmp_path / ".cache").mkdir()
+    text = "\n".join(REPORT_LINES)
+    (tmp_path / "2023" / "fujian" / "b.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text(text, encoding="utf-8")
+    (tmp_path / ".cache" / "c.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "a.meta.json").write_text('{"year": 2023}', encoding="utf-8")
+    result = ingest_paths([tmp_path])
+    assert [r.source for r in result.reports] == ["2023/fujian/b.txt", "a.txt"]
+    assert not result.skipped
+    # a file given directly: source relative to its folder, or to an explicit root
+    assert ingest_paths([tmp_path / "2023" / "fujian" / "b.txt"]).reports[0].source == "b.txt"
+    assert ingest_paths([tmp_path / "2023"], root=tmp_path).reports[0].source == "2023/fujian/b.txt"
+    missing = ingest_paths([tmp_path / "nope.txt"])
+    assert missing.skipped[0].source == "nope.txt" and not missing.reports
+
+
+def test_cli_ingest_json(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from rag.cli import cli
+
+    (tmp_path / "good.txt").write_text("\n".join(REPORT_LINES), encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["ingest", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout if hasattr(result, "stdout") else result.output
+    data = json.loads(out[out.index("{"):out.rindex("}") + 1])
+    assert set(data) == {"reports", "skipped"}
+    report = data["reports"][0]
+    for key in ("source", "township", "county", "province", "year", "date", "title", "chunks"):
+        assert key in report
+    assert "text" not in report
+    assert set(report["chunks"][0]) >= {"id", "section", "kind", "start", "end", "text"}
+    assert data["skipped"] == [{"source": "empty.txt", "reason": "empty file"}]
