@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from rag.text import iter_sentence_spans
 if TYPE_CHECKING:
     from rag.ingest.sections import Layout, Section
 
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"
 
 MIN_CHARS = 150  # a section shorter than this merges with a neighbour
 TARGET_CHARS = 450
@@ -25,12 +26,15 @@ MAX_CHARS = 600  # a section longer than this is split at sentence ends
 
 Span = tuple[int, int]
 
+_ENUMERATION = re.compile(r"[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，,、]|其[一二三四五六七八九十][，,、]")
+
 
 @dataclass
 class _Group:
     path: tuple[str, ...]
     kind: str
     spans: list[Span]
+    heading: Span | None = None  # the first section's own heading line, if it stands alone
 
     @property
     def size(self) -> int:
@@ -59,17 +63,24 @@ def merge_sections(sections: Sequence[Section], min_chars: int = MIN_CHARS,
     for sec in sections:
         if not sec.spans:
             continue
-        nxt = _Group(sec.path, sec.kind, list(sec.spans))
+        standalone = sec.heading_span if sec.heading_span and sec.heading_span != sec.spans[0] else None
+        nxt = _Group(sec.path, sec.kind, list(sec.spans), standalone)
         if groups:
             cur = groups[-1]
+            path = _common_prefix(cur.path, nxt.path)
+            # once the path no longer names the first section, its heading line goes into the text
+            lead = cur.heading if cur.heading and len(path) < len(cur.path) else None
+            start = lead[0] if lead else cur.spans[0][0]
             if (
                 _related(cur.path, nxt.path)
                 and cur.kind == nxt.kind
                 and (cur.size < min_chars or nxt.size < min_chars)
-                and cur.spans[0][0] <= nxt.spans[-1][1]
-                and nxt.spans[-1][1] - cur.spans[0][0] <= max_chars
+                and nxt.spans[-1][1] - start <= max_chars
             ):
-                cur.path = _common_prefix(cur.path, nxt.path)
+                if lead:
+                    cur.spans.insert(0, lead)
+                    cur.heading = None
+                cur.path = path
                 cur.spans.extend(nxt.spans)
                 continue
         groups.append(nxt)
@@ -97,6 +108,9 @@ def split_spans(text: str, spans: Sequence[Span], max_chars: int = MAX_CHARS,
     total = sents[-1][1] - sents[0][0]
     pieces = max(1, math.ceil(total / target_chars))
     limit = min(max_chars, max(target_chars, math.ceil(total / pieces * 1.15)))
+    # a paragraph start or an inline enumeration (二是…, 三是…) is the best place to cut
+    para_starts = {s for s, _ in spans}
+    boundary = [s in para_starts or bool(_ENUMERATION.match(text, s)) for s, _ in sents]
     out: list[Span] = []
     i, n = 0, len(sents)
     overlapped = False
@@ -111,11 +125,19 @@ def split_spans(text: str, spans: Sequence[Span], max_chars: int = MAX_CHARS,
         # don't leave a tail too small to stand alone: take it in if it still fits in max_chars
         if j + 1 < n and sents[-1][1] - sents[i][0] <= max_chars:
             j = n - 1
+        structural = False
+        if j + 1 < n:
+            for k in range(j, i, -1):
+                if sents[k][1] - sents[i][0] < limit * 0.6:
+                    break
+                if boundary[k + 1]:
+                    j, structural = k, True
+                    break
         out.append((sents[i][0], sents[j][1]))
         if j == n - 1:
             break
         last_len = sents[j][1] - sents[j][0]
-        overlapped = j > i and last_len <= max_chars // 3
+        overlapped = not structural and j > i and last_len <= max_chars // 3
         i = j if overlapped else j + 1
     return out
 

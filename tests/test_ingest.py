@@ -25,7 +25,7 @@ EXPECTED = {
     "001": ("高观镇", "城口县", "重庆市", 2022, None, "城口县高观镇2022年法治政府建设情况报告"),
     "002": ("岳溪镇", "开州区", "重庆市", 2020, "2021-01-31",
             "重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告"),
-    "003": ("大铭乡", "德化县", "福建省", 2023, "2024-02-27", "大铭乡 2023 年法治政府建设年度报告"),
+    "003": ("大铭乡", "德化县", "福建省", 2023, "2024-02-27", "大铭乡2023年法治政府建设年度报告"),
     "004": ("共和镇", "鹤山市", "广东省", 2022, "2022-12-09", "鹤山市共和镇2022年法治政府建设情况报告"),
 }
 
@@ -254,7 +254,7 @@ def test_docx(tmp_path: Path) -> None:
     assert report.source == "report.docx"
 
 
-def _pdf_bytes(lines: list[str]) -> bytes:
+def _pdf_bytes(lines: list[str], per_page: int = 45) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
@@ -263,10 +263,12 @@ def _pdf_bytes(lines: list[str]) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     c.setFont("STSong-Light", 10)
-    y = 800
-    for line in lines:
-        c.drawString(40, y, line)
-        y -= 18
+    for n, line in enumerate(lines):
+        if n and n % per_page == 0:
+            c.drawString(280, 30, str(n // per_page))  # page number
+            c.showPage()
+            c.setFont("STSong-Light", 10)
+        c.drawString(40, 800 - (n % per_page) * 15, line)
     c.save()
     return buf.getvalue()
 
@@ -275,6 +277,22 @@ def test_pdf_with_text_layer(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
     path.write_bytes(_pdf_bytes(REPORT_LINES))
     _check_built(load_report(path))
+
+
+def test_pdf_with_wrapped_lines_and_pages(tmp_path: Path) -> None:
+    """A real report laid out as a PDF: lines wrapped at the page width, page numbers, page breaks."""
+    paragraphs = [p.strip() for p in (SEEDS / "003_82ca6d383a15eea9.txt").read_text(encoding="utf-8").split("\n")]
+    lines: list[str] = []
+    for p in filter(None, paragraphs):
+        lines += [p[i:i + 34] for i in range(0, len(p), 34)]
+    path = tmp_path / "wrapped.pdf"
+    path.write_bytes(_pdf_bytes(lines, per_page=50))
+    report = load_report(path)
+    seed = load_report(SEEDS / "003_82ca6d383a15eea9.txt")
+    assert (report.township, report.county, report.year, report.date) == ("大铭乡", "德化县", 2023, "2024-02-27")
+    # the same paragraphs as the text file (pypdf drops a space at a line end, nothing else)
+    assert report.text.replace(" ", "").split("\n") == seed.text.replace(" ", "").split("\n")
+    assert [c.section for c in report.chunks] == [c.section for c in seed.chunks]
 
 
 def test_pdf_without_text_layer(tmp_path: Path) -> None:

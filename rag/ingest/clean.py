@@ -29,11 +29,18 @@ _TAIL_START = re.compile(r"^(扫一扫在手机打开当前页|扫一扫在手�
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,3}(\s*页)?[-—–\s]*$|^[-—–]\s*\d{1,3}\s*[-—–]$")
 
-_END_PUNCT = "。；！？;!?：:”’」』）)…"
+_TERMINAL = "。；！？;!?：:…"
+_CLOSING = "”’」』）)》"
+_CONTINUATION_START = "，,。、；;：:）)》”’」』？！?!"
+_ENUMERATION_START = re.compile(r"^[一二三四五六七八九十]是")
 _HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
 )
 _SIGNATURE_LIKE = re.compile(r"(人民政府|委员会|办公室|党委|政府|委員會|辦公室|黨委)$|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+
+
+def _signature_like(line: str) -> bool:
+    return len(line) <= 40 and not re.search("[，,。；]", line) and bool(_SIGNATURE_LIKE.search(line))
 
 
 def _is_header_line(line: str) -> bool:
@@ -58,24 +65,33 @@ def drop_web_chrome(lines: list[str]) -> list[str]:
 
 
 def _paragraph_like(line: str) -> bool:
-    """A body paragraph (not a heading or a title): it has a sentence end inside or is long."""
+    """A body paragraph (not a heading or a title): a sentence inside, a comma, or simply long."""
     if _HEADING_START.match(line) and len(line) < 60 and not re.search("[。；！？]", line):
         return False
-    return bool(re.search("[。；！？]", line)) or len(line) >= 60
+    return bool(re.search("[。；！？]", line)) or len(line) >= 60 or (len(line) >= 16 and bool(re.search("[，,、]", line)))
+
+
+def _ends_paragraph(line: str) -> bool:
+    last = line[-1]
+    if last in _TERMINAL:
+        return True
+    # a closing quote or bracket ends a paragraph only right after a sentence end: 。” or ！）
+    return last in _CLOSING and len(line) > 1 and line[-2] in _TERMINAL
 
 
 def rejoin_broken_paragraphs(lines: list[str]) -> list[str]:
-    """Rejoin a paragraph that a page break split: "一是坚持优化政府" + "组织结构与…" -> one line."""
+    """Rejoin a paragraph that a page break or a PDF line wrap split: "一是坚持优化政府" + "组织结构与…"."""
     out: list[str] = []
     for ln in lines:
         if out:
             prev = out[-1]
-            if (
+            continues = ln[0] in _CONTINUATION_START  # "，切实做到…" never starts a paragraph
+            if continues or (
                 _paragraph_like(prev)
-                and prev[-1] not in _END_PUNCT
+                and not _ends_paragraph(prev)
                 and not _HEADING_START.match(ln)
-                and not _SIGNATURE_LIKE.search(ln)
-                and not ln.startswith(("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是"))
+                and not _signature_like(ln)
+                and not _ENUMERATION_START.match(ln)
             ):
                 out[-1] = prev + ln
                 continue

@@ -142,10 +142,36 @@ def load_pdf(path: Path, raw: bytes) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
         raise IngestError(path, f"not a readable PDF ({type(e).__name__})") from None
-    text = "\n".join(pages)
+    text = "\n".join(_unwrap_pdf_lines(page) for page in pages)
     if sum(1 for c in text if not c.isspace()) < 20:
         raise IngestError(path, "PDF has no text layer (scanned?)")
     return text
+
+
+def _visual_width(line: str) -> float:
+    return sum(0.5 if ord(c) < 0x2E80 else 1.0 for c in line.strip())
+
+
+_PDF_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))")
+
+
+def _unwrap_pdf_lines(page: str) -> str:
+    """Join a PDF's wrapped lines: a line that fills the page width goes on in the next line, even when
+    it happens to end with 。. (Lines that end mid-sentence are rejoined later by the cleaner.)"""
+    lines = page.split("\n")
+    widths = sorted(_visual_width(ln) for ln in lines if ln.strip())
+    if len(widths) < 4:
+        return page
+    full = widths[int(len(widths) * 0.9) - 1] * 0.92
+    out: list[str] = []
+    for ln in lines:
+        signature = not re.search("[，,。；、：]", ln) and _visual_width(ln) < full * 0.6
+        if out and out[-1] and ln.strip() and not _PDF_HEADING.match(ln) and not signature \
+                and out[-1].endswith(tuple("。；！？”")) and _visual_width(out[-1]) >= full and full >= 15:
+            out[-1] += ln.strip()
+            continue
+        out.append(ln)
+    return "\n".join(out)
 
 
 # ---------------------------------------------------------------- html

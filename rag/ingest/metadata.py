@@ -70,6 +70,11 @@ def find_counties(simple: str) -> Counter[str]:
     return found
 
 
+def find_prefectures(simple: str) -> set[str]:
+    """Prefecture-level cities and regions (江门市, 恩施土家族苗族自治州) named in full."""
+    return {name for name in gazetteer()["prefectures"] if len(name) > 2 and name in simple}
+
+
 def find_provinces(simple: str) -> Counter[str]:
     found: Counter[str] = Counter()
     for p in PROVINCES:
@@ -208,7 +213,7 @@ def place_names(text: str) -> set[str]:
     simple = to_simplified(text)
     counties = set(find_counties(simple))
     towns = set(find_townships(simple, counties))
-    return counties | set(find_provinces(simple)) | towns | find_villages(simple, towns)
+    return counties | set(find_provinces(simple)) | find_prefectures(simple) | towns | find_villages(simple, towns)
 
 
 # ---------------------------------------------------------------- year, date, title
@@ -285,8 +290,9 @@ def find_title(title_lines: list[str]) -> str:
         if re.search(r"报告|情况|总结", t):
             # "大歇镇人民政府" + "关于2024年…报告" printed on two lines
             if t.startswith("关于") and i > 0 and not re.search(r"报告|情况", simple[i - 1]):
-                return simple[i - 1] + t
-            return t
+                t = simple[i - 1] + t
+            # "大铭乡 2023 年法治…" -> "大铭乡2023年法治…": no spaces around digits in Chinese
+            return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", t)
     return ""
 
 
