@@ -330,6 +330,62 @@ def test_html_keeps_article_drops_chrome(tmp_path: Path, charset: str) -> None:
     assert report.text.startswith("大铭乡2023年法治政府建设年度报告")
 
 
+GOV_PAGE = """<!DOCTYPE html>
+<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><title>重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告_重庆市开州区人民政府</title></head>
+<body>
+<div class="top"><div class="wza">无障碍</div><a>长者模式</a></div>
+<div class="head-nav"><ul><li><a>首页</a></li><li><a>新闻动态</a></li><li><a>政务公开</a></li><li><a>政务服务</a></li></ul></div>
+<div class="location">您当前的位置：<a>首页</a> &gt; <a>政务公开</a> &gt; <a>法治政府建设年度报告</a></div>
+<div class="xxgk-detail">
+ <table class="zwxl-table"><tbody>
+  <tr><td>[ 索引号 ]</td><td>1150023400864787X1/2022-00007</td><td>[ 发文字号 ]</td><td></td></tr>
+  <tr><td>[ 发布机构 ]</td><td>开州区岳溪镇</td><td>[ 主题分类 ]</td><td>其他</td></tr>
+  <tr><td>[ 成文日期 ]</td><td>2021-05-27</td><td>[ 发布日期 ]</td><td>2021-05-27</td></tr>
+ </tbody></table>
+ <div class="zwxl-article">
+  <h2 class="title">重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告</h2>
+  <div class="view TRS_UEDITOR">
+   <p style="text-align:center">重庆市开州区岳溪镇人民政府</p>
+   <p style="text-align:center">关于2020年度法治政府建设情况的报告</p>
+   <p>按照有关规定，现将岳溪镇2020年法治政府建设情况报告如下：</p>
+   <p><strong>一、2020年推进法治政府建设的主要举措和成效</strong></p>
+   <p>（一）依法全面履行政府职能情况</p>
+   <p>大力推行权力清单、责任清单、负面清单制度并实行动态管理。打造实行民事全程代办，打通服务群众“最后一公里”，落实政府服务事项设立25个村（社区）民事全程代办服务站。</p>
+   <p><strong>二、2020年推进法治政府建设存在的不足和原因</strong></p>
+   <p>一是法治政府建设部门之间配合还有差距。二是岳溪镇部分群众参与普法的积极性不高。</p>
+   <p><strong>三、2021年推进法治政府建设的工作思路</strong></p>
+   <p>一是深入抓好全面履行政府职能。二是深入开展普法宣传工作。</p>
+   <p style="text-align:right">重庆市开州区岳溪镇人民政府</p>
+   <p style="text-align:right">2021年1月31日</p>
+  </div>
+ </div>
+ <div class="zwxl-bottom"><div class="ewm">扫一扫在手机打开当前页</div>
+  <div class="bshare-custom"><a class="bshare-sinaminiblog">微博</a><a class="bshare-weixin">微信</a></div>
+  <a href="javascript:window.print()">【打印本页】</a><a href="javascript:window.close()">【关闭窗口】</a></div>
+</div>
+<div class="footer-links"><select><option>部门街镇</option><option>市政府部门网站</option><option>区县政府网站</option></select>
+<ul><li>开州区部门镇街网站</li><li>新闻媒体网站</li></ul></div>
+<div class="footer"><p>主办：重庆市开州区人民政府办公室 版权所有</p><p>渝ICP备12345678号</p></div>
+<script>var _hmt=1;</script>
+</body></html>
+"""
+
+
+def test_government_web_page(tmp_path: Path) -> None:
+    """A page saved from a government site: metadata table, breadcrumbs, share bar, footer link lists."""
+    path = tmp_path / "yuexi.htm"
+    path.write_bytes(GOV_PAGE.encode("gb18030").replace(b"charset=utf-8", b"charset=gb2312"))
+    r = load_report(path)
+    assert (r.township, r.county, r.province, r.year, r.date) == ("岳溪镇", "开州区", "重庆市", 2020, "2021-01-31")
+    assert r.text.startswith("重庆市开州区岳溪镇人民政府关于2020年度法治政府建设情况的报告\n")
+    assert r.text.endswith("重庆市开州区岳溪镇人民政府\n2021年1月31日")
+    for chrome in ("索引号", "1150023400864787X1", "您当前的位置", "首页", "扫一扫", "微博", "微信", "打印", "关闭",
+                   "部门街镇", "无障碍", "长者模式", "版权所有", "ICP", "新闻媒体网站", "_hmt"):
+        assert chrome not in r.text, chrome
+    assert [(c.kind, c.section[:2]) for c in r.chunks] == [
+        ("other", ""), ("achievements", "一、"), ("problems", "二、"), ("plans", "三、")]
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8", "utf-16"])
 def test_text_encodings(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / f"report-{encoding}.txt"

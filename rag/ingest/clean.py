@@ -43,8 +43,15 @@ def _signature_like(line: str) -> bool:
     return len(line) <= 40 and not re.search("[，,。；]", line) and bool(_SIGNATURE_LIKE.search(line))
 
 
+_HEADER_FIELD_LINE = re.compile(
+    r"^[\[【]?\s*(索引号|发文字号|发布机构|主题分类|成文日期|发布日期|体裁分类|有效性|信息来源|浏览次数|访问量)\s*[\]】:：]"
+)
+
+
 def _is_header_line(line: str) -> bool:
     if _BREADCRUMB.match(line):
+        return True
+    if len(line) < 60 and _HEADER_FIELD_LINE.match(line):
         return True
     hits = sum(1 for f in _HEADER_FIELDS if f in line)
     return hits >= 2 or (hits == 1 and line.startswith("[") and len(line) < 80)
@@ -61,7 +68,20 @@ def drop_web_chrome(lines: list[str]) -> list[str]:
             break
     if cut is not None:
         out = out[:cut] + [ln for ln in out[cut:] if len(ln) > 40 and re.search("[。；]", ln)]
-    return [ln for ln in out if not _CHROME_LINE.match(ln)]
+    return [ln for ln in out if not _is_chrome_line(ln)]
+
+
+_CHROME_TOKEN = re.compile(
+    r"扫一扫在手机打开当前页|分享到[:：]?|微博|微信|QQ空间|打印本页|打印|关闭窗口|关闭|"
+    r"字体[:：]?\s*[大中小\s]+|无障碍|长者模式|返回顶部|收藏|[|｜/\s【】\[\]]"
+)
+
+
+def _is_chrome_line(line: str) -> bool:
+    """A line of share, print and accessibility buttons: nothing left once those are removed."""
+    if _CHROME_LINE.match(line):
+        return True
+    return len(line) <= 40 and not _CHROME_TOKEN.sub("", line) and bool(re.search(r"[\u4e00-\u9fff]", line))
 
 
 def _paragraph_like(line: str) -> bool:

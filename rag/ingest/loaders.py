@@ -180,10 +180,11 @@ def _unwrap_pdf_lines(page: str) -> str:
 _CHROME_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "button")
 _CHROME_HINT = re.compile(
     r"nav|menu|footer|header|breadcrumb|crumb|share|bshare|position|location|sidebar|toolbar|"
-    r"friend|links|copyright|qrcode|ewm|top-bar|topbar|search|related|print|close",
+    r"friend|links|copyright|qrcode|ewm|top-bar|topbar|search|related|print|close|bottom|fenxiang|dayin|wza",
     re.I,
 )
 _ARTICLE_HINT = re.compile(r"article|content|main|detail|zoom|textbox|text-box|view|con_|TRS_Editor|xxgk", re.I)
+_META_FIELDS = ("索引号", "发文字号", "发布机构", "主题分类", "成文日期", "发布日期", "体裁分类", "有效性", "信息来源")
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
     "blockquote", "pre", "ul", "ol", "dd", "dt", "td", "th",
@@ -234,6 +235,13 @@ def load_html(path: Path, raw: bytes) -> str:
             continue
         attrs = _attrs(tag)
         if attrs.strip() and _CHROME_HINT.search(attrs) and not _ARTICLE_HINT.search(attrs):
+            tag.decompose()
+    # the metadata table of a government page (索引号, 发布机构, 成文日期…), wherever it sits
+    for tag in soup.find_all(["table", "div", "ul", "dl"]):
+        if tag.decomposed:
+            continue
+        text = tag.get_text(" ", strip=True)
+        if len(text) < 600 and "。" not in text and sum(1 for f in _META_FIELDS if f in text) >= 3:
             tag.decompose()
     body = soup.body or soup
     article = _find_article(body)
