@@ -176,6 +176,15 @@ def _common_chars() -> dict[str, int]:
     return {c: i for i, c in enumerate(chars)}
 
 
+def common_share(text: str) -> float:
+    """Share of the Chinese characters in text that are among the 2,500 most common (0.0 if none)."""
+    han = [c for c in text if _is_han(c)]
+    common = _common_chars()
+    if not han or not common:
+        return 0.0
+    return sum(1 for c in to_simplified("".join(han)) if c in common) / len(han)
+
+
 def _is_han(c: str) -> bool:
     return "\u4e00" <= c <= "\u9fff"
 

@@ -395,6 +395,15 @@ def test_text_encodings(tmp_path: Path, encoding: str) -> None:
     assert "\r" not in report.text and not report.text.startswith("\ufeff")
 
 
+def test_big5_traditional_text(tmp_path: Path) -> None:
+    from rag.text import to_traditional
+
+    path = tmp_path / "big5.txt"
+    path.write_bytes("\n".join(to_traditional(line) for line in REPORT_LINES).encode("big5"))
+    report = load_report(path)
+    assert report.script == "traditional" and "組織領導" in report.text and report.township == "大铭乡"
+
+
 def test_markdown(tmp_path: Path) -> None:
     path = tmp_path / "report.md"
     path.write_text("\n\n".join(REPORT_LINES), encoding="utf-8")

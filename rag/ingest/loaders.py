@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from rag.text import common_share
+
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
@@ -22,10 +24,6 @@ class IngestError(Exception):
 
 
 # ---------------------------------------------------------------- plain text
-
-# Encodings tried in order before asking charset-normalizer; gb18030 is a superset of gbk and gb2312.
-_STRICT_ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
-
 
 def _looks_binary(raw: bytes) -> bool:
     head = raw[:8192]
@@ -53,14 +51,22 @@ def decode_text(raw: bytes, path: Path) -> str:
             return raw.decode("utf-16")
         except UnicodeDecodeError as e:
             raise IngestError(path, f"undecodable text ({e.reason})") from None
-    for enc in _STRICT_ENCODINGS[:2]:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # GB18030 (a superset of GBK and GB2312) or Big5: both decode each other's bytes into junk, so keep
+    # the reading made of common characters
+    readings = []
+    for enc in ("gb18030", "big5"):
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        # a GB18030 decode of non-Chinese bytes "succeeds" with junk: require plausible text
-        if enc == "utf-8-sig" or _cjk_share(text) > 0.2:
-            return text
+        if _cjk_share(text) > 0.2:
+            readings.append((common_share(text[:5000]), text))
+    if readings:
+        return max(readings, key=lambda r: r[0])[1]
     # a few damaged bytes in an otherwise clean file: keep the text, mark the damage with U+FFFD
     for enc in ("utf-8", "gb18030"):
         text = raw.decode(enc, errors="replace")
