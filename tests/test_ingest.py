@@ -214,6 +214,35 @@ def test_place_names_examples() -> None:
     assert not names & {"各村", "全镇", "我镇", "合大歇镇", "结合大歇镇"}
 
 
+VARIANTS = [
+    (  # a sub-district office, Chinese-numeral date, county and province in the signature
+        "朝阳区建外街道办事处2023年法治政府建设工作报告\n2023年，建外街道在区委、区政府的领导下，深入推进法治政府建设。\n"
+        "一、主要成效\n（一）加强学习。组织学习12次。\n二、存在的问题\n人员不足。\n三、下一步工作计划\n继续加强。\n"
+        "北京市朝阳区建外街道办事处\n二〇二三年十二月二十日",
+        ("建外街道", "朝阳区", "北京市", 2023, "2023-12-20"),
+    ),
+    (  # the county only in the body, the province only in a document name
+        "关于桃源镇2021年度法治政府建设情况的报告\n县法治办：\n2021年，桃源镇在宁乡市委、市政府的坚强领导下，认真贯彻落实"
+        "《湖南省法治政府建设实施纲要》，现将有关情况报告如下。\n一、工作开展情况\n我镇全年开展普法活动20余场。\n"
+        "二、存在的不足\n执法力量薄弱。\n桃源镇人民政府\n2022年1月10日",
+        ("桃源镇", "宁乡市", "湖南省", 2021, "2022-01-10"),
+    ),
+    (  # no title, no year in the opening words, signed early the next year
+        "一年来，在县委县政府的领导下，我乡以习近平法治思想为指导，2021年以来共开展学法12次。现将情况报告如下：\n"
+        "一、主要做法\n略。\n二、下一步打算\n继续努力。\n中共永和县芝河乡委员会\n永和县芝河乡人民政府\n2022年1月5日",
+        ("芝河乡", "永和县", "山西省", 2021, "2022-01-05"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VARIANTS)
+def test_metadata_variants(tmp_path: Path, text: str, expected: tuple[object, ...]) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    r = load_report(path)
+    assert (r.township, r.county, r.province, r.year, r.date) == expected
+
+
 # ---------------------------------------------------------------- files the tests build
 
 REPORT_LINES = [

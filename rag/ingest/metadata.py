@@ -252,8 +252,9 @@ def _iso(m: re.Match[str]) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def find_year(simple: str, title: str, date: str | None) -> int | None:
-    """The year reported on (not the publishing year)."""
+def find_year(simple: str, title: str, date: str | None, body: str | None = None) -> int | None:
+    """The year reported on, not the publishing year: from the title, the opening sentence, or the
+    years the body mentions most (a report signed early in a year is about the year before)."""
     m = _YEAR.search(title)
     if m:
         return int(m.group(1))
@@ -261,7 +262,7 @@ def find_year(simple: str, title: str, date: str | None) -> int | None:
     head = simple[:600]
     for pat in (
         r"现将.{0,20}?(20\d\d)\s*年",
-        r"(20\d\d)\s*年度?\s*[,，]?\s*(我镇|我乡|我街道|本镇|本乡|全镇|全乡)",
+        r"(20\d\d)\s*年度?\s*[,，]?\s*(我镇|我乡|我街道|本镇|本乡|全镇|全乡|我县|我区)",
         r"关于\s*(20\d\d)\s*年度?",
         r"(20\d\d)\s*年度?法治政府建设",
     ):
@@ -269,15 +270,20 @@ def find_year(simple: str, title: str, date: str | None) -> int | None:
         if m:
             return int(m.group(1))
     signed = int(date[:4]) if date else None
-    years = Counter(int(y) for y in _YEAR.findall(simple))
+    early = date is not None and int(date[5:7]) <= 6
+    text = body if body is not None else simple
+    years = Counter(int(y) for y in _YEAR.findall(text))
     if signed is not None:
-        years.pop(signed + 1, None)
+        years.pop(signed + 1, None)  # plans for next year
     if years:
-        best = max(years.items(), key=lambda kv: (kv[1], -abs((signed or kv[0]) - kv[0])))[0]
-        return best
-    if date:
-        month = int(date[5:7])
-        return signed if month >= 10 else (signed or 0) - 1
+        def rank(kv: tuple[int, int]) -> tuple[int, int]:
+            year, count = kv
+            preferred = signed - 1 if (signed and early) else signed
+            return count, -abs((preferred or year) - year)
+
+        return max(years.items(), key=rank)[0]
+    if signed is not None:
+        return signed - 1 if early else signed
     return None
 
 
@@ -344,7 +350,8 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "") -> Metadat
                           for c, n in counties.items()})
         county = ranked.most_common(1)[0][0]
     province = _pick_province(simple, county)
-    year = find_year(simple, title, date)
+    body = to_simplified(text[: len(text) - len(back)]) if back and text.endswith(back) else simple
+    year = find_year(simple, title, date, body)
     return Metadata(township=township, county=county, province=province, year=year, date=date, title=title)
 
 
