@@ -577,3 +577,38 @@ def test_cli_ingest_json(tmp_path: Path) -> None:
     assert "text" not in report
     assert set(report["chunks"][0]) >= {"id", "section", "kind", "start", "end", "text"}
     assert data["skipped"] == [{"source": "empty.txt", "reason": "empty file"}]
+
+
+# ---------------------------------------------------------------- cleaning rules
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # a page break inside a sentence
+        ("（二）推进职能优化。一是坚持优化政府\n\n组织结构与促进政府职能转变。", "（二）推进职能优化。一是坚持优化政府组织结构与促进政府职能转变。"),
+        # a line that starts with a comma never starts a paragraph
+        ("群众办事“一次也不跑”\n，切实做到民生服务前置。", "群众办事“一次也不跑”，切实做到民生服务前置。"),
+        # a heading cut after its comma
+        ("二、主要负责人履行第一责任人职责，\n加强法治政府建设的有关情况\n正文。",
+         "二、主要负责人履行第一责任人职责，加强法治政府建设的有关情况\n正文。"),
+        # headings, enumerations and signatures are never glued to the line before
+        ("一、主要工作\n（一）加强学习\n学习十二次，形成制度\n二是加强宣传。", "一、主要工作\n（一）加强学习\n学习十二次，形成制度\n二是加强宣传。"),
+        ("……营造良好的法治氛围，为行政执法创造环境\n大铭乡人民政府\n2024年2月27日",
+         "……营造良好的法治氛围，为行政执法创造环境\n大铭乡人民政府\n2024年2月27日"),
+        # chrome rows and page numbers
+        ("正文。\n【打印本页】【关闭窗口】\n- 2 -\n分享到：微博 微信", "正文。"),
+        ("[bookmark: _GoBack]2022年度，我镇坚持依法行政。", "2022年度，我镇坚持依法行政。"),
+    ],
+)
+def test_cleaning_rules(raw: str, clean: str) -> None:
+    from rag.ingest.clean import clean_text
+
+    assert clean_text(raw) == clean
+
+
+def test_part_headings() -> None:
+    from rag.chunking import chunk_text
+
+    chunks = chunk_text("第一部分 主要成效\n我镇全年开展普法活动二十余场。\n第二部分 存在问题\n执法力量薄弱。")
+    assert [(c.section, c.kind) for c in chunks] == [("第一部分 主要成效", "achievements"), ("第二部分 存在问题", "problems")]

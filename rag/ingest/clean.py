@@ -34,7 +34,7 @@ _CLOSING = "”’」』）)》"
 _CONTINUATION_START = "，,。、；;：:）)》”’」』？！?!"
 _ENUMERATION_START = re.compile(r"^[一二三四五六七八九十]是")
 _HEADING_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
+    r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[.．、](?!\d))"
 )
 _SIGNATURE_LIKE = re.compile(r"(人民政府|委员会|办公室|党委|政府|委員會|辦公室|黨委)$|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
@@ -106,7 +106,12 @@ def rejoin_broken_paragraphs(lines: list[str]) -> list[str]:
         if out:
             prev = out[-1]
             continues = ln[0] in _CONTINUATION_START  # "，切实做到…" never starts a paragraph
-            if continues or (
+            # a heading that a page break cut after a comma: "二、…第一责任人职责，" + "加强…的有关情况"
+            heading_cut = (
+                bool(_HEADING_START.match(prev)) and prev[-1] in "，,、" and len(prev) < 60
+                and len(ln) < 40 and not _HEADING_START.match(ln) and not re.search("[。；！？]", ln)
+            )
+            if continues or heading_cut or (
                 _paragraph_like(prev)
                 and not _ends_paragraph(prev)
                 and not _HEADING_START.match(ln)

@@ -11,6 +11,7 @@ from rag.text import to_simplified
 
 # (level, pattern) in order of precedence; the number is group 1.
 HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(r"^第([一二三四五六七八九十]{1,3})部分")),
     (1, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]")),
     (2, re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]")),
     (3, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])")),
