@@ -27,7 +27,7 @@ MAX_QUESTION_CHARS = 2000
 # A report supports a list question when its best sentence holds this share of the question's
 # keyword weight, and scores at least this fraction of the best report's score.
 LIST_MIN_LEXICAL = 0.5
-LIST_MIN_RELATIVE = 0.6
+LIST_MIN_RELATIVE = 0.5
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
 # For questions with no Chinese keywords (English), the dense cosine must reach this.
@@ -330,6 +330,13 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
     qvec = index.embedder.embed_queries([plan.dense_query or plan.effective])[0]
     scored = table.score(kw, qvec, candidates)
     _boost_kind(plan, index, table, scored)
+    if plan.qtype == "list" and _KIND_HINTS["problems"].search(compact(plan.effective)):
+        # A question about shortcomings is answered only by sentences that state one.
+        scored = [
+            s for s in scored
+            if _SHORTCOMING.search(table.units[s.unit].norm + table.units[s.unit].context)
+            or index.chunks[table.units[s.unit].chunk].chunk.kind == "problems"
+        ]
     return scored, kw, table
 
 
@@ -338,6 +345,11 @@ _KIND_HINTS = {
     "plans": re.compile(r"下一步|计划|打算|思路|将要|明年|今后|举措"),
     "leadership": re.compile(r"第一责任人|主要负责人|履职|述法"),
 }
+
+
+_SHORTCOMING = re.compile(
+    r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差不齐|不高|不强|不到位|滞后|缺乏|单一|较少|较弱|较大|不健全|不完善|不充分|不明显|难以"
+)
 
 
 def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> None:
@@ -380,8 +392,8 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         if src not in best:
             best[src] = s
     ranked = sorted(best.items(), key=lambda kv: -kv[1].score)
-    top = ranked[0][1].score if ranked else 0.0
-    chosen = [(src, s) for src, s in ranked if _supports(s, kw) and s.score >= LIST_MIN_RELATIVE * top]
+    top = max((s.lexical for _, s in ranked), default=0.0)
+    chosen = [(src, s) for src, s in ranked if _supports(s, kw) and s.lexical >= LIST_MIN_RELATIVE * top]
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
@@ -399,16 +411,31 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
     unit_word = asks_quantity(plan.effective)
-    pool = [s for s in scored if unit_word is None or has_figure(table.units[s.unit].text)]
-    good = [s for s in pool if (s.lexical >= FACT_MIN_LEXICAL if kw else s.dense >= DENSE_ONLY_MIN)]
-    if not good:
+    good = [s for s in scored if (s.lexical >= FACT_MIN_LEXICAL if kw else s.dense >= DENSE_ONLY_MIN)]
+    spans = [(s, *_fact_span(table, s, unit_word)) for s in good[:30]]
+    spans = [(s, a, b) for s, a, b in spans if a is not None]
+    if not spans:
         return _not_found(plan, reports, kw, "")
-    s = good[0]
-    c = _citation(1, index, table, s, kw, unit_word=unit_word)
+    s, start, end = spans[0]
+    c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
     fig = _pick_figure(c.quote, kw, unit_word) if unit_word is not None else None
     lead = f"{fig}。" if fig else ""
     text = f"{lead}据{c.township}{c.year}年报告：“{c.quote}”[1]"
     return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+
+
+def _fact_span(table: Any, s: Scored, unit_word: str | None) -> tuple[int | None, int | None]:
+    """The span that answers: the sentence itself, or, when a number is asked for and the sentence
+    names the topic but not the figure, the sentence with the next one of its paragraph."""
+    u = table.units[s.unit]
+    if unit_word is None or has_figure(u.text):
+        return u.start, u.end
+    nxt = s.unit + 1
+    if nxt < len(table.units):
+        v = table.units[nxt]
+        if v.source == u.source and 0 <= v.start - u.end <= 2 and has_figure(v.text):
+            return u.start, v.end
+    return None, None
 
 
 def _compose_general(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -443,11 +470,12 @@ def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) ->
     return Answer(question=plan.question, text=text, found=False, considered=len(reports))
 
 
-def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_word: str | None = None) -> Citation:
+def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_word: str | None = None,
+              span: tuple[int, int] | None = None) -> Citation:
     u = table.units[s.unit]
     ref = index.chunks[u.chunk]
     report = index.reports[u.source]
-    start, end = _clip(report.text, u.start, u.end, kw, unit_word)
+    start, end = _clip(report.text, *(span or (u.start, u.end)), kw, unit_word)
     return Citation(
         n=n,
         township=report.township,

