@@ -85,6 +85,14 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None,
 
     stats = build_index(list(paths) or None, index_dir=index_dir, embedder=embedder, rebuild=rebuild)
     click.echo(stats.summary())
+    # Embed the sentences the answers quote now, so that the first question is not slow.
+    from rag.config import get_settings
+    from rag.evidence_store import get_evidence
+    from rag.index import load_index
+
+    s = get_settings()
+    table = get_evidence(load_index(index_dir or s.index_dir, embedder or s.embedder))
+    click.echo(f"evidence: {len(table.units)} sentences ready")
 
 
 @cli.command()
