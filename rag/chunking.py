@@ -9,7 +9,7 @@ import hashlib
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rag.models import Chunk
@@ -18,7 +18,7 @@ from rag.text import iter_sentence_spans
 if TYPE_CHECKING:
     from rag.ingest.sections import Layout, Section
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "3"
 
 MIN_CHARS = 150  # a section shorter than this merges with a neighbour
 TARGET_CHARS = 450
@@ -34,11 +34,26 @@ class _Group:
     path: tuple[str, ...]
     kind: str
     spans: list[Span]
-    heading: Span | None = None  # the first section's own heading line, if it stands alone
+    # heading lines that stand right before the first section's text, with their depth: its own
+    # heading (when it is a line of its own) and those of ancestors that have no text of their own
+    leads: list[tuple[int, Span]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
         return sum(e - s for s, e in self.spans)
+
+
+def _leads(sections: Sequence[Section], k: int) -> list[tuple[int, Span]]:
+    sec = sections[k]
+    out: list[tuple[int, Span]] = []
+    if sec.heading_span and sec.heading_span != sec.spans[0]:
+        out.append((len(sec.path), sec.heading_span))
+    for prev in reversed(sections[:k]):
+        is_ancestor = len(prev.path) < len(sec.path) and sec.path[:len(prev.path)] == prev.path
+        if prev.spans or not is_ancestor or prev.heading_span is None:
+            break
+        out.append((len(prev.path), prev.heading_span))
+    return out[::-1]
 
 
 def _common_prefix(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
@@ -60,26 +75,24 @@ def merge_sections(sections: Sequence[Section], min_chars: int = MIN_CHARS,
                    max_chars: int = MAX_CHARS) -> list[_Group]:
     """Group consecutive sections so that tiny ones join a neighbour within the same top-level section."""
     groups: list[_Group] = []
-    for sec in sections:
+    for k, sec in enumerate(sections):
         if not sec.spans:
             continue
-        standalone = sec.heading_span if sec.heading_span and sec.heading_span != sec.spans[0] else None
-        nxt = _Group(sec.path, sec.kind, list(sec.spans), standalone)
+        nxt = _Group(sec.path, sec.kind, list(sec.spans), _leads(sections, k))
         if groups:
             cur = groups[-1]
             path = _common_prefix(cur.path, nxt.path)
-            # once the path no longer names the first section, its heading line goes into the text
-            lead = cur.heading if cur.heading and len(path) < len(cur.path) else None
-            start = lead[0] if lead else cur.spans[0][0]
+            # headings the shorter path no longer names go into the text, in front
+            lead = [span for depth, span in cur.leads if depth > len(path)]
+            start = lead[0][0] if lead else cur.spans[0][0]
             if (
                 _related(cur.path, nxt.path)
                 and cur.kind == nxt.kind
                 and (cur.size < min_chars or nxt.size < min_chars)
                 and nxt.spans[-1][1] - start <= max_chars
             ):
-                if lead:
-                    cur.spans.insert(0, lead)
-                    cur.heading = None
+                cur.spans[:0] = lead
+                cur.leads = [(d, span) for d, span in cur.leads if d <= len(path)]
                 cur.path = path
                 cur.spans.extend(nxt.spans)
                 continue
