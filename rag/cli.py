@@ -48,7 +48,27 @@ def with_filters(f):  # type: ignore[no-untyped-def]
     return f
 
 
-@click.group()
+class _Group(click.Group):
+    """Known errors (bad settings, a mismatched index, a bad question) print one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from rag.answer import QuestionError
+        from rag.config import SettingsError
+
+        known: tuple[type[Exception], ...] = (QuestionError, SettingsError)
+        try:
+            from rag.index import IndexMismatchError, IndexStoreError
+
+            known += (IndexMismatchError, IndexStoreError)
+        except ImportError:  # pragma: no cover
+            pass
+        try:
+            return super().invoke(ctx)
+        except known as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=_Group)
 @click.version_option(package_name="fazhi-rag")
 def cli() -> None:
     """法治报告问答: ask questions across township rule-of-law reports, with exact citations."""
