@@ -559,6 +559,9 @@ def test_folders_recursive_hidden_and_sidecars_ignored(tmp_path: Path) -> None:
     # a file given directly: source relative to its folder, or to an explicit root
     assert ingest_paths([tmp_path / "2023" / "fujian" / "b.txt"]).reports[0].source == "b.txt"
     assert ingest_paths([tmp_path / "2023"], root=tmp_path).reports[0].source == "2023/fujian/b.txt"
+    # a shell glob hands over sidecars too: they are not reports
+    globbed = ingest_paths([tmp_path / "a.meta.json", tmp_path / "a.txt"])
+    assert [r.source for r in globbed.reports] == ["a.txt"] and not globbed.skipped
     missing = ingest_paths([tmp_path / "nope.txt"])
     assert missing.skipped[0].source == "nope.txt" and not missing.reports
 

@@ -113,7 +113,7 @@ def iter_files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, Path]]:
                 rel = f.relative_to(p).parts
                 if f.is_file() and not any(part.startswith(".") for part in rel) and not f.name.endswith(SIDECAR_SUFFIX):
                     yield f, p
-        else:
+        elif not p.name.endswith(SIDECAR_SUFFIX):  # a sidecar passed by a shell glob is not a report
             yield p, p.parent
 
 
@@ -145,7 +145,8 @@ def ingest_paths(paths: Sequence[str | Path], root: Path | None = None) -> Inges
             continue
         except Exception as e:  # a loader bug must not stop the other files
             reason = f"unexpected error ({type(e).__name__}: {e})"
-            log.exception("%s: %s", source, reason)
+            log.error("%s: %s", source, reason)
+            log.debug("traceback for %s", source, exc_info=True)
             skipped.append(Skipped(source=source, reason=reason))
             continue
         reports[report.source] = report
