@@ -44,6 +44,15 @@ _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")
 _ENGLISH_SUFFIX = r"(?:\s*-?\s*(?:zhen|xiang|town(?:ship)?|county|district|city|xian|qu|shi))?"
 
+# words that show which kind of section a question is about (a boost, never a filter)
+KIND_CUES: dict[str, tuple[str, ...]] = {
+    "problems": ("问题", "不足", "短板", "弱项", "薄弱", "困难", "差距", "有待", "欠缺", "缺乏", "不够", "不强",
+                 "不高", "不到位", "不平衡", "参差不齐", "滞后", "瓶颈", "难点", "不规范"),
+    "plans": ("下一步", "计划", "打算", "今后", "明年", "下一年", "来年", "工作思路", "工作安排", "将如何", "将采取",
+              "将要", "展望"),
+    "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责"),
+}
+
 _ALIAS_SUFFIXES: dict[str, tuple[str, ...]] = {"township": (), "county": ("县", "区", "市")}
 
 _CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
@@ -62,6 +71,7 @@ class Scope:
     counties: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
     text: str = ""
     question: str = ""
 
@@ -231,11 +241,13 @@ def parse_scope(question: str, index: Index) -> Scope:
     scope = Scope(question=q)
     spans: list[tuple[int, int]] = []
     taken = [False] * (len(q) + 1)
+    first: dict[str, int] = {}
 
     def claim(kind: str, name: str, s: int, e: int) -> None:
         target = scope.townships if kind == "township" else scope.counties
         if name not in target:
             target.append(name)
+        first[name] = min(first.get(name, s), s)
         spans.append((s, e))
         for i in range(s, e):
             taken[i] = True
@@ -265,16 +277,11 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     scope.unknown_places = _unknown_places(q, taken, places)
+    scope.kinds = [kind for kind, cues in KIND_CUES.items() if any(c in q for c in cues)]
     scope.text = _remove_spans(q, spans)
-    # keep mention order
-    scope.townships.sort(key=lambda t: _first(q, t, places))
-    scope.counties.sort(key=lambda c: _first(q, c, places))
+    scope.townships.sort(key=first.__getitem__)  # order of mention
+    scope.counties.sort(key=first.__getitem__)
     return scope
-
-
-def _first(q: str, name: str, places: Places) -> int:
-    pos = q.find(name)
-    return pos if pos >= 0 else len(q)
 
 
 def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -292,18 +299,21 @@ _EVERYDAY_TAGS = frozenset("v vd vn vg d p c r m q u f t a ad an ag b z e y o".s
 
 @lru_cache(maxsize=1)
 def _dict_tags() -> dict[str, str]:
-    """Part of speech of jieba's dictionary words (2-4 characters): tells 渝中区 from 误区, 新华 from 提到."""
+    """Part of speech of jieba's dictionary words: tells 渝中区 from 误区, a name stem 新华 from 提到."""
+    try:  # the ingestion already reads jieba's dictionary for its place names: share that table
+        from rag.ingest.metadata import _dictionary
+
+        return {w: tag for w, (_freq, tag) in _dictionary().items()}
+    except (ImportError, AttributeError, ValueError, TypeError):
+        pass
     import jieba
 
     tags: dict[str, str] = {}
-    path = jieba.get_dict_file()
-    try:
-        for line in path.read().decode("utf-8").splitlines():
+    with jieba.get_dict_file() as f:
+        for line in f.read().decode("utf-8").splitlines():
             parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
                 tags[parts[0]] = parts[2]
-    finally:
-        path.close()
     return tags
 
 

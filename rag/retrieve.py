@@ -44,8 +44,8 @@ Ranking = Sequence[tuple[int, float]]
 FusionFn = Callable[..., list[tuple[int, float]]]
 FUSIONS: dict[str, FusionFn] = {}
 
-# weights of the rankings fused: dense, BM25 on words, BM25 on character bigrams
-WEIGHTS = (1.0, 1.0, 0.5)
+# weights of the rankings fused: dense, BM25 on words, BM25 on character bigrams, section kind
+WEIGHTS = (1.0, 1.0, 0.5, 0.5)
 # each further hit from a report already in the results loses this share of the top score
 DIVERSITY_PENALTY = 0.08
 
@@ -230,15 +230,19 @@ def rank_chunks(
     f = as_filters(filters)
     fuse = get_fusion(fusion)
     mask = filter_mask(index, f)
+    scope = parse_scope(query, index)
     if use_scope:
-        mask = scope_mask(index, parse_scope(query, index), mask, f)
+        mask = scope_mask(index, scope, mask, f)
     candidates = np.flatnonzero(mask)
     if not len(candidates):
         return []
+    dense = index.dense_scores(query)
     rankings = [
-        _ranking(index.dense_scores(query), candidates, positive_only=False),
+        _ranking(dense, candidates, positive_only=False),
         _ranking(index.bm25_scores(query), candidates, positive_only=True),
         _ranking(index.bigram_scores(query), candidates, positive_only=True),
+        # the section kind the question is about (问题/不足 -> problems), ordered by meaning
+        [r for r in _ranking(dense, candidates, positive_only=False) if index.chunks[r[0]].chunk.kind in scope.kinds],
     ]
     return fuse(rankings, weights=WEIGHTS)
 

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from rag.index.build import BuildStats, build_index
-from rag.index.loaded import ChunkRef, Index, clear_index_cache, get_index, load_index
+from rag.index.loaded import ChunkRef, Index, clear_index_cache, get_index, index_from_reports, load_index
 from rag.index.store import IndexMismatchError, IndexNotFoundError, IndexStoreError, Manifest
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "build_index",
     "clear_index_cache",
     "get_index",
+    "index_from_reports",
     "load_index",
 ]

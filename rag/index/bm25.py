@@ -98,6 +98,8 @@ class Tokenizer:
             tok = tok.strip()
             if tok and tok not in self._stop and not _PUNCT_OR_SPACE.match(tok):
                 out.append(tok)
+                if len(tok) > 3:  # search mode adds 2- and 3-character parts; add longer known terms too
+                    out.extend(t for t in domain_terms() if len(t) > 3 and t != tok and t in tok)
 
     def bigrams(self, text: str) -> list[str]:
         """Overlapping character bigrams of the Chinese runs: recall when word segmentation disagrees."""

