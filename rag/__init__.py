@@ -12,11 +12,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from rag.models import Answer, Chunk, Citation, Filters, Hit, IngestResult, Report, Skipped
-
 # Imported eagerly: the function shares its name with its module, and a lazily imported submodule
 # would shadow it as an attribute of the package. rag.answer itself imports nothing heavy.
 from rag.answer import answer, answer_stream
+from rag.models import Answer, Chunk, Citation, Filters, Hit, IngestResult, Report, Skipped
 
 if TYPE_CHECKING:
     from rag.index import build_index

@@ -30,12 +30,21 @@ LIST_MIN_LEXICAL = 0.5
 LIST_MIN_RELATIVE = 0.5
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
-# For questions with no Chinese keywords (English), the dense cosine must reach this.
-DENSE_ONLY_MIN = 0.78
 QUOTE_MAX = 160
 
-_LIST = re.compile(r"哪些|哪几个|哪几|有几个(?:乡镇|镇|乡|街道)|各乡镇|各镇|哪个乡镇都|which (?:towns|townships)|list (?:the|all)", re.I)
-_FACT = re.compile(r"多少|几[个名件宗份项次场处人条起家户]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|how many|how much|who|when|which", re.I)
+_PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
+_LIST = re.compile(
+    r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
+    + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
+    + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
+    re.I,
+)
+_FACT = re.compile(
+    r"多少|几[个名件宗份项次场处人条起家户所座]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
+    r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
+    r"|what (?:is|was|were|are) the\b.*\b(?:number|rate|name|percentage|total|amount|figure)",
+    re.I,
+)
 _FOLLOWUP_FILLER = re.compile(r"^(那么?|还有|再问|请问)?|(呢|怎么样|如何|又如何|情况呢|的情况|呀|啊)?[?？。!！]*$")
 
 
@@ -55,6 +64,7 @@ class Plan:
     unknown_places: list[str] = field(default_factory=list)
     scope_words: list[str] = field(default_factory=list)
     dense_query: str = ""
+    section_mode: bool = False  # the question asks for a whole kind of section (plans, problems)
 
 
 # ------------------------------------------------------------------ public API
@@ -167,9 +177,9 @@ def _check_history(history: object) -> list[dict[str, str]]:
 # ------------------------------------------------------------------ planning
 
 
-def classify(question: str) -> QuestionType:
+def classify(question: str, named_townships: int = 0) -> QuestionType:
     q = to_simplified(question)
-    if _LIST.search(q):
+    if _LIST.search(q) and named_townships != 1:
         return "list"
     if _FACT.search(q):
         return "fact"
@@ -184,7 +194,7 @@ def make_plan(question: str, flt: Filters, history: list[dict[str, str]], index:
     plan = Plan(
         question=question,
         effective=effective,
-        qtype=classify(effective),
+        qtype=classify(effective, len(scope.townships)),
         filters=flt,
         townships=list(scope.townships),
         years=list(scope.years),
@@ -318,7 +328,15 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
 
     table = get_evidence(index)
     kinds = plan.filters.kind
-    kind_set = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
+    kind_set: set[str] | None = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
+    kw = keywords(plan.effective, drop=plan.scope_words)
+    cues = _kind_cues(plan.effective)
+    if cues and kind_set is None:
+        # "下一步有什么打算" / "存在哪些问题": the section kind is the topic; its cue words are not.
+        topic = [k for k in kw if not any(_KIND_HINTS[c].search(k) for c in cues) and k not in _CUE_REST]
+        if plan.qtype == "general" or not topic:
+            kind_set, kw = set(cues), topic
+            plan.section_mode = not topic
     sources = {r.source for r in reports}
     candidates = [
         i
@@ -326,11 +344,10 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
         for i in table.by_source.get(s, [])
         if kind_set is None or index.chunks[table.units[i].chunk].chunk.kind in kind_set
     ]
-    kw = keywords(plan.effective, drop=plan.scope_words)
     qvec = index.embedder.embed_queries([plan.dense_query or plan.effective])[0]
     scored = table.score(kw, qvec, candidates)
     _boost_kind(plan, index, table, scored)
-    if plan.qtype == "list" and _KIND_HINTS["problems"].search(compact(plan.effective)):
+    if plan.qtype == "list" and "problems" in cues:
         # A question about shortcomings is answered only by sentences that state one.
         scored = [
             s for s in scored
@@ -341,10 +358,17 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
 
 
 _KIND_HINTS = {
-    "problems": re.compile(r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差"),
-    "plans": re.compile(r"下一步|计划|打算|思路|将要|明年|今后|举措"),
+    "problems": re.compile(r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差|shortcoming|problem|weakness", re.I),
+    "plans": re.compile(r"下一步|计划|打算|思路|将要|明年|今后|下一年|next year|plan", re.I),
     "leadership": re.compile(r"第一责任人|主要负责人|履职|述法"),
 }
+_CUE_REST = frozenset({"一步", "下一步", "工作", "存在", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"})
+
+
+def _kind_cues(question: str) -> set[str]:
+    q = compact(question)
+    return {k for k, rx in _KIND_HINTS.items() if rx.search(q)}
+
 
 
 _SHORTCOMING = re.compile(
@@ -353,8 +377,7 @@ _SHORTCOMING = re.compile(
 
 
 def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> None:
-    q = compact(plan.effective)
-    wanted = {k for k, rx in _KIND_HINTS.items() if rx.search(q)}
+    wanted = _kind_cues(plan.effective)
     if not wanted:
         return
     for s in scored:
@@ -371,6 +394,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
     scored, kw, table = _score(plan, index, reports)
+    if plan.section_mode:
+        return _compose_section(plan, index, reports, scored, table)
     if plan.qtype == "list":
         return _compose_list(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact":
@@ -379,9 +404,7 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
 
 
 def _supports(s: Scored, kw: list[str]) -> bool:
-    if kw:
-        return s.lexical >= LIST_MIN_LEXICAL
-    return s.dense >= DENSE_ONLY_MIN
+    return bool(kw) and s.lexical >= LIST_MIN_LEXICAL
 
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -411,54 +434,107 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
     unit_word = asks_quantity(plan.effective)
-    good = [s for s in scored if (s.lexical >= FACT_MIN_LEXICAL if kw else s.dense >= DENSE_ONLY_MIN)]
-    spans = [(s, *_fact_span(table, s, unit_word)) for s in good[:30]]
-    spans = [(s, a, b) for s, a, b in spans if a is not None]
+    rate = bool(_RATE.search(plan.effective))
+    good = [s for s in scored if _relevant(s, kw)]
+    spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
+    spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
     if not spans:
+        if good:  # the topic is there, the figure is not: say so, and show what the report does say
+            c = _citation(1, index, table, good[0], kw)
+            text = (f"所提供的报告中没有找到这一数字。{c.township}{c.year}年报告只提到："
+                    f"“{c.quote}”[1]")
+            return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
         return _not_found(plan, reports, kw, "")
     s, start, end = spans[0]
+    assert start is not None and end is not None
     c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
-    fig = _pick_figure(c.quote, kw, unit_word) if unit_word is not None else None
+    fig = _pick_figure(c.quote, kw, unit_word, rate) if unit_word is not None else None
     lead = f"{fig}。" if fig else ""
     text = f"{lead}据{c.township}{c.year}年报告：“{c.quote}”[1]"
     return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
 
 
-def _fact_span(table: Any, s: Scored, unit_word: str | None) -> tuple[int | None, int | None]:
+_RATE = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
+
+
+def _relevant(s: Scored, kw: list[str]) -> bool:
+    """Relevant means: the sentence holds enough of the question's words. A question with no
+    recognisable words ("asdf", or English outside the glossary) is never answered by closeness of
+    embeddings alone: they are close for anything."""
+    return bool(kw) and s.lexical >= FACT_MIN_LEXICAL
+
+
+def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False) -> tuple[int | None, int | None]:
     """The span that answers: the sentence itself, or, when a number is asked for and the sentence
     names the topic but not the figure, the sentence with the next one of its paragraph."""
     u = table.units[s.unit]
-    if unit_word is None or has_figure(u.text):
+
+    def ok(text: str) -> bool:
+        figs = figures(text)
+        return bool([f for f in figs if f[2].endswith(("%", "％"))] if rate else figs)
+
+    if unit_word is None or ok(u.text):
         return u.start, u.end
     nxt = s.unit + 1
     if nxt < len(table.units):
         v = table.units[nxt]
-        if v.source == u.source and 0 <= v.start - u.end <= 2 and has_figure(v.text):
+        if v.source == u.source and v.start == u.end and ok(v.text):  # same paragraph
             return u.start, v.end
     return None, None
 
 
 def _compose_general(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                      table: Any) -> Answer:
-    good = [s for s in scored if (s.lexical >= FACT_MIN_LEXICAL if kw else s.dense >= DENSE_ONLY_MIN)]
+    good = [s for s in scored if _relevant(s, kw)]
     if not good:
         return _not_found(plan, reports, kw, "")
     picked: list[Scored] = []
     per_report: dict[str, int] = {}
+    limit = 3 if len(reports) == 1 else 2
     for s in good:
         src = table.units[s.unit].source
-        if per_report.get(src, 0) >= 2 or s.score < 0.6 * good[0].score:
+        if per_report.get(src, 0) >= limit or (not plan.section_mode and s.score < 0.6 * good[0].score):
             continue
         per_report[src] = per_report.get(src, 0) + 1
         picked.append(s)
-        if len(picked) >= 4:
+        if len(picked) >= 5:
             break
+    # in reading order within each report, reports by their best sentence
+    order = list(dict.fromkeys(table.units[s.unit].source for s in picked))
+    picked.sort(key=lambda s: (order.index(table.units[s.unit].source), table.units[s.unit].start))
     citations = [_citation(i + 1, index, table, s, kw) for i, s in enumerate(picked)]
     lines = []
-    for town in dict.fromkeys(c.township for c in citations):
-        cs = [c for c in citations if c.township == town]
-        lines.append(f"{town}（{cs[0].year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+    for src in order:
+        cs = [c for c in citations if c.source == src]
+        lines.append(f"{cs[0].township}（{cs[0].year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
+                  considered=len(reports))
+
+
+_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], table: Any) -> Answer:
+    """A question about a whole kind of section ("下一步有什么打算"): its points, in reading order."""
+    by_source: dict[str, list[int]] = {}
+    for s in scored:
+        by_source.setdefault(table.units[s.unit].source, []).append(s.unit)
+    if not by_source:
+        return _not_found(plan, reports, [], "")
+    score_of = {s.unit: s for s in scored}
+    citations: list[Citation] = []
+    lines = []
+    for r in reports:
+        units = sorted(by_source.get(r.source, []), key=lambda i: table.units[i].start)
+        points = [i for i in units if _ENUMERATED.match(table.units[i].text)] or units
+        cs = []
+        for i in points[: 4 if len(reports) == 1 else 3]:
+            c = _citation(len(citations) + 1, index, table, score_of[i], [])
+            citations.append(c)
+            cs.append(c)
+        if cs:
+            lines.append(f"{r.township}（{r.year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+    return Answer(question=plan.question, text="\n".join(lines), found=bool(citations), citations=citations,
                   considered=len(reports))
 
 
@@ -475,7 +551,8 @@ def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_wor
     u = table.units[s.unit]
     ref = index.chunks[u.chunk]
     report = index.reports[u.source]
-    start, end = _clip(report.text, *(span or (u.start, u.end)), kw, unit_word)
+    lo, hi = span or (u.start, u.end)
+    start, end = _clip(report.text, lo, hi, kw, unit_word)
     return Citation(
         n=n,
         township=report.township,
@@ -527,9 +604,11 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None)
     return s, e
 
 
-def _pick_figure(quote: str, kw: list[str], unit_word: str | None) -> str | None:
+def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool = False) -> str | None:
     figs = figures(quote)
-    if unit_word:
+    if rate:
+        figs = [f for f in figs if f[2].endswith(("%", "％"))] or figs
+    elif unit_word:
         figs = [f for f in figs if f[2].endswith(unit_word)] or figs
     if not figs:
         return None

@@ -31,7 +31,7 @@ def _filters(township: str | None, county: str | None, year: str | None, kind: s
             values["year_to"] = int(hi) if hi else None
         else:
             values["year"] = int(year)
-    return Filters(**values) if values else None
+    return Filters.model_validate(values) if values else None
 
 
 filter_options = [

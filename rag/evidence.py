@@ -32,7 +32,6 @@ QUESTION_WORDS = frozenset(
 )
 MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆场"
 _NUMBER = re.compile(r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*([%％]|[" + MEASURE_WORDS + r"]?)")
-_HAS_FIGURE = re.compile(r"\d|[一二两三四五六七八九十百千]+[" + MEASURE_WORDS + r"]")
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
 
 
@@ -76,7 +75,7 @@ class EvidenceTable:
     def idf(self, term: str) -> float:
         df = self._df.get(term)
         if df is None:
-            df = sum(1 for u in self.units if term in u.norm)
+            df = sum(1 for u in self.units if contains(u.norm, term))
             self._df[term] = df
         n = max(1, len(self.units))
         return math.log((n + 1) / (df + 0.5))
@@ -98,11 +97,11 @@ class EvidenceTable:
         out = []
         for j, i in enumerate(candidates):
             u = self.units[i]
-            matched = [t for t in keywords if t in u.norm]
+            matched = [t for t in keywords if contains(u.norm, t)]
             lexical = sum(weights[t] for t in matched) / total if total > 0 else 0.0
             missing = [t for t in keywords if t not in matched]
             # A heading names the topic of the sentences under it: its words count, at a discount.
-            in_context = [t for t in missing if t in u.context]
+            in_context = [t for t in missing if contains(u.context, t)]
             if total > 0:
                 lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
             lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
@@ -115,11 +114,18 @@ class EvidenceTable:
         return out
 
 
+def contains(text: str, term: str) -> bool:
+    """A keyword is a word, or alternatives joined by | (any one of them counts)."""
+    if "|" in term:
+        return any(alt in text for alt in term.split("|"))
+    return term in text
+
+
 def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], total: float) -> float:
     """Half credit for a long keyword whose character bigrams mostly occur in the sentence."""
     credit = 0.0
     for t in missing:
-        if len(t) < 3 or total <= 0:
+        if len(t) < 3 or total <= 0 or "|" in t:
             continue
         grams = [t[i : i + 2] for i in range(len(t) - 1)]
         share = sum(1 for g in grams if g in norm) / len(grams)
@@ -166,11 +172,50 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
+    for word in ("下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "法律明白人"):
+        tk.add_word(word)
     return tk
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[re.Pattern[str], str]]:
+    """English domain terms and their Chinese wording in the reports, longest first."""
+    from pathlib import Path
+
+    rows = []
+    path = Path(__file__).parent / "data" / "glossary_en_zh.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        en, zh = line.split("\t", 1)
+        rows.append((en.strip().lower(), zh.strip()))
+    rows.sort(key=lambda r: -len(r[0]))
+    return [(re.compile(r"\b" + re.escape(en) + r"\b", re.I), zh) for en, zh in rows]
+
+
+def english_keywords(question: str) -> list[str]:
+    """Chinese keywords for the English domain terms of a question (longest match first)."""
+    q = question
+    out: list[str] = []
+    for rx, zh in _glossary():
+        if rx.search(q):
+            q = rx.sub(" ", q)
+            if zh not in out:
+                out.append(zh)
+    return out
+
+
+def has_english(question: str) -> bool:
+    return len(re.findall(r"[A-Za-z]{3,}", question)) >= 2
+
+
 def keywords(question: str, drop: list[str] | None = None) -> list[str]:
-    """Topic words of a question, normalized: scope words (places, years) and question words removed."""
+    """Topic words of a question, normalized: scope words (places, years) and question words removed.
+
+    English domain terms are translated through a small glossary, so that an English question is
+    matched on the reports' own Chinese wording.
+    """
+    extra = english_keywords(question) if has_english(question) else []
     q = compact(question)
     for d in sorted(drop or [], key=len, reverse=True):
         q = q.replace(compact(d), " ")
@@ -187,7 +232,7 @@ def keywords(question: str, drop: list[str] | None = None) -> list[str]:
             continue  # English words never match Chinese text; the dense signal handles them
         if w not in words:
             words.append(w)
-    return words
+    return words + [e for e in extra if e not in words]
 
 
 def asks_quantity(question: str) -> str | None:
@@ -196,21 +241,37 @@ def asks_quantity(question: str) -> str | None:
     m = re.search(r"(?:多少|几)([" + MEASURE_WORDS + r"]?)", q)
     if m:
         return m.group(1)
-    if re.search(r"how many|how much|number of|what percentage|rate", question, re.I) or re.search(r"比例|百分之|率是", q):
+    if re.search(r"how many|how much|number of|what percentage|\brate\b", question, re.I) or re.search(
+        r"比例|百分之|率是|率为|率达|率有", q
+    ):
         return ""
     return None
 
 
 def has_figure(text: str) -> bool:
-    return bool(_HAS_FIGURE.search(text))
+    return bool(figures(text))
+
+
+_ENUMERATION = re.compile(r"^\s*[(（]?\d{1,2}\s*[.、．)）]")
+_NOT_A_FIGURE = re.compile(r"^(?:19|20)\d{2}$")
 
 
 def figures(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, figure) of the numbers with their measure words in a text."""
+    """(start, end, figure) of the numbers with their measure words in a text.
+
+    Not figures: list numbering ("8." at the start), bare years, bare Chinese numeral words (一是).
+    """
     out = []
+    skip = _ENUMERATION.match(text)
     for m in _NUMBER.finditer(text):
         num, unit = m.group(1), m.group(2)
+        if skip and m.start() < skip.end():
+            continue
         if not re.search(r"\d", num) and not unit:
-            continue  # a bare Chinese numeral word (一是, 二十大) is not a figure
+            continue
+        if _NOT_A_FIGURE.match(num) and (not unit or text[m.end(1):m.end(1) + 1] == "年"):
+            continue
+        if text[m.end():m.end() + 1] in "年月日" and not unit:
+            continue
         out.append((m.start(), m.end(), m.group(0)))
     return out

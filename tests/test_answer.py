@@ -197,3 +197,37 @@ def test_llm_unreachable_endpoint_falls_back(monkeypatch: pytest.MonkeyPatch) ->
 def test_no_llm_configured_is_extractive(tmp_path: Path) -> None:
     a = answer("共和镇选聘了几名行政执法监督员？")
     assert a.mode == "extractive" and not a.notes
+
+
+# ------------------------------------------------------------------ more shapes of question
+
+
+def test_rate_question_gives_the_percentage() -> None:
+    a = answer("共和镇2022年劳动纠纷调解成功率是多少？")
+    assert a.found and a.text.startswith("95%")
+
+
+def test_figure_never_reported_is_not_found_but_shows_what_the_report_says() -> None:
+    a = answer("大歇镇2024年“执法+监管”平台的活跃度是多少？")
+    assert not a.found
+    assert "没有找到" in a.text
+    assert a.citations and a.citations[0].township == "大歇镇"  # the passage that does mention it
+    assert_exact_quotes(a)
+
+
+def test_section_question_lists_the_points_of_that_section() -> None:
+    a = answer("岳溪镇下一步的工作打算是什么？")
+    assert a.found and towns(a) == {"岳溪镇"}
+    assert {c.kind for c in a.citations} == {"plans"}
+    assert a.text.index("一是") < a.text.index("二是")  # in reading order
+
+
+def test_list_question_in_english_uses_the_glossary() -> None:
+    a = answer("Which townships mention a shortage of law enforcement staff?")
+    assert a.found and "大铭乡" in towns(a)
+
+
+@pytest.mark.parametrize("question", ["asdfghjkl", "今天天气怎么样？", "What's up?"])
+def test_absurd_questions_are_not_answered(question: str) -> None:
+    a = answer(question)
+    assert not a.found and not a.citations
