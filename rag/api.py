@@ -1,0 +1,327 @@
+"""The HTTP door: `/api/answer`, `/api/search`, `/api/reports`, `/api/passage`.
+
+Thin: each route validates its input with a pydantic model and calls the same core functions as the chat
+UI and the CLI. The core is imported inside the routes, so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rag.config import Settings, get_settings
+from rag.models import Answer, Filters, Hit, Report
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_MESSAGES = 40
+PASSAGE_MAX_CHARS = 3000
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
+
+
+class HistoryMessage(BaseModel):
+    """One earlier turn of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "哪些乡镇提到执法人员不足？", "filters": {"year": 2023}}]},
+    )
+
+    question: Question = Field(description=f"the question, 1 to {MAX_QUESTION_CHARS} characters")
+    filters: Filters | None = Field(default=None, description="township, county, year, year_from, year_to, kind")
+    history: list[HistoryMessage] = Field(
+        default_factory=list, max_length=MAX_HISTORY_MESSAGES, description="earlier turns, oldest first"
+    )
+    stream: StrictBool = Field(default=False, description="stream server-sent events: `delta` texts, then `answer`")
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"query": "执法人员不足", "k": 5}]})
+
+    query: Question
+    k: int = Field(default=10, ge=1, le=100, description="number of hits")
+    filters: Filters | None = None
+
+
+class ReportSummary(BaseModel):
+    source: str
+    township: str | None
+    county: str | None
+    province: str | None
+    year: int | None
+    date: str | None
+    title: str
+    chunks: int
+
+
+class ReportList(BaseModel):
+    built_at: str | None = Field(description="when the index was built (ISO 8601)")
+    count: int
+    reports: list[ReportSummary]
+
+
+class Passage(BaseModel):
+    """A quoted span shown in its section: `text[mark_start:mark_end]` is the quote."""
+
+    source: str
+    township: str | None
+    year: int | None
+    section: str
+    start: int = Field(description="offset of `text` in the report's cleaned text")
+    end: int
+    text: str
+    mark_start: int
+    mark_end: int
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="a short machine-readable code")
+    message: str
+    field: str | None = Field(default=None, description="the first offending field, dotted, e.g. filters.year")
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or wrong bearer token"},
+    422: {"model": ErrorBody, "description": "invalid request; `field` names the offending field"},
+}
+
+_bearer = HTTPBearer(auto_error=False, description="required when RAG_API_TOKEN is set")
+
+
+def _settings(request: Request) -> Settings:
+    settings = getattr(request.app.state, "settings", None)
+    return settings if isinstance(settings, Settings) else get_settings()
+
+
+def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> None:
+    """Reject the request unless it carries the configured bearer token (no token configured: open)."""
+    expected = _settings(request).api_token
+    if not expected:
+        return
+    given = credentials.credentials if credentials else ""
+    if not secrets.compare_digest(given.encode(), expected.encode()):
+        raise StarletteHTTPException(401, "missing or wrong bearer token (Authorization: Bearer <token>)")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(require_token)], responses=ERRORS)
+
+
+@router.post(
+    "/answer",
+    response_model=Answer,
+    summary="Answer a question with citations",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "the Answer, or an SSE stream"}},
+)
+def post_answer(body: AnswerRequest) -> Any:
+    """Answer `question` over the indexed reports. With `"stream": true` the response is server-sent
+    events: `delta` events (`{"text": ...}`) as the answer is composed, then one `answer` event with the
+    complete Answer JSON (or an `error` event)."""
+    from rag.answer import QuestionError, answer, answer_stream
+
+    history = [m.model_dump() for m in body.history]
+    if body.stream:
+        events = answer_stream(body.question, filters=body.filters, history=history)
+        return StreamingResponse(
+            _sse(events),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    try:
+        return answer(body.question, filters=body.filters, history=history)
+    except QuestionError as e:  # the core's own input checks, if ours let something through
+        return _invalid(str(e))
+
+
+@router.post("/search", response_model=list[Hit], summary="Hybrid search over the report passages")
+def post_search(body: SearchRequest) -> list[Hit]:
+    from rag.retrieve import search
+
+    return search(body.query, k=body.k, filters=body.filters)
+
+
+@router.get("/reports", response_model=ReportList, summary="List the indexed reports")
+def get_reports() -> ReportList:
+    return list_reports()
+
+
+@router.get("/passage", response_model=Passage, summary="A cited span shown in its section")
+def get_passage(
+    source: Annotated[str, Query(min_length=1)],
+    start: Annotated[int, Query(ge=0)],
+    end: Annotated[int, Query(ge=0)],
+) -> Passage:
+    """The section around `report.text[start:end]` (a citation's span), for showing a quote in context."""
+    passage = find_passage(source, start, end)
+    if passage is None:
+        raise StarletteHTTPException(404, f"no span {start}:{end} in report {source!r}")
+    return passage
+
+
+def list_reports() -> ReportList:
+    """Every indexed report with its metadata and number of chunks, and when the index was built."""
+    from rag.index import get_index
+
+    index = get_index()
+    reports = sorted(index.reports.values(), key=lambda r: (r.township or "", r.year or 0, r.source))
+    return ReportList(
+        built_at=getattr(index.manifest, "built_at", None),
+        count=len(reports),
+        reports=[_summary(r) for r in reports],
+    )
+
+
+def _summary(r: Report) -> ReportSummary:
+    return ReportSummary(
+        source=r.source, township=r.township, county=r.county, province=r.province, year=r.year,
+        date=r.date, title=r.title, chunks=len(r.chunks),
+    )
+
+
+def find_passage(source: str, start: int, end: int) -> Passage | None:
+    """The chunks of the section that holds `report.text[start:end]`, capped around the quote."""
+    from rag.index import get_index
+
+    report = get_index().reports.get(source)
+    if report is None or not 0 <= start < end <= len(report.text):
+        return None
+    return section_passage(report, start, end)
+
+
+def section_passage(report: Report, start: int, end: int) -> Passage:
+    """Pure helper of find_passage: the contiguous run of chunks sharing the quote's section."""
+    chunks = sorted(report.chunks, key=lambda c: c.start)
+    hit = next((i for i, c in enumerate(chunks) if c.start < end and start < c.end), None)
+    if hit is None:
+        section, lo, hi = "", start, end
+    else:
+        section = chunks[hit].section
+        first = last = hit
+        while first > 0 and chunks[first - 1].section == section:
+            first -= 1
+        while last + 1 < len(chunks) and chunks[last + 1].section == section:
+            last += 1
+        lo, hi = min(chunks[first].start, start), max(chunks[last].end, end)
+    # A very long section is cut to a window around the quote, so the passage stays readable.
+    room = max(PASSAGE_MAX_CHARS - (end - start), 0) // 2
+    lo, hi = max(lo, start - room), min(hi, end + room)
+    return Passage(
+        source=report.source, township=report.township, year=report.year, section=section,
+        start=lo, end=hi, text=report.text[lo:hi], mark_start=start - lo, mark_end=end - lo,
+    )
+
+
+def _sse(events: Iterator[str | Answer]) -> Iterator[str]:
+    from rag.answer import QuestionError
+
+    try:
+        for item in events:
+            if isinstance(item, Answer):
+                yield _event("answer", item.model_dump_json())
+            else:
+                yield _event("delta", json.dumps({"text": item}, ensure_ascii=False))
+    except QuestionError as e:
+        yield _event("error", _invalid_body(str(e)).model_dump_json())
+    except Exception:
+        logger.exception("streamed answer failed")
+        yield _event("error", ErrorBody(error="internal_error", message="the answer failed").model_dump_json())
+
+
+def _event(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """JSON errors of one shape (ErrorBody) for validation, HTTP and unexpected errors."""
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _internal_error)
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"field": _field(e), "message": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    first = errors[0] if errors else {"field": None, "message": "invalid request"}
+    body = ErrorBody(
+        error="invalid_request", message=f"{first['field']}: {first['message']}", field=first["field"],
+        errors=errors,
+    )
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
+# pydantic names the member of a union that failed (`year.int`, `year.list[int]`): not a field.
+_UNION_TAG = re.compile(r"^(int|str|float|bool|list\[.*\]|dict\[.*\]|literal\[.*\]|function-.*)$")
+
+
+def _invalid_body(message: str) -> ErrorBody:
+    """The core's "field: reason" messages as an ErrorBody."""
+    field, sep, _ = message.partition(":")
+    return ErrorBody(error="invalid_request", message=message, field=field.strip() if sep else None)
+
+
+def _invalid(message: str) -> JSONResponse:
+    return JSONResponse(_invalid_body(message).model_dump(), status_code=422)
+
+
+def _field(error: Any) -> str:
+    loc = [str(p) for p in error.get("loc", ())]
+    if error.get("type") == "json_invalid":
+        return "body"
+    if len(loc) > 1 and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    while len(loc) > 1 and _UNION_TAG.match(loc[-1]):
+        loc.pop()
+    return ".".join(loc)
+
+
+_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    body = ErrorBody(error=_CODES.get(exc.status_code, "http_error"), message=str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=headers)
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("request failed: %s %s", request.method, request.url.path, exc_info=exc)
+    if is_index_problem(exc):  # e.g. built with another embedder: the message says how to fix it
+        body = ErrorBody(error="index_unavailable", message=str(exc))
+        return JSONResponse(body.model_dump(), status_code=503)
+    body = ErrorBody(error="internal_error", message=f"{type(exc).__name__}: the request failed")
+    return JSONResponse(body.model_dump(), status_code=500)
+
+
+def is_index_problem(exc: BaseException) -> bool:
+    """True for the index store's own errors (missing, incompatible), whose messages are actionable."""
+    try:
+        from rag.index import IndexStoreError
+    except ImportError:
+        return False
+    return isinstance(exc, IndexStoreError)
