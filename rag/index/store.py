@@ -6,7 +6,9 @@ Layout of ``index_dir``::
     g-<time>-<rand>/     one complete, immutable generation
         reports.json     every report with its cleaned text and chunks
         vectors.npy      float32 (chunks, dim), rows in the order of the reports' chunks
-        dense.faiss      the FAISS index over those vectors
+        sentence_vectors.npy  float32 (sentences, dim): every sentence of every chunk
+        sentence_spans.npy    int64 (sentences, 3): chunk row, start, end (offsets in the report text)
+        dense.faiss      the FAISS index over the chunk vectors
     .tmp-<...>/          a generation being written (left behind only by a killed build)
     .lock                held by the one build that may run at a time
 
@@ -39,6 +41,8 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REPORTS = "reports.json"
 VECTORS = "vectors.npy"
+SENTENCE_VECTORS = "sentence_vectors.npy"
+SENTENCE_SPANS = "sentence_spans.npy"
 FAISS = "dense.faiss"
 GEN_PREFIX = "g-"
 TMP_PREFIX = ".tmp-"
@@ -88,6 +92,8 @@ class Generation:
     manifest: Manifest
     reports: list[Report]
     vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    sentence_spans: np.ndarray
     path: Path
 
 
@@ -139,6 +145,8 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
         try:
             raw = (gen / REPORTS).read_bytes()
             vectors = np.load(gen / VECTORS, allow_pickle=False)
+            sentence_vectors = np.load(gen / SENTENCE_VECTORS, allow_pickle=False)
+            sentence_spans = np.load(gen / SENTENCE_SPANS, allow_pickle=False)
         except FileNotFoundError:
             # a concurrent build swapped the manifest and pruned this generation: read it again
             if manifest is not None or attempt == 2:
@@ -149,7 +157,16 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
         n_chunks = sum(len(r.chunks) for r in reports)
         if vectors.shape != (n_chunks, m.dim):
             raise IndexStoreError(f"{gen}: vectors {vectors.shape} do not match {n_chunks} chunks x {m.dim}")
-        return Generation(manifest=m, reports=reports, vectors=vectors.astype(np.float32, copy=False), path=gen)
+        if sentence_vectors.shape != (len(sentence_spans), m.dim) or sentence_spans.shape[1:] != (3,):
+            raise IndexStoreError(f"{gen}: sentence vectors {sentence_vectors.shape} and spans {sentence_spans.shape} disagree")
+        return Generation(
+            manifest=m,
+            reports=reports,
+            vectors=vectors.astype(np.float32, copy=False),
+            sentence_vectors=sentence_vectors.astype(np.float32, copy=False),
+            sentence_spans=sentence_spans.astype(np.int64, copy=False),
+            path=gen,
+        )
     raise AssertionError("unreachable")
 
 
@@ -173,7 +190,7 @@ def write_generation(
     index_dir: Path,
     manifest: Manifest,
     reports: list[Report],
-    vectors: np.ndarray,
+    arrays: dict[str, np.ndarray],
     faiss_bytes: bytes,
 ) -> Path:
     """Write a complete generation and switch manifest.json to it, atomically.
@@ -187,11 +204,12 @@ def write_generation(
     tmp.mkdir()
     payload = json.dumps([r.model_dump() for r in reports], ensure_ascii=False).encode("utf-8")
     (tmp / REPORTS).write_bytes(payload)
-    with open(tmp / VECTORS, "wb") as f:
-        np.save(f, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    for name, array in arrays.items():  # vectors.npy, sentence_vectors.npy, sentence_spans.npy
+        with open(tmp / name, "wb") as f:
+            np.save(f, np.ascontiguousarray(array), allow_pickle=False)
     (tmp / FAISS).write_bytes(faiss_bytes)
     (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")  # for humans
-    for name in (REPORTS, VECTORS, FAISS, MANIFEST):
+    for name in (REPORTS, *arrays, FAISS, MANIFEST):
         _fsync_file(tmp / name)
     _fsync_dir(tmp)
     final = index_dir / manifest.generation
