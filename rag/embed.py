@@ -109,6 +109,11 @@ class Embedder(ABC):
         """One question: float32 (dim,), L2-normalised, cached."""
         return self.embed_queries([text])[0]
 
+    def clear_query_cache(self) -> None:
+        """Forget cached question vectors (benchmarks measure uncached latency)."""
+        with self._lock:
+            self._query_cache.clear()
+
     def _checked(self, vecs: np.ndarray, n: int) -> np.ndarray:
         arr = np.asarray(vecs, dtype=np.float32).reshape(n, -1)
         if arr.shape[1] != self.dim:
