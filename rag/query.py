@@ -14,12 +14,14 @@ Years: 2022, 2022年, 二〇二二年, and ranges such as 2020-2022 or 2020至20
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
@@ -299,21 +301,32 @@ _EVERYDAY_TAGS = frozenset("v vd vn vg d p c r m q u f t a ad an ag b z e y o".s
 
 @lru_cache(maxsize=1)
 def _dict_tags() -> dict[str, str]:
-    """Part of speech of jieba's dictionary words: tells 渝中区 from 误区, a name stem 新华 from 提到."""
-    try:  # the ingestion already reads jieba's dictionary for its place names: share that table
-        from rag.ingest.metadata import _dictionary
+    """Part of speech of jieba's 2-3 character dictionary words: tells 渝中区 from 误区, a name stem
+    新华 from 提到. Parsing the dictionary takes a second, so the table is cached in the temp folder."""
+    import marshal
+    import tempfile
 
-        return {w: tag for w, (_freq, tag) in _dictionary().items()}
-    except (ImportError, AttributeError, ValueError, TypeError):
-        pass
     import jieba
 
+    cache = Path(tempfile.gettempdir()) / f"rag-jieba-tags-{jieba.__version__}.marshal"
+    try:
+        table = marshal.loads(cache.read_bytes())
+        if isinstance(table, dict) and table:
+            return table
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
     tags: dict[str, str] = {}
     with jieba.get_dict_file() as f:
         for line in f.read().decode("utf-8").splitlines():
             parts = line.split()
             if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
                 tags[parts[0]] = parts[2]
+    try:
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tags))
+        os.replace(tmp, cache)
+    except OSError:
+        pass
     return tags
 
 

@@ -196,7 +196,7 @@ def scope_mask(index: Index, scope: Scope, mask: np.ndarray, filters: Filters | 
 
 def score_components(query: str, index: Index | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(dense cosine, BM25) scores of every chunk for the query, in ``Index.chunks`` order."""
-    index = index or get_index()
+    index = get_index() if index is None else index
     return index.dense_scores(query), index.bm25_scores(query)
 
 
@@ -231,7 +231,7 @@ def rank_chunks(
     Returns:
         (index into ``Index.chunks``, fused score), best first, one entry per chunk that passes.
     """
-    index = index or get_index()
+    index = get_index() if index is None else index
     f = as_filters(filters)
     fuse = get_fusion(fusion)
     mask = filter_mask(index, f)
@@ -303,7 +303,7 @@ def search(
     Returns:
         Hits with rank (1-based), fused score and the passage's report metadata and exact span.
     """
-    index = index or get_index()
+    index = get_index() if index is None else index
     ranked = rank_chunks(query, filters, use_scope=use_scope, fusion=fusion, index=index)
     sources = {index.chunks[cid].source for cid, _ in ranked}
     top = diversify(ranked, index.chunks, k) if len(sources) > 1 else ranked[:k]

@@ -72,8 +72,12 @@ def test_first_build_writes_manifest_reports_vectors_and_faiss(corpus: Path, tmp
     for src, entry in manifest["files"].items():
         assert len(entry["sha256"]) == 64 and Path(entry["path"]).name == src
     gen = index_dir / manifest["generation"]
-    assert {p.name for p in gen.iterdir()} >= {"reports.json", "vectors.npy", "dense.faiss"}
+    assert {p.name for p in gen.iterdir()} >= {
+        "reports.json", "vectors.npy", "sentence_vectors.npy", "sentence_spans.npy", "dense.faiss", "places.json"
+    }
     assert np.load(gen / "vectors.npy").shape == (stats.chunks, 256)
+    places = json.loads((gen / "places.json").read_text(encoding="utf-8"))
+    assert set(places) == set(manifest["files"]) and any("高观镇" in names for names in places.values())
     index = load_index(index_dir, "hash")
     assert len(index.reports) == 3 and len(index.chunks) == stats.chunks
     report = next(iter(index.reports.values()))

@@ -106,6 +106,13 @@ def test_no_chunk_passes(index: Index) -> None:
     assert rank_chunks("法治", Filters(township="不存在镇"), index=index) == []
 
 
+def test_an_empty_index_is_searched_not_replaced() -> None:
+    from rag.index import index_from_reports
+
+    empty = index_from_reports([])
+    assert search("共和镇的法律顾问", index=empty) == [] and rank_chunks("", index=empty) == []
+
+
 def test_rank_chunks_ranks_every_chunk_that_passes(index: Index) -> None:
     ranked = rank_chunks("劳动纠纷调解", {"township": "共和镇"}, index=index)
     in_town = [i for i, c in enumerate(index.chunks) if c.township == "共和镇"]

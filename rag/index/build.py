@@ -31,7 +31,7 @@ from pydantic import BaseModel, Field
 
 from rag.config import get_settings
 from rag.embed import Embedder, get_embedder
-from rag.index.loaded import check_compatible
+from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
 from rag.index.store import (
     SENTENCE_SPANS,
@@ -114,6 +114,7 @@ class _Entry:
     sha256: str
     size: int
     vectors: _Vectors | None = None  # None: to embed
+    places: list[str] | None = None  # None: to find
 
 
 @dataclass
@@ -230,7 +231,7 @@ def build_index(
         if prev is not None:
             check_compatible(prev, spec, index_dir)
         prev_gen = read_generation(index_dir, prev) if prev is not None else None
-        prev_reports: dict[str, tuple[Report, _Vectors]] = {}
+        prev_reports: dict[str, tuple[Report, _Vectors, list[str] | None]] = {}
         if prev_gen is not None:
             offset = 0
             owner = prev_gen.sentence_spans[:, 0]
@@ -240,7 +241,7 @@ def build_index(
                 spans = prev_gen.sentence_spans[rows].copy()
                 spans[:, 0] -= offset
                 vecs = _Vectors(prev_gen.vectors[offset:end], prev_gen.sentence_vectors[rows], spans)
-                prev_reports[r.source] = (r, vecs)
+                prev_reports[r.source] = (r, vecs, prev_gen.places.get(r.source))
                 offset = end
 
         candidates, skipped = scan(targets, corpus_dir)
@@ -273,8 +274,8 @@ def build_index(
             by_sha[sha] = c.source
             old = prev.files.get(c.source) if prev else None
             if old is not None and old.sha256 == sha and c.source in prev_reports:
-                report, vecs = prev_reports[c.source]
-                entries[c.source] = _Entry(report, c.path, sha, size, vecs)
+                report, vecs, known_places = prev_reports[c.source]
+                entries[c.source] = _Entry(report, c.path, sha, size, vecs, known_places)
             else:
                 to_ingest.append((c, sha, size))
 
@@ -327,8 +328,12 @@ def build_index(
             },
             skipped=skipped,
         )
+        place_table = {
+            entry.report.source: entry.places if entry.places is not None else sorted(place_names_of([entry.report]))
+            for entry in ordered
+        }
         dense = DenseIndex.build(arrays[VECTORS])
-        write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes())
+        write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), place_table)
         prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
         stats.written = True
         stats.seconds = time.perf_counter() - t0

