@@ -42,6 +42,7 @@ GENERIC_PLACES = frozenset(
     少数民族地区 民族地区 贫困地区 全域""".split()
 )
 _PLACE_END = re.compile(r"(省|市|区|县|镇|乡|村|街道)$")
+_PLACE_START = re.compile(r"省|市|区|县|镇|乡|村|街道|社区")
 _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")
 _ENGLISH_SUFFIX = r"(?:\s*-?\s*(?:zhen|xiang|town(?:ship)?|county|district|city|xian|qu|shi))?"
@@ -263,6 +264,8 @@ def parse_scope(question: str, index: Index) -> Scope:
         for b in sorted(places.bare, key=len, reverse=True):
             for m in re.finditer(re.escape(b), q):
                 if m.start() in starts and m.end() in ends and not any(taken[m.start() : m.end()]):
+                    if _PLACE_START.match(q, m.end()):
+                        continue  # 共和乡 is another place than 共和镇 (the full names matched above)
                     kind, name = places.bare[b]
                     claim(kind, name, m.start(), m.end())
     lower = q.lower()

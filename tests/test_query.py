@@ -47,6 +47,8 @@ def index() -> Index:
         ("共和的法律顾问审查了多少件合同？", ["共和镇"]),
         ("岳溪镇和大歇镇有什么不同？", ["岳溪镇", "大歇镇"]),
         ("中华人民共和国宪法宣传周", []),  # 共和 inside a longer word is not 共和镇
+        ("共和乡的法律顾问", []),  # another place with the same name
+        ("石柱镇的普法", []),
         ("哪些乡镇提到矛盾纠纷？", []),
         ("Which towns mention holiday and weekend duty?", []),  # no "dayan"/"daxie" across word boundaries
     ],
@@ -96,6 +98,7 @@ def test_years(text: str, years: list[int]) -> None:
         ("社区、地区、辖区、城区、园区、山区、乡镇、各乡镇、全镇、本镇、我镇", []),
         ("高观镇和城口县、重庆市、双竹村", []),  # all known to the corpus
         ("大铭乡2023年的地区生产总值是多少？", []),
+        ("共和乡的法律顾问", ["共和乡"]),  # not 共和镇: same name, another place
     ],
 )
 def test_unknown_places(index: Index, question: str, unknown: list[str]) -> None:
