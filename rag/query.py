@@ -50,10 +50,11 @@ _ENGLISH_SUFFIX = r"(?:\s*-?\s*(?:zhen|xiang|town(?:ship)?|county|district|city|
 # words that show which kind of section a question is about (a boost, never a filter)
 KIND_CUES: dict[str, tuple[str, ...]] = {
     "problems": ("问题", "不足", "短板", "弱项", "薄弱", "困难", "差距", "有待", "欠缺", "缺乏", "不够", "不强",
-                 "不高", "不到位", "不平衡", "参差不齐", "滞后", "瓶颈", "难点", "不规范"),
+                 "不高", "不到位", "不平衡", "参差不齐", "滞后", "瓶颈", "难点", "不规范",
+                 "problem", "shortcoming", "weakness", "lack", "insufficient", "inadequate", "uneven", "challenge"),
     "plans": ("下一步", "计划", "打算", "今后", "明年", "下一年", "来年", "工作思路", "工作安排", "将如何", "将采取",
-              "将要", "展望"),
-    "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责"),
+              "将要", "展望", "next year", "plan to", "plans for", "going forward"),
+    "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责", "first responsible", "principal leader"),
 }
 
 _ALIAS_SUFFIXES: dict[str, tuple[str, ...]] = {"township": (), "county": ("县", "区", "市")}
@@ -282,7 +283,7 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     scope.unknown_places = _unknown_places(q, taken, places)
-    scope.kinds = [kind for kind, cues in KIND_CUES.items() if any(c in q for c in cues)]
+    scope.kinds = [kind for kind, cues in KIND_CUES.items() if any(c in lower for c in cues)]
     scope.text = _remove_spans(q, spans)
     scope.townships.sort(key=first.__getitem__)  # order of mention
     scope.counties.sort(key=first.__getitem__)

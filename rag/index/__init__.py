@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from rag.index.build import BuildStats, build_index
+from rag.index.build import build_index
 from rag.index.loaded import ChunkRef, Index, clear_index_cache, get_index, index_from_reports, load_index
+from rag.index.stats import BuildStats
 from rag.index.store import IndexMismatchError, IndexNotFoundError, IndexStoreError, Manifest
 
 __all__ = [

@@ -24,20 +24,20 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
 
 from rag.config import get_settings
 from rag.embed import Embedder, get_embedder
 from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
+from rag.index.stats import BuildStats
 from rag.index.store import (
     SENTENCE_SPANS,
     SENTENCE_VECTORS,
     VECTORS,
     FileEntry,
+    Generation,
     Manifest,
     build_lock,
     new_generation_name,
@@ -54,46 +54,6 @@ logger = logging.getLogger(__name__)
 
 ProgressFn = Callable[[int, int, str], None]
 _FALLBACK_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
-
-
-class BuildStats(BaseModel):
-    """What a build did. Lists hold report sources (paths relative to their corpus root)."""
-
-    index_dir: str
-    embedder: str
-    rebuilt: bool = False
-    written: bool = False  # False when nothing changed and no new generation was written
-    added: list[str] = Field(default_factory=list)
-    changed: list[str] = Field(default_factory=list)
-    removed: list[str] = Field(default_factory=list)
-    unchanged: list[str] = Field(default_factory=list)
-    skipped: list[Skipped] = Field(default_factory=list)
-    reports: int = 0
-    chunks: int = 0
-    chunks_embedded: int = 0
-    passages_embedded: int = 0  # sentences and chunk headers sent to the embedder
-    chars_embedded: int = 0
-    seconds: float = 0.0
-
-    def summary(self, lang: Literal["zh", "en"] = "zh") -> str:
-        """One or a few lines for people: counts, time, and each skipped file with its reason."""
-        if lang == "en":
-            head = (
-                f"index {self.index_dir}: {self.reports} reports, {self.chunks} chunks "
-                f"({len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
-                f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped); "
-                f"{self.chunks_embedded} chunks embedded with {self.embedder} in {self.seconds:.1f} s"
-            )
-            lines = [head] + [f"skipped {s.source}: {s.reason}" for s in self.skipped]
-        else:
-            head = (
-                f"索引 {self.index_dir}：共 {self.reports} 份报告、{self.chunks} 个段落"
-                f"（新增 {len(self.added)}，更新 {len(self.changed)}，移除 {len(self.removed)}，"
-                f"未变 {len(self.unchanged)}，跳过 {len(self.skipped)}）；"
-                f"用 {self.embedder} 嵌入 {self.chunks_embedded} 个段落，耗时 {self.seconds:.1f} 秒"
-            )
-            lines = [head] + [f"跳过 {s.source}：{s.reason}" for s in self.skipped]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -115,6 +75,13 @@ class _Entry:
     size: int
     vectors: _Vectors | None = None  # None: to embed
     places: list[str] | None = None  # None: to find
+
+
+@dataclass
+class _Previous:
+    report: Report
+    vectors: _Vectors
+    places: list[str] | None
 
 
 @dataclass
@@ -230,115 +197,148 @@ def build_index(
         prev = None if rebuild else read_manifest(index_dir)
         if prev is not None:
             check_compatible(prev, spec, index_dir)
-        prev_gen = read_generation(index_dir, prev) if prev is not None else None
-        prev_reports: dict[str, tuple[Report, _Vectors, list[str] | None]] = {}
-        if prev_gen is not None:
-            offset = 0
-            owner = prev_gen.sentence_spans[:, 0]
-            for r in prev_gen.reports:
-                end = offset + len(r.chunks)
-                rows = (owner >= offset) & (owner < end)
-                spans = prev_gen.sentence_spans[rows].copy()
-                spans[:, 0] -= offset
-                vecs = _Vectors(prev_gen.vectors[offset:end], prev_gen.sentence_vectors[rows], spans)
-                prev_reports[r.source] = (r, vecs, prev_gen.places.get(r.source))
-                offset = end
-
+        previous = _previous_reports(read_generation(index_dir, prev)) if prev is not None else {}
         candidates, skipped = scan(targets, corpus_dir)
-        known_by_path = {e.path: src for src, e in (prev.files.items() if prev else [])}
-        for c in candidates:  # a known file keeps the source name it was first indexed under
-            c.source = known_by_path.get(str(c.path), c.source)
-        scanned = {str(c.path) for c in candidates}
-        for src, e in sorted(prev.files.items()) if prev else []:
-            if e.path not in scanned and Path(e.path).is_file():
-                candidates.append(_Candidate(Path(e.path), src))
-
-        entries: dict[str, _Entry] = {}
-        by_sha: dict[str, str] = {}
-        claimed: dict[str, Path] = {}
-        to_ingest: list[tuple[_Candidate, str, int]] = []
-        for c in candidates:
-            if c.source in claimed:
-                if claimed[c.source] != c.path:
-                    skipped.append(Skipped(source=str(c.path), reason=f"another file is already indexed as {c.source}"))
-                continue
-            claimed[c.source] = c.path
-            try:
-                sha, size = file_sha256(c.path), c.path.stat().st_size
-            except OSError as e:
-                skipped.append(Skipped(source=c.source, reason=f"unreadable: {e}"))
-                continue
-            if sha in by_sha:
-                skipped.append(Skipped(source=c.source, reason=f"same content as {by_sha[sha]}"))
-                continue
-            by_sha[sha] = c.source
-            old = prev.files.get(c.source) if prev else None
-            if old is not None and old.sha256 == sha and c.source in prev_reports:
-                report, vecs, known_places = prev_reports[c.source]
-                entries[c.source] = _Entry(report, c.path, sha, size, vecs, known_places)
-            else:
-                to_ingest.append((c, sha, size))
-
-        for i, (c, sha, size) in enumerate(to_ingest):
-            if on_progress:
-                on_progress(i, len(to_ingest), "ingest")
-            result = _ingest_one(c.path, c.source)
-            if isinstance(result, Skipped):
-                skipped.append(Skipped(source=c.source, reason=result.reason))
-                continue
-            if result.source != c.source:
-                result = result.model_copy(update={"source": c.source})
-            entries[c.source] = _Entry(result, c.path, sha, size)
-        if on_progress and to_ingest:
-            on_progress(len(to_ingest), len(to_ingest), "ingest")
+        candidates = _with_known_files(candidates, prev)
+        entries, to_ingest = _reuse_or_queue(candidates, prev, previous, skipped)
+        _ingest_queued(to_ingest, entries, skipped, on_progress)
 
         stats = BuildStats(index_dir=str(index_dir), embedder=model.id, rebuilt=rebuild, skipped=skipped)
-        old_files = prev.files if prev else {}
-        for src, entry in sorted(entries.items()):
-            if src not in old_files:
-                stats.added.append(src)
-            elif old_files[src].sha256 != entry.sha256:
-                stats.changed.append(src)
-            else:
-                stats.unchanged.append(src)
-        stats.removed = sorted(set(old_files) - set(entries))
-
+        _classify(stats, entries, prev)
         _embed_missing(list(entries.values()), model, stats, progress, on_progress)
         ordered = [entries[src] for src in sorted(entries)]
         stats.reports = len(ordered)
         stats.chunks = sum(len(e.report.chunks) for e in ordered)
-
-        if prev is not None and not (stats.added or stats.changed or stats.removed):
-            stats.seconds = time.perf_counter() - t0
-            return stats  # nothing to write: the index on disk is already this one
-
-        arrays = _concatenate([e.vectors for e in ordered if e.vectors is not None], model.dim)
-        manifest = Manifest(
-            generation=new_generation_name(),
-            embedder=model.id,
-            embedder_spec=spec,
-            dim=model.dim,
-            chunker_version=chunker_version(),
-            passage_format=PASSAGE_FORMAT,
-            built_at=now_iso(),
-            counts={"reports": stats.reports, "chunks": stats.chunks, "skipped": len(skipped)},
-            files={
-                e.report.source: FileEntry(path=str(e.path), sha256=e.sha256, size=e.size, chunks=len(e.report.chunks))
-                for e in ordered
-            },
-            skipped=skipped,
-        )
-        place_table = {
-            entry.report.source: entry.places if entry.places is not None else sorted(place_names_of([entry.report]))
-            for entry in ordered
-        }
-        dense = DenseIndex.build(arrays[VECTORS])
-        write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), place_table)
-        prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
-        stats.written = True
+        if prev is None or stats.added or stats.changed or stats.removed:
+            _write(index_dir, ordered, model, spec, stats, prev)
         stats.seconds = time.perf_counter() - t0
-        logger.info("%s", stats.summary("en"))
+        if stats.written:
+            logger.info("%s", stats.summary("en"))
         return stats
+
+
+def _previous_reports(gen: Generation) -> dict[str, _Previous]:
+    """Each report of the previous generation with its own rows of vectors and its place names."""
+    out: dict[str, _Previous] = {}
+    offset = 0
+    owner = gen.sentence_spans[:, 0]
+    for r in gen.reports:
+        end = offset + len(r.chunks)
+        rows = (owner >= offset) & (owner < end)
+        spans = gen.sentence_spans[rows].copy()
+        spans[:, 0] -= offset
+        out[r.source] = _Previous(r, _Vectors(gen.vectors[offset:end], gen.sentence_vectors[rows], spans), gen.places.get(r.source))
+        offset = end
+    return out
+
+
+def _with_known_files(candidates: list[_Candidate], prev: Manifest | None) -> list[_Candidate]:
+    """Add the indexed files that still exist; a known file keeps the source name it was indexed under."""
+    if prev is None:
+        return candidates
+    known_by_path = {e.path: src for src, e in prev.files.items()}
+    for c in candidates:
+        c.source = known_by_path.get(str(c.path), c.source)
+    scanned = {str(c.path) for c in candidates}
+    extra = [
+        _Candidate(Path(e.path), src)
+        for src, e in sorted(prev.files.items())
+        if e.path not in scanned and Path(e.path).is_file()
+    ]
+    return candidates + extra
+
+
+def _reuse_or_queue(
+    candidates: list[_Candidate], prev: Manifest | None, previous: dict[str, _Previous], skipped: list[Skipped]
+) -> tuple[dict[str, _Entry], list[tuple[_Candidate, str, int]]]:
+    """Unchanged files keep their report and vectors; new or changed ones are queued for ingestion."""
+    entries: dict[str, _Entry] = {}
+    queue: list[tuple[_Candidate, str, int]] = []
+    by_sha: dict[str, str] = {}
+    claimed: dict[str, Path] = {}
+    for c in candidates:
+        if c.source in claimed:
+            if claimed[c.source] != c.path:
+                skipped.append(Skipped(source=str(c.path), reason=f"another file is already indexed as {c.source}"))
+            continue
+        claimed[c.source] = c.path
+        try:
+            sha, size = file_sha256(c.path), c.path.stat().st_size
+        except OSError as err:
+            skipped.append(Skipped(source=c.source, reason=f"unreadable: {err}"))
+            continue
+        if sha in by_sha:
+            skipped.append(Skipped(source=c.source, reason=f"same content as {by_sha[sha]}"))
+            continue
+        by_sha[sha] = c.source
+        old = prev.files.get(c.source) if prev else None
+        if old is not None and old.sha256 == sha and c.source in previous:
+            p = previous[c.source]
+            entries[c.source] = _Entry(p.report, c.path, sha, size, p.vectors, p.places)
+        else:
+            queue.append((c, sha, size))
+    return entries, queue
+
+
+def _ingest_queued(
+    queue: list[tuple[_Candidate, str, int]],
+    entries: dict[str, _Entry],
+    skipped: list[Skipped],
+    on_progress: ProgressFn | None,
+) -> None:
+    for i, (c, sha, size) in enumerate(queue):
+        if on_progress:
+            on_progress(i, len(queue), "ingest")
+        result = _ingest_one(c.path, c.source)
+        if isinstance(result, Skipped):
+            skipped.append(Skipped(source=c.source, reason=result.reason))
+            continue
+        if result.source != c.source:
+            result = result.model_copy(update={"source": c.source})
+        entries[c.source] = _Entry(result, c.path, sha, size)
+    if on_progress and queue:
+        on_progress(len(queue), len(queue), "ingest")
+
+
+def _classify(stats: BuildStats, entries: dict[str, _Entry], prev: Manifest | None) -> None:
+    old_files = prev.files if prev else {}
+    for src, entry in sorted(entries.items()):
+        if src not in old_files:
+            stats.added.append(src)
+        elif old_files[src].sha256 != entry.sha256:
+            stats.changed.append(src)
+        else:
+            stats.unchanged.append(src)
+    stats.removed = sorted(set(old_files) - set(entries))
+
+
+def _write(
+    index_dir: Path, ordered: list[_Entry], model: Embedder, spec: str, stats: BuildStats, prev: Manifest | None
+) -> None:
+    """Write the new generation and switch to it; prune all but it and the previous one."""
+    arrays = _concatenate([e.vectors for e in ordered if e.vectors is not None], model.dim)
+    manifest = Manifest(
+        generation=new_generation_name(),
+        embedder=model.id,
+        embedder_spec=spec,
+        dim=model.dim,
+        chunker_version=chunker_version(),
+        passage_format=PASSAGE_FORMAT,
+        built_at=now_iso(),
+        counts={"reports": stats.reports, "chunks": stats.chunks, "skipped": len(stats.skipped)},
+        files={
+            e.report.source: FileEntry(path=str(e.path), sha256=e.sha256, size=e.size, chunks=len(e.report.chunks))
+            for e in ordered
+        },
+        skipped=stats.skipped,
+    )
+    places = {
+        e.report.source: e.places if e.places is not None else sorted(place_names_of([e.report])) for e in ordered
+    }
+    dense = DenseIndex.build(arrays[VECTORS])
+    write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), places)
+    prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
+    stats.written = True
 
 
 def _concatenate(parts: list[_Vectors], dim: int) -> dict[str, np.ndarray]:
