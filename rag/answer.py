@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rag.evidence import Scored, asks_quantity, figures, has_figure, keywords
+from rag.evidence import Scored, asks_quantity, contains, figures, has_figure, keywords
 from rag.models import Answer, Citation, Filters, Report
 from rag.text import compact, to_simplified
 
@@ -31,6 +31,8 @@ LIST_MIN_RELATIVE = 0.5
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
+LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
+LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
 
 _PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
 _LIST = re.compile(
@@ -65,6 +67,7 @@ class Plan:
     scope_words: list[str] = field(default_factory=list)
     dense_query: str = ""
     section_mode: bool = False  # the question asks for a whole kind of section (plans, problems)
+    extra: list[Citation] = field(default_factory=list)  # further sources offered to an LLM
 
 
 # ------------------------------------------------------------------ public API
@@ -394,6 +397,10 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
     scored, kw, table = _score(plan, index, reports)
+    # What an LLM may draw on besides the extractive choice: the next best relevant sentences.
+    plan.extra = [
+        _citation(0, index, table, s, kw) for s in scored[:LLM_SOURCES] if plan.qtype != "list" and _relevant(s, kw)
+    ]
     if plan.section_mode:
         return _compose_section(plan, index, reports, scored, table)
     if plan.qtype == "list":
@@ -420,7 +427,7 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
-    citations = [_citation(i + 1, index, table, s, kw) for i, (_, s) in enumerate(chosen)]
+    citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
     towns = [c.township or c.source for c in citations]
     lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容：{'、'.join(towns)}。"]
     for c in citations:
@@ -547,12 +554,12 @@ def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) ->
 
 
 def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_word: str | None = None,
-              span: tuple[int, int] | None = None) -> Citation:
+              span: tuple[int, int] | None = None, limit: int = QUOTE_MAX) -> Citation:
     u = table.units[s.unit]
     ref = index.chunks[u.chunk]
     report = index.reports[u.source]
     lo, hi = span or (u.start, u.end)
-    start, end = _clip(report.text, lo, hi, kw, unit_word)
+    start, end = _clip(report.text, lo, hi, kw, unit_word, limit)
     return Citation(
         n=n,
         township=report.township,
@@ -572,17 +579,18 @@ def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_wor
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 
 
-def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None) -> tuple[int, int]:
+def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
+          limit: int = QUOTE_MAX) -> tuple[int, int]:
     """Narrow a long sentence to the clauses around its matched keywords (still an exact span)."""
-    if end - start <= QUOTE_MAX:
+    if end - start <= limit:
         return start, end
     clauses = [(start + m.start(), start + m.end()) for m in _CLAUSE.finditer(text[start:end]) if m.group().strip()]
     if not clauses:
-        return start, min(end, start + QUOTE_MAX)
+        return start, min(end, start + limit)
 
     def weight(span: tuple[int, int]) -> float:
         c = compact(text[span[0] : span[1]])
-        w = sum(len(k) for k in kw if k in c)
+        w = sum(len(k) for k in kw if contains(c, k))
         if unit_word is not None and has_figure(c):
             w += 2
         return w
@@ -594,7 +602,7 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None)
         for cand in (lo - 1, hi + 1):
             if 0 <= cand < len(clauses):
                 nlo, nhi = min(lo, cand), max(hi, cand)
-                if clauses[nhi][1] - clauses[nlo][0] <= QUOTE_MAX and weight(clauses[cand]) > 0:
+                if clauses[nhi][1] - clauses[nlo][0] <= limit and weight(clauses[cand]) > 0:
                     lo, hi, grown = nlo, nhi, True
         if not grown:
             break
@@ -631,14 +639,30 @@ def _pieces(text: str) -> Iterator[str]:
 # ------------------------------------------------------------------ LLM mode
 
 
+def _llm_sources(chosen: list[Citation], extra: list[Citation]) -> list[Citation]:
+    """The extractive citations first, then further relevant passages, numbered 1..n, no repeats."""
+    out = list(chosen)
+    seen = {(c.source, c.start, c.end) for c in out}
+    for c in extra:
+        if len(out) >= LLM_SOURCES:
+            break
+        if (c.source, c.start, c.end) not in seen and not any(
+            c.source == o.source and c.start < o.end and o.start < c.end for o in out
+        ):
+            seen.add((c.source, c.start, c.end))
+            out.append(c)
+    return [c.model_copy(update={"n": i + 1}) for i, c in enumerate(out)]
+
+
 def _llm_stream(plan: Plan, draft: Answer, history: list[dict[str, str]], settings: Any,
                 timings: dict[str, float], t0: float) -> Iterator[str | Answer]:
     from rag.llm import LLMError, stream_llm_answer, validate_citations
 
     t1 = time.perf_counter()
+    sources = _llm_sources(draft.citations, plan.extra)
     parts: list[str] = []
     try:
-        for delta in stream_llm_answer(plan.effective, draft.citations, history, settings):
+        for delta in stream_llm_answer(plan.effective, sources, history, settings):
             parts.append(delta)
             yield delta
     except LLMError as e:
@@ -652,7 +676,7 @@ def _llm_stream(plan: Plan, draft: Answer, history: list[dict[str, str]], settin
         yield draft.model_copy(update={"timings": timings, "notes": [note]})
         return
     timings["llm"] = time.perf_counter() - t1
-    check = validate_citations("".join(parts), len(draft.citations))
+    check = validate_citations("".join(parts), len(sources))
     notes = []
     if check.dropped:
         notes.append("已删除不对应任何来源的引用标记：" + "、".join(f"[{k}]" for k in check.dropped))
@@ -665,7 +689,7 @@ def _llm_stream(plan: Plan, draft: Answer, history: list[dict[str, str]], settin
         text=check.text,
         found=found,
         mode="llm",
-        citations=draft.citations,
+        citations=sources,
         timings=timings,
         notes=notes,
         considered=draft.considered,

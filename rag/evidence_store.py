@@ -1,13 +1,9 @@
-"""Sentence vectors for the evidence table, computed once per index and kept beside it."""
+"""The evidence table of a loaded index: its sentences, with the vectors the index already holds."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
 import threading
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,59 +12,39 @@ from rag.evidence import EvidenceTable, build_units
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
-_cache: dict[str, EvidenceTable] = {}
-
-
-def _key(index: Any, units: list) -> str:  # type: ignore[type-arg]
-    h = hashlib.sha256(index.embedder.id.encode())
-    for u in units:
-        h.update(f"{u.source}\0{u.start}\0{u.end}\0".encode())
-        h.update(u.text.encode())
-    return h.hexdigest()[:16]
+_cache: dict[tuple[int, str], EvidenceTable] = {}
 
 
 def get_evidence(index: Any) -> EvidenceTable:
-    """The evidence table of an index: from memory, from index_dir, or embedded now (and saved)."""
-    fast = f"{id(index)}:{index.manifest.built_at}"
-    table = _cache.get(fast)
+    """Sentences of every chunk with their vectors, built once per loaded index.
+
+    The index embeds every sentence at build time (rag.index.passages); the few fragments it skips
+    (too short to embed) are embedded here.
+    """
+    key = (id(index), str(index.manifest.built_at))
+    table = _cache.get(key)
     if table is not None:
         return table
     with _lock:
-        units = build_units(index.reports, index.chunks)
-        key = _key(index, units)
         table = _cache.get(key)
         if table is not None:
-            _cache[fast] = table
             return table
-        folder = Path(index.index_dir)
-        path = folder / f"sentences-{key}.npy"
-        vectors: np.ndarray | None = None
-        if path.exists():
-            try:
-                vectors = np.load(path)
-                if vectors.shape != (len(units), index.embedder.dim):
-                    vectors = None
-            except (OSError, ValueError):
-                vectors = None
-        if vectors is None:
-            log.info("embedding %d sentences for the evidence table", len(units))
-            vectors = np.asarray(index.embedder.embed_passages([u.text for u in units]), dtype=np.float32)
-            vectors = vectors.reshape(len(units), index.embedder.dim)
-            _save(folder, path, vectors)
+        units = build_units(index.reports, index.chunks)
+        row_of: dict[tuple[str, int, int], int] = {}
+        for row, (chunk_row, start, end) in enumerate(np.asarray(index.sentences).tolist()):
+            row_of.setdefault((index.chunks[chunk_row].source, start, end), row)
+        vectors = np.zeros((len(units), index.embedder.dim), dtype=np.float32)
+        missing: list[int] = []
+        for i, u in enumerate(units):
+            found = row_of.get((u.source, u.start, u.end))
+            if found is None:
+                missing.append(i)
+            else:
+                vectors[i] = index.sentence_vectors[found]
+        if missing:
+            log.info("embedding %d sentences the index does not hold", len(missing))
+            vectors[missing] = index.embedder.embed_passages([units[i].text for i in missing])
         table = EvidenceTable(units, vectors)
         _cache.clear()
-        _cache[key] = _cache[fast] = table
+        _cache[key] = table
         return table
-
-
-def _save(folder: Path, path: Path, vectors: np.ndarray) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("sentences-*.npy"):
-            old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, vectors)
-        os.replace(tmp, path)
-    except OSError as e:  # a read-only index still answers, it just embeds again next time
-        log.warning("could not save sentence vectors to %s: %s", path, e)
