@@ -262,6 +262,8 @@ _PROGRESS = gr.Progress()  # Gradio injects a live tracker for a parameter defau
 
 def build_ui(settings: Settings | None = None) -> gr.Blocks:
     """The chat page. Mount it with rag.server.create_app(), which also sets theme and CSS."""
+    from rag.ingest import SUPPORTED
+
     settings = settings or get_settings()
     root = settings.root_path.rstrip("/")
 
@@ -299,10 +301,10 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
-                                 column_widths=["10%", "12%", "9%", "7%", "12%", "8%", "25%", "17%"])
+                                 column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
             refresh = gr.Button("刷新列表", size="sm")
-            gr.Markdown("### 上传新报告\n支持的格式以系统检查结果为准。所有文件都通过检查后才会加入报告库并更新索引；"
-                        "任一文件不合格则整批不做任何更改。")
+            gr.Markdown(f"### 上传新报告\n支持 {' '.join(SUPPORTED)} 文件。所有文件都通过检查后才会加入报告库并增量更新索引；"
+                        "任一文件不合格则整批不做任何更改，并说明原因。")
             files = gr.File(label="报告文件", file_count="multiple", type="filepath", elem_id="upload-files")
             password = gr.Textbox(label="上传密码", type="password", visible=bool(settings.upload_password),
                                   elem_id="upload-password")

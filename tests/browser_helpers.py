@@ -1,11 +1,10 @@
 """Helpers for the front-door tests (API, UI, browser): a fake core for the fast tests, a real uvicorn server
-in a thread, and the real `rag serve` over a seeds index built once per test session in a temp folder."""
+in a thread, and the real `rag serve` (a subprocess) over the session's seeds index (conftest's seeds_index)."""
 
 from __future__ import annotations
 
 import atexit
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -125,6 +124,12 @@ class FakeCore:
         self.calls.append(("search", {"query": query, "k": k, "filters": filters}))
         return [fake_hit()]
 
+    def build_index(self, paths: Any = None, **kwargs: Any) -> Any:
+        from rag.index.build import BuildStats
+
+        self.built.append({"paths": paths, **kwargs})
+        return BuildStats(index_dir=str(kwargs.get("index_dir")), embedder="fake", reports=2, chunks=8)
+
     def get_index(self, settings: Any = None) -> Any:
         if self.fail is not None:
             raise self.fail
@@ -134,6 +139,8 @@ class FakeCore:
 
 def install_fake_core(monkeypatch: pytest.MonkeyPatch) -> FakeCore:
     """Replace rag.answer, rag.retrieve and rag.index (as the doors import them) with a FakeCore."""
+    import rag.index.build  # noqa: F401  (the real BuildStats, before rag.index is replaced)
+
     core = FakeCore()
     answer_mod = types.ModuleType("rag.answer")
     answer_mod.answer = core.answer  # type: ignore[attr-defined]
@@ -143,6 +150,7 @@ def install_fake_core(monkeypatch: pytest.MonkeyPatch) -> FakeCore:
     retrieve_mod.search = core.search  # type: ignore[attr-defined]
     index_mod = types.ModuleType("rag.index")
     index_mod.get_index = core.get_index  # type: ignore[attr-defined]
+    index_mod.build_index = core.build_index  # type: ignore[attr-defined]
     index_mod.IndexStoreError = FakeIndexStoreError  # type: ignore[attr-defined]
     for name, mod in (("rag.answer", answer_mod), ("rag.retrieve", retrieve_mod), ("rag.index", index_mod)):
         monkeypatch.setitem(sys.modules, name, mod)
@@ -180,7 +188,7 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 
 ROOT_PATH = "/fazhi"
-API_TOKEN = "test-token-须保密"
+API_TOKEN = "test-token-3f9a"
 
 
 @dataclass
@@ -206,22 +214,23 @@ class RealServer:
 _REAL: RealServer | None = None
 
 
-def real_server() -> RealServer:
-    """The one real server of this test session (started on first use; it builds the seeds index, ~40 s)."""
+def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
+    """The one real server of this test session, started on first use over an index already built."""
     global _REAL
     if _REAL is not None and _REAL.process.poll() is None:
         return _REAL
-    workdir = Path(tempfile.mkdtemp(prefix="rag-doors-"))
-    shutil.copytree(ROOT / "seeds", workdir / "corpus")
+    workdir = Path(tempfile.mkdtemp(prefix="rag-serve-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.update(RAG_INDEX_DIR=str(workdir / "index"), RAG_CORPUS_DIR=str(workdir / "corpus"), RAG_API_TOKEN=API_TOKEN,
+    env.update(RAG_INDEX_DIR=str(index_dir), RAG_CORPUS_DIR=str(corpus_dir), RAG_API_TOKEN=API_TOKEN,
                GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
     log = workdir / "server.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rag", "serve", "--host", "127.0.0.1", "--port", str(port), "--root-path", ROOT_PATH],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rag", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--root-path", ROOT_PATH],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     server = RealServer(base, base + ROOT_PATH, API_TOKEN, workdir, log, process)
     atexit.register(server.stop)
@@ -230,8 +239,8 @@ def real_server() -> RealServer:
     return server
 
 
-def _wait_ready(server: RealServer, timeout: float = 240) -> None:
-    """Wait until the server is up and its warm-up has built and loaded the index."""
+def _wait_ready(server: RealServer, timeout: float = 180) -> None:
+    """Wait until the server is up and has loaded the index."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.process.poll() is not None:

@@ -286,6 +286,18 @@ def test_create_app_defaults_to_get_settings(core: FakeCore, monkeypatch: pytest
     assert client.get("/api/reports", headers=auth("from-env")).status_code == 200
 
 
+def test_python_app_py_starts_the_same_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    import runpy
+
+    import rag.server
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(rag.server, "serve", lambda **kw: calls.append(kw))
+    monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
+    runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
+    assert calls == [{"host": "127.0.0.1", "port": 8123}]
+
+
 def test_real_http_with_a_fake_core(app: FastAPI, core: FakeCore) -> None:
     """The same app served by a real uvicorn on 127.0.0.1: the streaming is real HTTP chunking."""
     with serve_in_thread(app) as base:
@@ -301,8 +313,8 @@ def test_real_http_with_a_fake_core(app: FastAPI, core: FakeCore) -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> RealServer:
-    return real_server()
+def server(seeds_index: Path) -> RealServer:
+    return real_server(seeds_index, seeds_index.parent / "corpus")
 
 
 @pytest.mark.slow

@@ -261,3 +261,17 @@ def test_the_page_is_in_chinese_with_examples_filters_and_corpus(core: FakeCore)
         "visible"] is False
     # the UI's events are not a second, unauthenticated API
     assert all(d.get("api_visibility") == "private" for d in config["dependencies"])
+
+
+def _upload_callback(demo: gr.Blocks) -> Any:
+    return next(f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "on_upload")
+
+
+def test_upload_callback_checks_the_password_then_indexes(core: FakeCore, tmp_path: Path) -> None:
+    on_upload = _upload_callback(ui.build_ui(get_settings().model_copy(update={"upload_password": "pw"})))
+    path = str(_report_file(tmp_path))
+    status, *_ = on_upload([path], "wrong", progress=lambda *a, **k: None)
+    assert status == "上传密码不正确，未做任何更改。" and core.built == []
+    status, files, info, rows, *_ = on_upload([path], "pw", progress=lambda *a, **k: None)
+    assert "已加入 1 份报告" in status and files is None and len(core.built) == 1
+    assert rows[0][0] == "大铭乡"  # the corpus tab is refreshed

@@ -1,0 +1,140 @@
+"""The chat in a real browser: Debian's chromium, headless, driven by Playwright, against the real `rag serve`
+(the real answer() over the seeds), under a sub-path as behind a reverse proxy, on a narrow laptop screen.
+
+Screenshots go to test-output/browser/ (printed); look at them after a change to the UI.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import RealServer, real_server
+
+from rag.config import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 900, "height": 700}
+QUESTION = "哪些乡镇提到执法人员不足？"
+SHOTS = ROOT / "test-output" / "browser"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (install it with `make browser`)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(seeds_index: Path) -> RealServer:
+    return real_server(seeds_index, seeds_index.parent / "corpus")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(90_000)  # a cold first answer on 2 shared cores
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {SHOTS}")
+    return SHOTS
+
+
+def ask(root: Any, question: str) -> None:
+    """Type a question into the chat under `root` (a page, frame or element) and send it."""
+    root.locator("#question textarea").fill(question)
+    root.locator("#send").click()
+
+
+def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, page: Any, shots: Path,
+                                                          tmp_path: Path) -> None:
+    page.goto(server.app + "/")
+    chat = page.locator("#chat")
+    example = chat.get_by_text(QUESTION)
+    example.wait_for()  # example questions on the first screen
+    page.screenshot(path=shots / "1-first-screen.png")
+
+    example.click()  # an example asks itself
+    answer = chat.locator(".bot").first
+    answer.get_by_text("大铭乡").first.wait_for()
+    chat.get_by_text("来源").wait_for()  # the sources follow the streamed text
+    assert re.search(r"\[1\] 大铭乡 · 2023年 · .+ — “", answer.inner_text()), answer.inner_text()
+    page.screenshot(path=shots / "2-answer.png")
+
+    source = chat.get_by_text(re.compile(r"查看原文 \[\d+\] 大铭乡")).first
+    source.click()
+    mark = chat.locator("mark").first
+    mark.wait_for()
+    quote = mark.inner_text()
+    assert "执法人员" in quote and "不足" in quote
+    assert f"“{quote}”" in answer.inner_text()  # the highlighted sentence is the cited quote
+    passage = mark.locator("xpath=ancestor::div[contains(@class, 'passage')]").inner_text()
+    assert len(passage) > len(quote)  # shown inside its section
+    page.wait_for_timeout(300)  # let the chat's own autoscroll settle first
+    mark.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=shots / "3-source-opened.png")
+
+    ask(page, "大铭乡呢？")  # a follow-up, answered with the history
+    page.locator("#chat .user").nth(1).wait_for()
+    chat.get_by_text("来源").nth(1).wait_for()
+    assert page.locator("#chat .user").count() == 2
+
+    page.locator("#clear").click()
+    chat.get_by_text(QUESTION).wait_for()  # the first screen again
+    assert page.locator("#chat .user").count() == 0
+
+    page.get_by_role("tab", name="报告库").click()
+    table = page.locator("#corpus-table")
+    table.get_by_text("大铭乡").first.wait_for()
+    assert "共 **" not in page.locator("#corpus-info").inner_text()
+    assert re.search(r"共 5 份报告、\d+ 个分块。索引建立时间：\d{4}-\d\d-\d\d", page.locator("#corpus-info").inner_text())
+
+    bad = tmp_path / "不是报告.txt"
+    bad.write_text("hello, not a report", encoding="utf-8")
+    page.locator("#upload-files input[type=file]").set_input_files(bad)
+    page.locator("#upload-files").get_by_text("不是报告.txt").wait_for()
+    page.locator("#upload").click()
+    status = page.locator("#upload-status")
+    status.get_by_text("未做任何更改").wait_for()
+    assert "不是报告.txt" in status.inner_text() and "no Chinese text" in status.inner_text()
+    assert re.search(r"共 5 份报告", page.locator("#corpus-info").inner_text())  # nothing else changed
+    page.screenshot(path=shots / "4-corpus.png", full_page=True)
+
+
+def test_embedded_in_an_intranet_page(server: RealServer, page: Any, shots: Path) -> None:
+    page.set_viewport_size({"width": 900, "height": 1500})
+    page.goto(f"{server.app}/examples/embed.html?app={server.app}/")
+
+    frame = page.frame_locator("#chat-iframe")
+    frame.locator("#question textarea").wait_for()
+
+    component = page.locator("#chat-wc")
+    ask(component, QUESTION)
+    component.locator("#chat").get_by_text("来源").wait_for()
+    assert "大铭乡" in component.locator("#chat .bot").first.inner_text()
+    page.screenshot(path=shots / "5-embed-web-component.png", full_page=True)
+
+    ask(frame, "大铭乡2023年法治政府建设存在哪些问题？")
+    frame.locator("#chat").get_by_text("来源").wait_for()
+    page.locator("#chat-iframe").screenshot(path=shots / "6-embed-iframe.png")
