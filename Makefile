@@ -44,4 +44,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_answer.py
 
 clean:
-	rm -rf index/*.faiss index/*.json index/*.npy index/*.pkl index/.tmp*
+	rm -rf index/g-* index/.tmp* index/manifest.json index/*.lock
