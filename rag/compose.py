@@ -1,0 +1,313 @@
+"""Composing the extractive answer: score every sentence in scope, decide, quote exactly."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rag.evidence import Scored, asks_quantity, contains, figures, has_figure, keywords
+from rag.models import Answer, Citation, Report
+from rag.plan import CUE_REST, KIND_HINTS, Plan, kind_cues, reports_in_scope
+from rag.text import compact, to_simplified
+
+# A report supports a list question when its best sentence holds this share of the question's
+# keyword weight, and at least this fraction of the best report's share.
+LIST_MIN_LEXICAL = 0.5
+LIST_MIN_RELATIVE = 0.5
+# A fact is answered only from a sentence that holds this share of the keyword weight.
+FACT_MIN_LEXICAL = 0.45
+QUOTE_MAX = 160
+LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
+LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
+
+
+def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored], list[str], Any]:
+    from rag.evidence_store import get_evidence
+
+    table = get_evidence(index)
+    kinds = plan.filters.kind
+    kind_set: set[str] | None = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
+    kw = keywords(plan.topic or plan.effective)
+    cues = kind_cues(plan.effective)
+    if cues and kind_set is None:
+        # "下一步有什么打算" / "存在哪些问题": the section kind is the topic; its cue words are not.
+        topic = [k for k in kw if not any(KIND_HINTS[c].search(k) for c in cues) and k not in CUE_REST]
+        if plan.qtype == "general" or not topic:
+            kind_set, kw = set(cues), topic
+            plan.section_mode = not topic
+    sources = {r.source for r in reports}
+    candidates = [
+        i
+        for s in sources
+        for i in table.by_source.get(s, [])
+        if kind_set is None or index.chunks[table.units[i].chunk].chunk.kind in kind_set
+    ]
+    qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
+    scored = table.score(kw, qvec, candidates)
+    _boost_kind(plan, index, table, scored)
+    if plan.qtype == "list" and "problems" in cues:
+        # A question about shortcomings is answered only by sentences that state one.
+        scored = [
+            s for s in scored
+            if _SHORTCOMING.search(table.units[s.unit].norm + table.units[s.unit].context)
+            or index.chunks[table.units[s.unit].chunk].chunk.kind == "problems"
+        ]
+    return scored, kw, table
+
+
+_SHORTCOMING = re.compile(
+    r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差不齐|不高|不强|不到位|滞后|缺乏|单一|较少|较弱|较大|不健全|不完善|不充分|不明显|难以"
+)
+
+
+def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> None:
+    wanted = kind_cues(plan.effective)
+    if not wanted:
+        return
+    for s in scored:
+        if index.chunks[table.units[s.unit].chunk].chunk.kind in wanted:
+            s.score *= 1.15
+    scored.sort(key=lambda x: -x.score)
+
+
+
+
+def compose_extractive(plan: Plan, index: Any) -> Answer:
+    reports, reason = reports_in_scope(plan, index)
+    if reason:
+        return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
+    scored, kw, table = _score(plan, index, reports)
+    # What an LLM may draw on besides the extractive choice: the next best relevant sentences.
+    plan.extra = [
+        _citation(0, index, table, s, kw) for s in scored[:LLM_SOURCES] if plan.qtype != "list" and _relevant(s, kw)
+    ]
+    if plan.section_mode:
+        return _compose_section(plan, index, reports, scored, table)
+    if plan.qtype == "list":
+        return _compose_list(plan, index, reports, scored, kw, table)
+    if plan.qtype == "fact":
+        return _compose_fact(plan, index, reports, scored, kw, table)
+    return _compose_general(plan, index, reports, scored, kw, table)
+
+
+def _supports(s: Scored, kw: list[str]) -> bool:
+    return bool(kw) and s.lexical >= LIST_MIN_LEXICAL
+
+
+def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                  table: Any) -> Answer:
+    best: dict[str, Scored] = {}
+    for s in scored:
+        src = table.units[s.unit].source
+        if src not in best:
+            best[src] = s
+    ranked = sorted(best.items(), key=lambda kv: -kv[1].score)
+    top = max((s.lexical for _, s in ranked), default=0.0)
+    chosen = [(src, s) for src, s in ranked if _supports(s, kw) and s.lexical >= LIST_MIN_RELATIVE * top]
+    n = len(reports)
+    if not chosen:
+        return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
+    citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
+    towns = [c.township or c.source for c in citations]
+    lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容：{'、'.join(towns)}。"]
+    for c in citations:
+        lines.append(f"- {c.township}（{c.county or ''}，{c.year}年）：“{c.quote}”[{c.n}]")
+    others = [r.township or r.source for r in reports if r.source not in {src for src, _ in chosen}]
+    if others:
+        lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
+    return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
+
+
+def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                  table: Any) -> Answer:
+    unit_word = asks_quantity(plan.effective)
+    rate = bool(_RATE.search(plan.effective))
+    good = [s for s in scored if _relevant(s, kw)]
+    spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
+    spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
+    if not spans:
+        if good:  # the topic is there, the figure is not: say so, and show what the report does say
+            c = _citation(1, index, table, good[0], kw)
+            text = (f"所提供的报告中没有找到这一数字。{c.township}{c.year}年报告只提到："
+                    f"“{c.quote}”[1]")
+            return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
+        return _not_found(plan, reports, kw, "")
+    s, start, end = spans[0]
+    assert start is not None and end is not None
+    c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
+    fig = _pick_figure(c.quote, kw, unit_word, rate) if unit_word is not None else None
+    lead = f"{fig}。" if fig else ""
+    text = f"{lead}据{c.township}{c.year}年报告：“{c.quote}”[1]"
+    return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+
+
+_RATE = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
+
+
+def _relevant(s: Scored, kw: list[str]) -> bool:
+    """Relevant means: the sentence holds enough of the question's words. A question with no
+    recognisable words ("asdf", or English outside the glossary) is never answered by closeness of
+    embeddings alone: they are close for anything."""
+    return bool(kw) and s.lexical >= FACT_MIN_LEXICAL
+
+
+def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False) -> tuple[int | None, int | None]:
+    """The span that answers: the sentence itself, or, when a number is asked for and the sentence
+    names the topic but not the figure, the sentence with the next one of its paragraph."""
+    u = table.units[s.unit]
+
+    def ok(text: str) -> bool:
+        figs = figures(text)
+        return bool([f for f in figs if f[2].endswith(("%", "％"))] if rate else figs)
+
+    if unit_word is None or ok(u.text):
+        return u.start, u.end
+    nxt = s.unit + 1
+    if nxt < len(table.units):
+        v = table.units[nxt]
+        if v.source == u.source and v.start == u.end and ok(v.text):  # same paragraph
+            return u.start, v.end
+    return None, None
+
+
+def _compose_general(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                     table: Any) -> Answer:
+    good = [s for s in scored if _relevant(s, kw)]
+    if not good:
+        return _not_found(plan, reports, kw, "")
+    picked: list[Scored] = []
+    per_report: dict[str, int] = {}
+    limit = 3 if len(reports) == 1 else 2
+    for s in good:
+        src = table.units[s.unit].source
+        if per_report.get(src, 0) >= limit or (not plan.section_mode and s.score < 0.6 * good[0].score):
+            continue
+        per_report[src] = per_report.get(src, 0) + 1
+        picked.append(s)
+        if len(picked) >= 5:
+            break
+    # in reading order within each report, reports by their best sentence
+    order = list(dict.fromkeys(table.units[s.unit].source for s in picked))
+    picked.sort(key=lambda s: (order.index(table.units[s.unit].source), table.units[s.unit].start))
+    citations = [_citation(i + 1, index, table, s, kw) for i, s in enumerate(picked)]
+    lines = []
+    for src in order:
+        cs = [c for c in citations if c.source == src]
+        lines.append(f"{cs[0].township}（{cs[0].year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+    return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
+                  considered=len(reports))
+
+
+_ENUMERATED = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|\d+[.、．]|[(（][一二三四五六七八九十\d]+[)）])")
+
+
+def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], table: Any) -> Answer:
+    """A question about a whole kind of section ("下一步有什么打算"): its points, in reading order."""
+    by_source: dict[str, list[int]] = {}
+    for s in scored:
+        by_source.setdefault(table.units[s.unit].source, []).append(s.unit)
+    if not by_source:
+        return _not_found(plan, reports, [], "")
+    score_of = {s.unit: s for s in scored}
+    citations: list[Citation] = []
+    lines = []
+    for r in reports:
+        units = sorted(by_source.get(r.source, []), key=lambda i: table.units[i].start)
+        points = [i for i in units if _ENUMERATED.match(table.units[i].text)] or units
+        cs = []
+        for i in points[: 4 if len(reports) == 1 else 3]:
+            c = _citation(len(citations) + 1, index, table, score_of[i], [])
+            citations.append(c)
+            cs.append(c)
+        if cs:
+            lines.append(f"{r.township}（{r.year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+    return Answer(question=plan.question, text="\n".join(lines), found=bool(citations), citations=citations,
+                  considered=len(reports))
+
+
+def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) -> Answer:
+    where = "、".join(dict.fromkeys(f"{r.township}{r.year}年" for r in reports)) if len(reports) <= 3 else ""
+    topic = "、".join(kw[:4])
+    about = f"关于“{topic}”的内容" if topic else "相关内容"
+    text = f"所提供的{where}报告中没有找到{about}。{suffix}".replace("所提供的报告", "所提供的报告")
+    return Answer(question=plan.question, text=text, found=False, considered=len(reports))
+
+
+def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_word: str | None = None,
+              span: tuple[int, int] | None = None, limit: int = QUOTE_MAX) -> Citation:
+    u = table.units[s.unit]
+    ref = index.chunks[u.chunk]
+    report = index.reports[u.source]
+    lo, hi = span or (u.start, u.end)
+    start, end = _clip(report.text, lo, hi, kw, unit_word, limit)
+    return Citation(
+        n=n,
+        township=report.township,
+        county=report.county,
+        year=report.year,
+        source=report.source,
+        section=ref.chunk.section,
+        kind=ref.chunk.kind,
+        quote=report.text[start:end],
+        start=start,
+        end=end,
+        score=round(float(s.score), 4),
+        chunk_id=ref.chunk.id,
+    )
+
+
+_CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
+
+
+def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
+          limit: int = QUOTE_MAX) -> tuple[int, int]:
+    """Narrow a long sentence to the clauses around its matched keywords (still an exact span)."""
+    if end - start <= limit:
+        return start, end
+    clauses = [(start + m.start(), start + m.end()) for m in _CLAUSE.finditer(text[start:end]) if m.group().strip()]
+    if not clauses:
+        return start, min(end, start + limit)
+
+    def weight(span: tuple[int, int]) -> float:
+        c = compact(text[span[0] : span[1]])
+        w = sum(len(k) for k in kw if contains(c, k))
+        if unit_word is not None and has_figure(c):
+            w += 2
+        return w
+
+    best = max(range(len(clauses)), key=lambda i: weight(clauses[i]))
+    lo = hi = best
+    while True:
+        grown = False
+        for cand in (lo - 1, hi + 1):
+            if 0 <= cand < len(clauses):
+                nlo, nhi = min(lo, cand), max(hi, cand)
+                if clauses[nhi][1] - clauses[nlo][0] <= limit and weight(clauses[cand]) > 0:
+                    lo, hi, grown = nlo, nhi, True
+        if not grown:
+            break
+    s, e = clauses[lo][0], clauses[hi][1]
+    while e > s and text[e - 1] in "，,；;：: ":
+        e -= 1
+    return s, e
+
+
+def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool = False) -> str | None:
+    figs = figures(quote)
+    if rate:
+        figs = [f for f in figs if f[2].endswith(("%", "％"))] or figs
+    elif unit_word:
+        figs = [f for f in figs if f[2].endswith(unit_word)] or figs
+    if not figs:
+        return None
+    c = to_simplified(quote)
+    anchors = [m.end() for k in kw for m in re.finditer(re.escape(k), c)]
+    if not anchors:
+        return figs[0][2].strip()
+    # the figure closest to a keyword, preferring one that follows it
+    def dist(f: tuple[int, int, str]) -> float:
+        return min((f[0] - a) if f[0] >= a else (a - f[0]) * 1.5 for a in anchors)
+
+    return min(figs, key=dist)[2].strip()
+
+
