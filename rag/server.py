@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["*"],  # Gradio's web component sends its own x-gradio-* headers
         )
     api.add_error_handlers(app)
     app.include_router(api.router)

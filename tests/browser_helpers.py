@@ -187,6 +187,26 @@ def serve_in_thread(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def serve_folder(folder: Path, port: int) -> Iterator[str]:
+    """A tiny static web server for `folder` on 127.0.0.1:port (another origin than the app)."""
+    import functools
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 ROOT_PATH = "/fazhi"
 API_TOKEN = "test-token-3f9a"
 
@@ -198,6 +218,7 @@ class RealServer:
     base: str  # http://127.0.0.1:PORT (the server answers both at / and at ROOT_PATH)
     app: str  # the chat as a reverse proxy under ROOT_PATH would forward it: base + ROOT_PATH
     token: str
+    intranet_port: int  # an "intranet page" origin, http://127.0.0.1:<port>, allowed by RAG_CORS_ORIGINS
     workdir: Path
     log: Path
     process: subprocess.Popen[bytes]
@@ -220,10 +241,11 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     if _REAL is not None and _REAL.process.poll() is None:
         return _REAL
     workdir = Path(tempfile.mkdtemp(prefix="rag-serve-"))
-    port = free_port()
+    port, intranet_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update(RAG_INDEX_DIR=str(index_dir), RAG_CORPUS_DIR=str(corpus_dir), RAG_API_TOKEN=API_TOKEN,
-               GRADIO_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1")
+               RAG_CORS_ORIGINS=f"http://127.0.0.1:{intranet_port}", GRADIO_ANALYTICS_ENABLED="False",
+               PYTHONUNBUFFERED="1")
     log = workdir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -232,7 +254,7 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
-    server = RealServer(base, base + ROOT_PATH, API_TOKEN, workdir, log, process)
+    server = RealServer(base, base + ROOT_PATH, API_TOKEN, intranet_port, workdir, log, process)
     atexit.register(server.stop)
     _wait_ready(server)
     _REAL = server

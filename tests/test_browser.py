@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import RealServer, real_server
+from browser_helpers import RealServer, real_server, serve_folder
 
 from rag.config import ROOT
 
@@ -61,6 +61,12 @@ def shots() -> Path:
     return SHOTS
 
 
+def expect(locator: Any) -> Any:
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
 def ask(root: Any, question: str) -> None:
     """Type a question into the chat under `root` (a page, frame or element) and send it."""
     root.locator("#question textarea").fill(question)
@@ -96,13 +102,12 @@ def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, p
     page.screenshot(path=shots / "3-source-opened.png")
 
     ask(page, "大铭乡呢？")  # a follow-up, answered with the history
-    page.locator("#chat .user").nth(1).wait_for()
+    expect(page.locator("#chat .user")).to_have_count(2)
     chat.get_by_text("来源").nth(1).wait_for()
-    assert page.locator("#chat .user").count() == 2
 
     page.locator("#clear").click()
-    chat.get_by_text(QUESTION).wait_for()  # the first screen again
-    assert page.locator("#chat .user").count() == 0
+    expect(page.locator("#chat .user")).to_have_count(0)
+    chat.get_by_text(QUESTION).wait_for()  # the examples of the first screen again
 
     page.get_by_role("tab", name="报告库").click()
     table = page.locator("#corpus-table")
@@ -123,8 +128,21 @@ def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, p
 
 
 def test_embedded_in_an_intranet_page(server: RealServer, page: Any, shots: Path) -> None:
+    """examples/embed.html served by another origin (allowed by RAG_CORS_ORIGINS), as an intranet portal would."""
     page.set_viewport_size({"width": 900, "height": 1500})
-    page.goto(f"{server.app}/examples/embed.html?app={server.app}/")
+    with serve_folder(ROOT / "examples", server.intranet_port) as intranet:
+        _use_embedded_chat(page, f"{intranet}/embed.html?app={server.app}/", shots)
+
+
+def test_embed_page_is_served_by_the_app_too(server: RealServer, page: Any) -> None:
+    page.goto(f"{server.app}/examples/embed.html")  # no ?app=: the server it came from
+    assert page.locator("#app-url").inner_text() == f"{server.app}/"
+    page.frame_locator("#chat-iframe").locator("#question textarea").wait_for()
+    page.locator("#chat-wc #question textarea").wait_for()
+
+
+def _use_embedded_chat(page: Any, url: str, shots: Path) -> None:
+    page.goto(url)
 
     frame = page.frame_locator("#chat-iframe")
     frame.locator("#question textarea").wait_for()
