@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rag.evidence import Scored, asks_quantity, contains, figures, has_figure, keywords
+from rag.evidence import (
+    Scored,
+    alternative_sides,
+    asks_quantity,
+    contains,
+    figures,
+    has_figure,
+    keywords,
+    quoted_phrases,
+)
 from rag.models import Answer, Citation, Report
 from rag.plan import CUE_REST, KIND_HINTS, Plan, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
@@ -43,7 +52,8 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
         if kind_set is None or index.chunks[table.units[i].chunk].chunk.kind in kind_set
     ]
     qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
-    scored = table.score(kw, qvec, candidates)
+    alternatives = alternative_sides(plan.topic or plan.effective) if kw else []
+    scored = table.score(kw, qvec, candidates, alternatives, quoted_phrases(plan.effective))
     _boost_kind(plan, index, table, scored)
     if plan.qtype == "list" and "problems" in cues:
         # A question about shortcomings is answered only by sentences that state one.

@@ -36,6 +36,7 @@ HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二
 
 
 CONTEXT_WEIGHT = 0.6
+ALTERNATIVE_MIN = 0.6
 
 
 @dataclass
@@ -80,12 +81,26 @@ class EvidenceTable:
         n = max(1, len(self.units))
         return math.log((n + 1) / (df + 0.5))
 
-    def score(self, keywords: list[str], qvec: np.ndarray | None, candidates: list[int]) -> list[Scored]:
-        """Score candidate sentences; highest first."""
+    def score(
+        self,
+        keywords: list[str],
+        qvec: np.ndarray | None,
+        candidates: list[int],
+        alternatives: list[list[str]] | None = None,
+        required: list[str] | None = None,
+    ) -> list[Scored]:
+        """Score candidate sentences; highest first.
+
+        Args:
+            keywords: the question's topic words.
+            qvec: the question's embedding.
+            candidates: unit indices to score.
+            alternatives: for "A或B" questions, the keywords of each side: a sentence may cover one
+                side instead of the whole (it must then cover ALTERNATIVE_MIN of that side).
+            required: phrases quoted in the question (“三项制度”): a sentence without them scores 0.
+        """
         if not candidates:
             return []
-        weights = {t: self.idf(t) for t in keywords}
-        total = sum(weights.values())
         cand = np.asarray(candidates)
         if qvec is not None and len(self.vectors):
             dense = self.vectors[cand] @ qvec
@@ -97,21 +112,35 @@ class EvidenceTable:
         out = []
         for j, i in enumerate(candidates):
             u = self.units[i]
-            matched = [t for t in keywords if contains(u.norm, t)]
-            lexical = sum(weights[t] for t in matched) / total if total > 0 else 0.0
-            missing = [t for t in keywords if t not in matched]
-            # A heading names the topic of the sentences under it: its words count, at a discount.
-            in_context = [t for t in missing if contains(u.context, t)]
-            if total > 0:
-                lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
-            lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
+            if required and not all(r in u.norm or r in u.context for r in required):
+                continue
+            lexical, matched = self.coverage(keywords, u)
+            for side in alternatives or []:
+                side_lex, side_matched = self.coverage(side, u)
+                if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
+                    lexical, matched = side_lex, side_matched
             d = float(rel[j])
-            s = (0.6 * lexical + 0.4 * d) if total > 0 else d
+            s = (0.6 * lexical + 0.4 * d) if keywords else d
             if u.heading or len(u.norm) < 8:
                 s *= 0.85
             out.append(Scored(i, lexical, float(dense[j]), s, matched))
         out.sort(key=lambda x: -x.score)
         return out
+
+    def coverage(self, keywords: list[str], u: Unit) -> tuple[float, list[str]]:
+        """The IDF-weighted share of the keywords a sentence holds (its headings count at a discount)."""
+        weights = {t: self.idf(t) for t in keywords}
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0, []
+        matched = [t for t in keywords if contains(u.norm, t)]
+        lexical = sum(weights[t] for t in matched) / total
+        missing = [t for t in keywords if t not in matched]
+        # A heading names the topic of the sentences under it: its words count, at a discount.
+        in_context = [t for t in missing if contains(u.context, t)]
+        lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
+        lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
+        return lexical, matched
 
 
 def contains(text: str, term: str) -> bool:
@@ -233,6 +262,39 @@ def keywords(question: str, drop: list[str] | None = None) -> list[str]:
         if w not in words:
             words.append(w)
     return words + [e for e in extra if e not in words]
+
+
+_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")
+_OR = re.compile(r"或者|或是|或|还是|以及?或")
+
+
+def quoted_phrases(question: str) -> list[str]:
+    """Phrases the question puts in quotes or title marks: “三项制度”, 《民法典》 (normalized)."""
+    return [compact(m.group(1)) for m in _QUOTED.finditer(question) if compact(m.group(1))]
+
+
+def alternative_sides(topic: str) -> list[list[str]]:
+    """The readings of an "A或B" question, as keyword lists.
+
+    - word level: the words next to 或 are the alternatives, the rest is shared
+      ("法治理论或学法考试": 考试 belongs to both sides);
+    - clause level: when both sides are clauses of three or more words
+      ("宣传方式单一或群众参与积极性不高"), each side alone.
+    """
+    parts = [p for p in _OR.split(topic) if p.strip()]
+    if len(parts) < 2:
+        return []
+    sides_kw = [keywords(p) for p in parts]
+    whole = keywords(topic)
+    readings: list[list[str]] = []
+    for i in range(len(parts) - 1):
+        left, right = sides_kw[i], sides_kw[i + 1]
+        if left and right:
+            readings.append([w for w in whole if w != right[0]])
+            readings.append([w for w in whole if w != left[-1]])
+    if all(len(side) >= 3 for side in sides_kw):
+        readings += sides_kw
+    return [r for r in readings if len(r) >= 2]
 
 
 def asks_quantity(question: str) -> str | None:

@@ -231,3 +231,16 @@ def test_list_question_in_english_uses_the_glossary() -> None:
 def test_absurd_questions_are_not_answered(question: str) -> None:
     a = answer(question)
     assert not a.found and not a.citations
+
+
+def test_or_question_accepts_either_side() -> None:
+    a = answer("哪些乡镇提到法治宣传方式单一或群众参与积极性不高？")
+    assert {"大歇镇", "岳溪镇"} <= towns(a)
+    assert_exact_quotes(a)
+
+
+def test_quoted_phrase_must_be_in_the_evidence() -> None:
+    a = answer("哪几个乡镇提到了行政执法“三项制度”？")
+    assert a.found
+    for c in a.citations:
+        assert "三项制度" in c.quote or "三項制度" in c.quote

@@ -1,0 +1,84 @@
+"""The answer stage's sentence scoring, on hand-made units (fast: no model, no index)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag.evidence import (
+    EvidenceTable,
+    Unit,
+    alternative_sides,
+    asks_quantity,
+    figures,
+    keywords,
+    quoted_phrases,
+)
+from rag.text import compact
+
+
+def table(*sentences: str, context: str = "") -> EvidenceTable:
+    units = [Unit("r.txt", i * 100, i * 100 + len(s), s, compact(s), 0, False, compact(context)) for i, s in enumerate(sentences)]
+    return EvidenceTable(units, np.zeros((len(units), 4), dtype=np.float32))
+
+
+def test_keywords_drop_question_words_years_and_quantities() -> None:
+    kw = keywords("高观镇2022年有多少人参加了法治理论考试？", drop=["高观镇"])
+    assert "多少" not in kw and "2022" not in "".join(kw) and "高观镇" not in kw
+    assert {"参加", "法治", "理论", "考试"} <= set(kw)
+
+
+def test_keywords_of_either_script_are_the_same() -> None:
+    assert keywords("人民調解委員會調處了多少宗矛盾糾紛") == keywords("人民调解委员会调处了多少宗矛盾纠纷")
+
+
+def test_english_terms_come_through_the_glossary() -> None:
+    kw = keywords("How many road traffic safety hazards were found?")
+    assert "隐患" in kw and "道路交通" in kw
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [("共和镇选聘了几名行政执法监督员？", "名"), ("收到多少宗调解申请", "宗"), ("调解成功率是多少", ""), ("谁是法律顾问", None)],
+)
+def test_asks_quantity(question: str, unit: str | None) -> None:
+    assert asks_quantity(question) == unit
+
+
+def test_figures_skip_enumeration_and_years() -> None:
+    assert figures("8.柔性执法与告知承诺机制实施。") == []
+    assert [f[2] for f in figures("2022年联处中心收到调解申请582宗,调解成功率达95%")] == ["582宗", "95%"]
+    assert [f[2] for f in figures("在全乡设立七个服务站")] == ["七个"]
+
+
+def test_quoted_phrases() -> None:
+    assert quoted_phrases("哪几个乡镇提到了行政执法“三项制度”？") == ["三项制度"]
+    assert quoted_phrases("哪些乡镇学习了《民法典》") == ["民法典"]
+
+
+def test_alternatives_share_the_words_around_or() -> None:
+    readings = alternative_sides("组织干部参加法治理论或学法考试")
+    assert all("考试" in r for r in readings)  # 考试 belongs to both sides
+    assert any("学法" in r and "理论" not in r for r in readings)
+
+
+def test_a_sentence_covering_one_side_of_or_scores() -> None:
+    t = table("宣传方式比较单一。", "今年天气很好。", "推进法治建设。", "法治政府建设。", "学习法治思想。")
+    kw = keywords("法治宣传方式单一或群众参与积极性不高")
+    plain = t.score(kw, None, [0, 1])
+    with_or = t.score(kw, None, [0, 1], alternative_sides("法治宣传方式单一或群众参与积极性不高"))
+    assert with_or[0].unit == 0 and with_or[0].lexical > plain[0].lexical >= 0
+
+
+def test_required_phrase_excludes_sentences_without_it() -> None:
+    t = table("监督行政执法“三项制度”落实情况。", "加强行政执法队伍建设和制度建设。")
+    scored = t.score(keywords("行政执法三项制度"), None, [0, 1], required=["三项制度"])
+    assert [s.unit for s in scored] == [0]
+
+
+def test_heading_context_counts_at_a_discount() -> None:
+    t = table("部分执法人员法律和业务能力不足。", context="（二）行政执法队伍建设有待加强。")
+    kw = keywords("行政执法队伍业务能力有待提高")
+    lexical, matched = t.coverage(kw, t.units[0])
+    assert "业务" in matched and "有待" not in matched
+    assert 0.5 < lexical < 1.0
