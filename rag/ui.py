@@ -286,6 +286,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 elem_id="chat",
                 height="calc(100vh - 290px)",
                 min_height=320,
+                max_height=760,
                 placeholder="**你好！** 可以问各乡镇法治政府建设的成效、问题和计划。点击下方示例试一试：",
                 examples=[{"text": q} for q in EXAMPLES],
                 buttons=["copy", "copy_all"],
