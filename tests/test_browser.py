@@ -127,6 +127,20 @@ def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, p
     page.screenshot(path=shots / "4-corpus.png", full_page=True)
 
 
+def test_filters_limit_the_sources(server: RealServer, page: Any, shots: Path) -> None:
+    page.goto(server.app + "/")
+    page.get_by_text("筛选：乡镇 · 年度 · 章节类型").click()
+    page.locator("#f-township input").click()
+    page.get_by_role("option", name="大歇镇").click()
+    page.locator("#f-township").get_by_text("大歇镇").first.wait_for()
+    page.locator("#header").click()  # close the option list
+    ask(page, QUESTION)
+    page.locator("#chat").get_by_text("来源").wait_for()
+    cited = re.findall(r"^\[\d+\] (\S+) · ", page.locator("#chat .bot").first.inner_text(), re.M)
+    assert cited and set(cited) == {"大歇镇"}, cited
+    page.screenshot(path=shots / "7-filtered.png")
+
+
 def test_embedded_in_an_intranet_page(server: RealServer, page: Any, shots: Path) -> None:
     """examples/embed.html served by another origin (allowed by RAG_CORS_ORIGINS), as an intranet portal would."""
     page.set_viewport_size({"width": 900, "height": 1500})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +276,26 @@ def test_upload_callback_checks_the_password_then_indexes(core: FakeCore, tmp_pa
     status, files, info, rows, *_ = on_upload([path], "pw", progress=lambda *a, **k: None)
     assert "已加入 1 份报告" in status and files is None and len(core.built) == 1
     assert rows[0][0] == "大铭乡"  # the corpus tab is refreshed
+
+
+@pytest.mark.slow
+def test_upload_indexes_incrementally_with_the_real_index(tmp_path: Path) -> None:
+    """The real ingestion and index: a one-report corpus, then one upload; only the new file is embedded."""
+    from rag.index import build_index, get_index
+
+    settings = get_settings()
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    shutil.copy(next(seeds.glob("002_*.txt")), settings.corpus_dir)
+    build_index([settings.corpus_dir], index_dir=settings.index_dir, embedder=settings.embedder, progress=False)
+    upload = tmp_path / "高观镇2022.txt"
+    shutil.copy(next(seeds.glob("001_*.txt")), upload)
+    progress: list[tuple[int, int, str]] = []
+
+    result = ui.add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
+
+    assert result.ok, result.message
+    assert "新增 1" in result.message and "未变 1" in result.message
+    assert progress and progress[-1][0] == progress[-1][1]
+    reports = get_index().reports
+    assert set(reports) == {next(seeds.glob("002_*.txt")).name, "uploads/高观镇2022.txt"}
+    assert reports["uploads/高观镇2022.txt"].township == "高观镇"
