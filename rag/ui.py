@@ -247,8 +247,9 @@ def add_reports(
     skipped = [s for s in stats.skipped if Path(s.source).name in new_names]
     for s in skipped:  # e.g. the same report already indexed under another name: don't keep the copy
         (target / Path(s.source).name).unlink(missing_ok=True)
-    added = [p.name for p in files if p.name not in {Path(s.source).name for s in skipped}]
+    added = [p.name for p in copied if p.name not in {Path(s.source).name for s in skipped}]
     notes = [f"已加入 {len(added)} 份报告：{'、'.join(added) or '无'}。"]
+    notes += [f"- 已在报告库中（内容相同）：{_md_escape(p.name)}" for p in files if p.name not in new_names]
     notes += [f"- 未加入 {_md_escape(Path(s.source).name)}：{_md_escape(s.reason)}" for s in skipped]
     notes.append(_md_escape(stats.summary().splitlines()[0]))
     return UploadResult(not skipped, "\n\n".join(notes), added=added,
@@ -334,9 +335,8 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 progress((done, total), desc=STAGES.get(stage, stage))
 
             result = add_reports([Path(p) for p in paths or []], settings, on_progress=report)
-            if not result.ok:
-                return (result.message, gr.skip(), *[gr.skip()] * len(corpus_outputs))
-            return (result.message, None, *load_corpus())
+            corpus = load_corpus() if result.added else [gr.skip()] * len(corpus_outputs)
+            return (result.message, None if result.ok else gr.skip(), *corpus)
 
         upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs],
                      api_visibility="private", concurrency_limit=1)

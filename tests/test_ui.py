@@ -169,7 +169,8 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
 
     def fake_build(paths: Any, **kwargs: Any) -> BuildStats:
         calls.append({"paths": paths, **kwargs})
-        kwargs["on_progress"](1, 1, "embed")
+        if kwargs.get("on_progress"):
+            kwargs["on_progress"](1, 1, "embed")
         return BuildStats(index_dir=str(kwargs["index_dir"]), embedder="fake", reports=6, chunks=60)
 
     monkeypatch.setattr(rag.index, "build_index", fake_build)
@@ -217,6 +218,14 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_changes(
     assert name in result.message and "未做任何更改" in result.message
     assert sorted(settings.corpus_dir.rglob("*")) == before  # not even the good file
     assert builds == []
+
+
+def test_the_same_file_again_changes_nothing(tmp_path: Path, builds: list[dict[str, Any]]) -> None:
+    settings = get_settings()
+    upload = _report_file(tmp_path)
+    assert ui.add_reports([upload], settings).added == ["新报告.txt"]
+    again = ui.add_reports([upload], settings)
+    assert again.ok and again.added == [] and "已在报告库中（内容相同）：新报告.txt" in again.message
 
 
 def test_same_name_with_other_content_is_rejected(tmp_path: Path, builds: list[dict[str, Any]]) -> None:
