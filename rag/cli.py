@@ -157,14 +157,16 @@ def ask(question: str, as_json: bool, township: str | None, county: str | None, 
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="RAG_HOST")
-@click.option("--port", default=7860, show_default=True, envvar="RAG_PORT")
-@click.option("--root-path", default=None, envvar="RAG_ROOT_PATH", help="sub-path behind a reverse proxy")
-def serve(host: str, port: int, root_path: str | None) -> None:
+@click.option("--host", default=None, help="listen address (default: RAG_HOST or 127.0.0.1)")
+@click.option("--port", default=None, type=int, help="port (default: RAG_PORT or 7860)")
+@click.option("--root-path", default=None, help="sub-path behind a reverse proxy (default: RAG_ROOT_PATH)")
+def serve(host: str | None, port: int | None, root_path: str | None) -> None:
     """Serve the chat UI at /, the HTTP API under /api/ and its docs at /api/docs."""
+    from rag.config import get_settings
     from rag.server import serve as do_serve
 
-    do_serve(host=host, port=port, root_path=root_path)
+    s = get_settings()
+    do_serve(host=host or s.host, port=port or s.port, root_path=root_path)
 
 
 @cli.command()

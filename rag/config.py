@@ -28,6 +28,8 @@ class Settings(BaseModel):
     llm_timeout: float = Field(30.0, description="seconds before the LLM call falls back to extractive")
     api_token: str | None = Field(None, description="bearer token required by the HTTP API when set")
     upload_password: str | None = Field(None, description="password required to upload reports in the UI")
+    host: str = Field("127.0.0.1", description="address `rag serve` listens on (0.0.0.0 for the intranet)")
+    port: int = Field(7860, description="port `rag serve` listens on")
     root_path: str = Field("", description="sub-path when served behind a reverse proxy, e.g. /fazhi")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed to call the API")
     max_file_mb: float = Field(50.0, description="files larger than this are rejected at ingestion")

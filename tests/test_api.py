@@ -290,10 +290,12 @@ def test_python_app_py_starts_the_same_server(monkeypatch: pytest.MonkeyPatch) -
     import runpy
 
     import rag.server
+    from rag.config import get_settings
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(rag.server, "serve", lambda **kw: calls.append(kw))
-    monkeypatch.setenv("GRADIO_SERVER_PORT", "8123")
+    monkeypatch.setenv("RAG_PORT", "8123")
+    get_settings.cache_clear()
     runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
     assert calls == [{"host": "127.0.0.1", "port": 8123}]
 
