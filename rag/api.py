@@ -21,13 +21,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.config import Settings, get_settings
-from rag.models import Answer, Filters, Hit, Report
+from rag.corpus import Passage, ReportList, find_passage, list_reports
+from rag.models import Answer, Filters, Hit
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_MESSAGES = 40
-PASSAGE_MAX_CHARS = 3000
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]
 
@@ -61,37 +61,6 @@ class SearchRequest(BaseModel):
     query: Question
     k: int = Field(default=10, ge=1, le=100, description="number of hits")
     filters: Filters | None = None
-
-
-class ReportSummary(BaseModel):
-    source: str
-    township: str | None
-    county: str | None
-    province: str | None
-    year: int | None
-    date: str | None
-    title: str
-    chunks: int
-
-
-class ReportList(BaseModel):
-    built_at: str | None = Field(description="when the index was built (ISO 8601)")
-    count: int
-    reports: list[ReportSummary]
-
-
-class Passage(BaseModel):
-    """A quoted span shown in its section: `text[mark_start:mark_end]` is the quote."""
-
-    source: str
-    township: str | None
-    year: int | None
-    section: str
-    start: int = Field(description="offset of `text` in the report's cleaned text")
-    end: int
-    text: str
-    mark_start: int
-    mark_end: int
 
 
 class ErrorBody(BaseModel):
@@ -178,59 +147,6 @@ def get_passage(
     if passage is None:
         raise StarletteHTTPException(404, f"no span {start}:{end} in report {source!r}")
     return passage
-
-
-def list_reports() -> ReportList:
-    """Every indexed report with its metadata and number of chunks, and when the index was built."""
-    from rag.index import get_index
-
-    index = get_index()
-    reports = sorted(index.reports.values(), key=lambda r: (r.township or "", r.year or 0, r.source))
-    return ReportList(
-        built_at=getattr(index.manifest, "built_at", None),
-        count=len(reports),
-        reports=[_summary(r) for r in reports],
-    )
-
-
-def _summary(r: Report) -> ReportSummary:
-    return ReportSummary(
-        source=r.source, township=r.township, county=r.county, province=r.province, year=r.year,
-        date=r.date, title=r.title, chunks=len(r.chunks),
-    )
-
-
-def find_passage(source: str, start: int, end: int) -> Passage | None:
-    """The chunks of the section that holds `report.text[start:end]`, capped around the quote."""
-    from rag.index import get_index
-
-    report = get_index().reports.get(source)
-    if report is None or not 0 <= start < end <= len(report.text):
-        return None
-    return section_passage(report, start, end)
-
-
-def section_passage(report: Report, start: int, end: int) -> Passage:
-    """Pure helper of find_passage: the contiguous run of chunks sharing the quote's section."""
-    chunks = sorted(report.chunks, key=lambda c: c.start)
-    hit = next((i for i, c in enumerate(chunks) if c.start < end and start < c.end), None)
-    if hit is None:
-        section, lo, hi = "", start, end
-    else:
-        section = chunks[hit].section
-        first = last = hit
-        while first > 0 and chunks[first - 1].section == section:
-            first -= 1
-        while last + 1 < len(chunks) and chunks[last + 1].section == section:
-            last += 1
-        lo, hi = min(chunks[first].start, start), max(chunks[last].end, end)
-    # A very long section is cut to a window around the quote, so the passage stays readable.
-    room = max(PASSAGE_MAX_CHARS - (end - start), 0) // 2
-    lo, hi = max(lo, start - room), min(hi, end + room)
-    return Passage(
-        source=report.source, township=report.township, year=report.year, section=section,
-        start=lo, end=hi, text=report.text[lo:hi], mark_start=start - lo, mark_end=end - lo,
-    )
 
 
 def _sse(events: Iterator[str | Answer]) -> Iterator[str]:

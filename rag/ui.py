@@ -9,10 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import os
-import re
-import secrets
-import shutil
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,15 +19,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls
 
 import gradio as gr  # noqa: E402
 
-from rag.api import (  # noqa: E402
-    MAX_QUESTION_CHARS,
+from rag.api import MAX_QUESTION_CHARS, is_index_problem  # noqa: E402
+from rag.config import Settings, get_settings  # noqa: E402
+from rag.corpus import (  # noqa: E402
     Passage,
     ReportList,
+    add_reports,
     find_passage,
-    is_index_problem,
     list_reports,
+    md_escape,
+    upload_allowed,
 )
-from rag.config import Settings, get_settings  # noqa: E402
 from rag.models import Answer, Citation, Filters  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -48,7 +47,6 @@ EXAMPLES = [
     "各乡镇下一步法治建设有什么计划？",
     "主要负责人如何履行推进法治建设第一责任人职责？",
 ]
-UPLOADS_DIR = "uploads"
 STAGES = {"ingest": "正在读取报告", "embed": "正在计算向量、更新索引"}
 CORPUS_HEADERS = ["乡镇", "区县", "省份", "年度", "成文日期", "分块数", "标题", "文件"]
 
@@ -101,23 +99,18 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
     return history
 
 
-def _md_escape(text: str) -> str:
-    # Only what would change the rendering of report text; the copied answer stays readable.
-    return re.sub(r"([\\`*_<~])", r"\\\1", text)
-
-
 def source_line(c: Citation) -> str:
     """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer."""
     place = c.township or "（乡镇不详）"
     year = f"{c.year}年" if c.year else "（年份不详）"
     section = c.section or KIND_LABELS.get(c.kind, c.kind)
-    return f"[{c.n}] {_md_escape(place)} · {year} · {_md_escape(section)} — “{_md_escape(c.quote)}”"
+    return f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)} — “{md_escape(c.quote)}”"
 
 
 def answer_markdown(a: Answer) -> str:
     """The answer text, its notes, then one line per source (township, year, section, quote)."""
     parts = [a.text]
-    parts += [f"注：{_md_escape(note)}" for note in a.notes]
+    parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
         parts.append("来源：\n" + "\n".join(source_line(c) for c in a.citations))
     return "\n\n".join(parts)
@@ -190,70 +183,6 @@ def corpus_info(listing: ReportList) -> str:
 
 
 # ---------------------------------------------------------------- uploads
-
-
-def upload_allowed(settings: Settings, given: str | None) -> bool:
-    """True when no upload password is set, or `given` is it."""
-    expected = settings.upload_password
-    return not expected or secrets.compare_digest((given or "").encode(), expected.encode())
-
-
-@dataclass
-class UploadResult:
-    ok: bool
-    message: str
-    added: list[str] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-
-
-def add_reports(
-    files: list[Path], settings: Settings, on_progress: Callable[[int, int, str], None] | None = None
-) -> UploadResult:
-    """Check every file with load_report(); only if all pass, copy them under the corpus and update the
-    index incrementally. A rejected batch changes nothing."""
-    from rag.index import build_index
-    from rag.ingest import IngestError, load_report
-
-    if not files:
-        return UploadResult(False, "请先选择要上传的报告文件。")
-    target = settings.corpus_dir / UPLOADS_DIR
-    rejected: list[tuple[str, str]] = []
-    for path in files:
-        dest = target / path.name
-        if dest.exists() and dest.read_bytes() != path.read_bytes():
-            rejected.append((path.name, "报告库中已有同名文件，请改名后再上传"))
-            continue
-        try:
-            load_report(path)
-        except IngestError as e:
-            rejected.append((path.name, e.reason))
-    if rejected:
-        lines = "\n".join(f"- {_md_escape(name)}：{_md_escape(reason)}" for name, reason in rejected)
-        return UploadResult(False, f"以下文件未通过检查，本次上传未做任何更改：\n{lines}", rejected=rejected)
-
-    target.mkdir(parents=True, exist_ok=True)
-    copied = [p for p in files if not (target / p.name).exists()]
-    for path in copied:
-        shutil.copy2(path, target / path.name)
-    try:
-        stats = build_index([settings.corpus_dir], index_dir=settings.index_dir, embedder=settings.embedder,
-                            progress=False, on_progress=on_progress)
-    except Exception as e:
-        for path in copied:  # keep the corpus as it was
-            (target / path.name).unlink(missing_ok=True)
-        logger.exception("indexing the uploads failed")
-        return UploadResult(False, f"建立索引失败，本次上传未做任何更改：{_md_escape(str(e))}")
-    new_names = {p.name for p in copied}
-    skipped = [s for s in stats.skipped if Path(s.source).name in new_names]
-    for s in skipped:  # e.g. the same report already indexed under another name: don't keep the copy
-        (target / Path(s.source).name).unlink(missing_ok=True)
-    added = [p.name for p in copied if p.name not in {Path(s.source).name for s in skipped}]
-    notes = [f"已加入 {len(added)} 份报告：{'、'.join(added) or '无'}。"]
-    notes += [f"- 已在报告库中（内容相同）：{_md_escape(p.name)}" for p in files if p.name not in new_names]
-    notes += [f"- 未加入 {_md_escape(Path(s.source).name)}：{_md_escape(s.reason)}" for s in skipped]
-    notes.append(_md_escape(stats.summary().splitlines()[0]))
-    return UploadResult(not skipped, "\n\n".join(notes), added=added,
-                        rejected=[(Path(s.source).name, s.reason) for s in skipped])
 
 
 # ---------------------------------------------------------------- the Blocks
@@ -392,7 +321,7 @@ def load_corpus() -> tuple[Any, ...]:
         listing = list_reports()
     except Exception as e:
         logger.exception("could not list the reports")
-        return (f"索引无法读取：{_md_escape(_reason(e))}", [], gr.skip(), gr.skip())
+        return (f"索引无法读取：{md_escape(_reason(e))}", [], gr.skip(), gr.skip())
     townships = sorted({r.township for r in listing.reports if r.township})
     years = sorted({r.year for r in listing.reports if r.year}, reverse=True)
     return (

@@ -11,8 +11,8 @@ import pytest
 from browser_helpers import QUOTE, SOURCE, FakeCore, fake_answer, fake_citation, install_fake_core, isolate
 
 from rag import ui
-from rag.api import section_passage
 from rag.config import Settings, get_settings
+from rag.corpus import add_reports, section_passage, upload_allowed
 from rag.models import Answer, Filters
 
 
@@ -156,7 +156,7 @@ def test_load_corpus_lists_reports_and_fills_the_filters(core: FakeCore) -> None
     (None, None, True), (None, "x", True), ("pw", None, False), ("pw", "nope", False), ("pw", "pw", True),
 ])
 def test_upload_password(password: str | None, given: str | None, allowed: bool) -> None:
-    assert ui.upload_allowed(Settings(upload_password=password), given) is allowed
+    assert upload_allowed(Settings(upload_password=password), given) is allowed
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_good_upload_is_copied_and_indexed_incrementally(tmp_path: Path, builds:
     settings = get_settings()
     upload = _report_file(tmp_path)
     progress: list[tuple[int, int, str]] = []
-    result = ui.add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
+    result = add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
     assert result.ok, result.message
     assert (settings.corpus_dir / "uploads" / "新报告.txt").read_bytes() == upload.read_bytes()
     assert builds == [{"paths": [settings.corpus_dir], "index_dir": settings.index_dir, "embedder": settings.embedder,
@@ -211,7 +211,7 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_changes(
     bad = tmp_path / name
     bad.write_bytes(content)
     before = sorted(settings.corpus_dir.rglob("*"))
-    result = ui.add_reports([good, bad], settings)
+    result = add_reports([good, bad], settings)
     assert not result.ok
     assert [n for n, _ in result.rejected] == [name]
     assert reason in result.rejected[0][1]
@@ -223,8 +223,8 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_changes(
 def test_the_same_file_again_changes_nothing(tmp_path: Path, builds: list[dict[str, Any]]) -> None:
     settings = get_settings()
     upload = _report_file(tmp_path)
-    assert ui.add_reports([upload], settings).added == ["新报告.txt"]
-    again = ui.add_reports([upload], settings)
+    assert add_reports([upload], settings).added == ["新报告.txt"]
+    again = add_reports([upload], settings)
     assert again.ok and again.added == [] and "已在报告库中（内容相同）：新报告.txt" in again.message
 
 
@@ -232,7 +232,7 @@ def test_same_name_with_other_content_is_rejected(tmp_path: Path, builds: list[d
     settings = get_settings()
     (settings.corpus_dir / "uploads").mkdir(parents=True)
     (settings.corpus_dir / "uploads" / "新报告.txt").write_text("旧内容", encoding="utf-8")
-    result = ui.add_reports([_report_file(tmp_path)], settings)
+    result = add_reports([_report_file(tmp_path)], settings)
     assert not result.ok and "同名文件" in result.message
     assert (settings.corpus_dir / "uploads" / "新报告.txt").read_text(encoding="utf-8") == "旧内容"
 
@@ -245,13 +245,13 @@ def test_a_failed_build_removes_the_copies(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr(rag.index, "build_index", broken_build)
     settings = get_settings()
-    result = ui.add_reports([_report_file(tmp_path)], settings)
+    result = add_reports([_report_file(tmp_path)], settings)
     assert not result.ok and "rag index --rebuild" in result.message
     assert not (settings.corpus_dir / "uploads" / "新报告.txt").exists()
 
 
 def test_no_files(builds: list[dict[str, Any]]) -> None:
-    result = ui.add_reports([], get_settings())
+    result = add_reports([], get_settings())
     assert not result.ok and "请先选择" in result.message
 
 
@@ -300,7 +300,7 @@ def test_upload_indexes_incrementally_with_the_real_index(tmp_path: Path) -> Non
     shutil.copy(next(seeds.glob("001_*.txt")), upload)
     progress: list[tuple[int, int, str]] = []
 
-    result = ui.add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
+    result = add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
 
     assert result.ok, result.message
     assert "新增 1" in result.message and "未变 1" in result.message
