@@ -15,6 +15,7 @@ from rag.evidence import (
     keywords,
     quoted_phrases,
 )
+from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report
 from rag.plan import CUE_REST, KIND_HINTS, Plan, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
@@ -86,6 +87,9 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     reports, reason = reports_in_scope(plan, index)
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
+    meta = metadata_answer(plan.effective, reports)
+    if meta is not None:
+        return meta
     scored, kw, table = _score(plan, index, reports)
     # What an LLM may draw on besides the extractive choice: the next best relevant sentences.
     plan.extra = [

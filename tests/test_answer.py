@@ -244,3 +244,19 @@ def test_quoted_phrase_must_be_in_the_evidence() -> None:
     assert a.found
     for c in a.citations:
         assert "三项制度" in c.quote or "三項制度" in c.quote
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("大歇镇的报告是什么时候印发的？", "2024年12月20日"),
+        ("岳溪镇报告的落款日期是哪天？", "2021年1月31日"),  # signed in 2021, reports on 2020
+        ("共和镇属于哪个市？", "鹤山市"),
+        ("报告库里有哪些乡镇的报告？", "5份报告"),
+    ],
+)
+def test_questions_about_the_reports_themselves(question: str, expected: str) -> None:
+    a = answer(question)
+    assert a.found and expected in a.text
+    assert a.citations
+    assert_exact_quotes(a)
