@@ -109,14 +109,16 @@ class EvidenceTable:
         # Dense cosines of E5 crowd into a narrow band: rescale against the candidates themselves.
         lo, hi = float(np.median(dense)), float(dense.max())
         rel = np.clip((dense - lo) / (hi - lo), 0.0, 1.0) if hi - lo > 1e-6 else np.zeros_like(dense)
+        main = self.weights(keywords)
+        sides = [(side, self.weights(side)) for side in alternatives or []]
         out = []
         for j, i in enumerate(candidates):
             u = self.units[i]
             if required and not all(r in u.norm or r in u.context for r in required):
                 continue
-            lexical, matched = self.coverage(keywords, u)
-            for side in alternatives or []:
-                side_lex, side_matched = self.coverage(side, u)
+            lexical, matched = self.coverage(keywords, u, main)
+            for side, side_weights in sides:
+                side_lex, side_matched = self.coverage(side, u, side_weights)
                 if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
                     lexical, matched = side_lex, side_matched
             d = float(rel[j])
@@ -127,9 +129,14 @@ class EvidenceTable:
         out.sort(key=lambda x: -x.score)
         return out
 
-    def coverage(self, keywords: list[str], u: Unit) -> tuple[float, list[str]]:
+    def weights(self, keywords: list[str]) -> dict[str, float]:
+        return {t: self.idf(t) for t in keywords}
+
+    def coverage(
+        self, keywords: list[str], u: Unit, weights: dict[str, float] | None = None
+    ) -> tuple[float, list[str]]:
         """The IDF-weighted share of the keywords a sentence holds (its headings count at a discount)."""
-        weights = {t: self.idf(t) for t in keywords}
+        weights = weights if weights is not None else self.weights(keywords)
         total = sum(weights.values())
         if total <= 0:
             return 0.0, []
