@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from rag.evidence import (
@@ -146,13 +147,30 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                     f"“{c.quote}”[1]")
             return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
         return _not_found(plan, reports, kw, "")
-    s, start, end = spans[0]
-    assert start is not None and end is not None
-    c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
-    fig = _pick_figure(c.quote, kw, unit_word, rate) if unit_word is not None else None
-    lead = f"{fig}。" if fig else ""
-    text = f"{lead}据{c.township}{c.year}年报告：“{c.quote}”[1]"
-    return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+    if unit_word is None:  # a name, a date: the best sentence is the answer
+        s, start, end = spans[0]
+        assert start is not None and end is not None
+        c = _citation(1, index, table, s, kw, span=(start, end))
+        text = f"据{c.township}{c.year}年报告：“{c.quote}”[1]"
+        return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+    for s, start, end in spans[:5]:
+        assert start is not None and end is not None
+        c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
+        fig = _pick_figure(c.quote, kw, unit_word, rate, table.idf)
+        first = table.units[s.unit]
+        if not fig and c.end > first.end:
+            # The topic sentence has no figure and the next one has: its figure is the topic's
+            # ("…参加法治理论考试。2022年，辖区累计参考79人").
+            rest = index.reports[c.source].text[first.end : c.end]
+            figs = [f for f in figures(rest) if not unit_word or unit_word in f[2]]
+            fig = figs[0][2].strip() if figs else None
+        if fig:
+            text = f"{fig}。据{c.township}{c.year}年报告：“{c.quote}”[1]"
+            return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+    # The topic is there but no figure belongs to it: say so, and show what the report does say.
+    c = _citation(1, index, table, spans[0][0], kw)
+    text = f"所提供的报告中没有找到这一数字。{c.township}{c.year}年报告只提到：“{c.quote}”[1]"
+    return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
 _RATE = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
@@ -306,22 +324,36 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
     return s, e
 
 
-def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool = False) -> str | None:
+_CLAUSE_SPLIT = re.compile(r"[^，,；;。：:、！!？?及]+")  # 及 joins two counted things
+
+
+def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
+                 idf: Callable[[str], float]) -> str | None:
+    """The figure the question asks for: the one that shares a clause with the question's words and
+    sits closest to its rarest ones ("1个镇级网格，11个村级网格": 村级 picks 11个). None when no figure
+    shares a clause with any of them: the sentence then names the topic but not its number."""
     figs = figures(quote)
     if rate:
-        figs = [f for f in figs if f[2].endswith(("%", "％"))] or figs
+        figs = [f for f in figs if f[2].endswith(("%", "％"))]
     elif unit_word:
-        figs = [f for f in figs if f[2].endswith(unit_word)] or figs
-    if not figs:
-        return None
-    c = to_simplified(quote)
-    anchors = [m.end() for k in kw for m in re.finditer(re.escape(k), c)]
-    if not anchors:
-        return figs[0][2].strip()
-    # the figure closest to a keyword, preferring one that follows it
-    def dist(f: tuple[int, int, str]) -> float:
-        return min((f[0] - a) if f[0] >= a else (a - f[0]) * 1.5 for a in anchors)
-
-    return min(figs, key=dist)[2].strip()
+        figs = [f for f in figs if unit_word in f[2]] or figs
+    simple = to_simplified(quote)  # same length, character for character
+    clauses = [(m.start(), m.end()) for m in _CLAUSE_SPLIT.finditer(simple)]
+    best, best_score = None, 0.0
+    for f_start, f_end, f_text in figs:
+        lo, hi = next(((a, b) for a, b in clauses if a <= f_start < b), (0, len(simple)))
+        clause = simple[lo:hi]
+        score = 0.0
+        for k in kw:
+            gaps = [
+                max(f_start - (lo + m.end()), (lo + m.start()) - f_end, 0)
+                for alt in k.split("|")
+                for m in re.finditer(re.escape(alt), clause)
+            ]
+            if gaps:
+                score += idf(k) / (1 + min(gaps))
+        if score > best_score:
+            best, best_score = f_text, score
+    return best.strip() if best else None
 
 

@@ -28,10 +28,15 @@ QUESTION_WORDS = frozenset(
     乡镇 各乡镇 镇 乡 街道 提到 提及 报告 报道 说 讲 谈到 涉及 了 的 地 得 或 或者 和 与 及 以及 并 是 在 有 对 为
     情况 方面 相关 关于 之间 中 里 其中 分别 共 共计 一共 都 也 还 又 呢 吗 么 那 那么 这 这个 该 其 年 年度 全年 今年
     等 所 被 把 将 从 向 到 由 给 个 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少 第 据 按
-    做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 """.split()
+    做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做
+    还有 列出 列举 请列出 告诉 说说 介绍 一下 所有 全部 """.split()
 )
 MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆场"
-_NUMBER = re.compile(r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*([%％]|[" + MEASURE_WORDS + r"]?)")
+# A figure: a number, "余/多" (more than), 万/亿, and its unit: 582宗, 2500人次, 170余人, 95%, 七个.
+_NUMBER = re.compile(
+    r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)"
+    r"(\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|场次|户次|件次|[%％]|[" + MEASURE_WORDS + r"])?)"
+)
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
 
 
@@ -333,7 +338,7 @@ def figures(text: str) -> list[tuple[int, int, str]]:
     out = []
     skip = _ENUMERATION.match(text)
     for m in _NUMBER.finditer(text):
-        num, unit = m.group(1), m.group(2)
+        num, unit = m.group(1), m.group(2).strip()
         if skip and m.start() < skip.end():
             continue
         if not re.search(r"\d", num) and not unit:
@@ -342,5 +347,6 @@ def figures(text: str) -> list[tuple[int, int, str]]:
             continue
         if text[m.end():m.end() + 1] in "年月日" and not unit:
             continue
-        out.append((m.start(), m.end(), m.group(0)))
+        end = m.end(1) + len(m.group(2).rstrip())
+        out.append((m.start(), end, text[m.start():end]))
     return out
