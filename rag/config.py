@@ -32,7 +32,7 @@ class Settings(BaseModel):
     port: int = Field(7860, description="port `rag serve` listens on")
     root_path: str = Field("", description="sub-path when served behind a reverse proxy, e.g. /fazhi")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed to call the API")
-    max_file_mb: float = Field(50.0, description="files larger than this are rejected at ingestion")
+    max_file_mb: float = Field(50.0, description="files larger than this (a .docx: once unpacked) are rejected at ingestion")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -287,6 +287,73 @@ def test_docx(tmp_path: Path) -> None:
     assert report.source == "report.docx"
 
 
+def _docx_with_member(path: Path, member: str, mb: int) -> Path:
+    """A real .docx (python-docx) plus one member of `mb` MiB of blanks: a few KB on disk."""
+    import zipfile
+
+    from docx import Document
+
+    doc = Document()
+    for line in REPORT_LINES:
+        doc.add_paragraph(line)
+    doc.save(str(path))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as zf, zf.open(member, "w") as f:
+        block = b" " * 2**20
+        for _ in range(mb):
+            f.write(block)
+    return path
+
+
+@pytest.mark.parametrize(("mb", "max_mb", "reason"), [
+    # the reviewer's bomb, scaled down: over the default 50 MB limit once unpacked
+    (60, None, r"^unpacks to 6\d MB, over the 50 MB limit$"),
+    # under the limit, but at a zip bomb's compression ratio
+    (20, None, r"^unpacks to 2\d MB from 0\.\d+ MB \(\d+:1 compression\), over the 100:1 a Word file can have"),
+    # a lowered limit applies to the unpacked size too
+    (2, 1, r"^unpacks to \d\.\d MB, over the 1\.0 MB limit$"),
+])
+def test_docx_zip_bomb_is_refused_before_unpacking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mb: int, max_mb: int | None, reason: str
+) -> None:
+    from rag.config import get_settings
+
+    if max_mb is not None:
+        monkeypatch.setenv("RAG_MAX_FILE_MB", str(max_mb))
+        get_settings.cache_clear()
+    path = _docx_with_member(tmp_path / "bomb.docx", "word/media/padding.xml", mb)
+    assert path.stat().st_size < 200_000
+    with pytest.raises(IngestError) as err:
+        load_report(path)
+    assert str(err.value).startswith("bomb.docx: ")
+    assert re.search(reason, err.value.reason), err.value.reason
+
+
+def test_docx_with_a_small_compressible_member_still_loads(tmp_path: Path) -> None:
+    _check_built(load_report(_docx_with_member(tmp_path / "ok.docx", "word/media/padding.xml", 1)))
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"PK\x03\x04 this is no zip", r"^not a valid \.docx file: not a zip archive \(damaged or renamed\?\)$"),
+    (b"just text, saved as .docx", r"^not a valid \.docx file: not a zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, r"^not a valid \.docx file: an old Word \.doc file"),
+    ("zip", r"^not a valid \.docx file: a zip archive without word/document\.xml$"),
+])
+def test_docx_that_is_no_word_package_gets_one_line(tmp_path: Path, content: bytes | str, reason: str) -> None:
+    import zipfile
+
+    path = tmp_path / "x.docx"
+    if content == "zip":
+        with zipfile.ZipFile(path, "w") as zf:
+            zf.writestr("notes.txt", "大铭乡")
+    else:
+        assert isinstance(content, bytes)
+        path.write_bytes(content)
+    with pytest.raises(IngestError) as err:
+        load_report(path)
+    assert re.search(reason, err.value.reason), err.value.reason
+    assert "\n" not in str(err.value)
+
+
 def _pdf_bytes(lines: list[str], per_page: int = 45) -> bytes:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont

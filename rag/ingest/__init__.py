@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from rag.chunking import chunk_text
 from rag.ingest.clean import clean_text
-from rag.ingest.loaders import SUPPORTED, IngestError, load_text, read_raw
+from rag.ingest.loaders import SUPPORTED, IngestError, load_text, max_file_bytes, read_raw
 from rag.ingest.metadata import Metadata, infer_metadata, place_names, read_sidecar
 from rag.ingest.sections import parse_layout
 from rag.models import IngestResult, Report, Skipped
@@ -29,15 +29,6 @@ log = logging.getLogger(__name__)
 
 SIDECAR_SUFFIX = ".meta.json"
 _OVERRIDABLE = ("township", "county", "province", "year", "date", "title")
-
-
-def _max_bytes() -> int | None:
-    try:
-        from rag.config import get_settings
-
-        return int(get_settings().max_file_mb * 1024 * 1024)
-    except Exception:  # settings errors surface elsewhere; ingestion still works without a limit
-        return None
 
 
 def _source(path: Path, root: Path | None) -> str:
@@ -65,7 +56,7 @@ def load_report(path: Path, root: Path | None = None) -> Report:
     """
     path = Path(path)
     root = Path(root) if root is not None else path.parent
-    raw = read_raw(path, _max_bytes())
+    raw = read_raw(path, max_file_bytes())
     text = clean_text(load_text(path, raw))
     if sum(1 for c in text if "\u4e00" <= c <= "\u9fff") < 10:
         raise IngestError(path, "no Chinese text found, not a report")

@@ -91,6 +91,56 @@ def load_plain(path: Path, raw: bytes) -> str:
 # ---------------------------------------------------------------- docx
 
 
+# Real Word files compress 3-30x (a very repetitive table ~200x, but only over a few hundred KB); a zip bomb
+# ~1000x. Past 8 MB unpacked, over 100x is refused even under the size limit: python-docx parses every XML
+# part in memory (a 187 MB document.xml took 6 GB).
+DOCX_MAX_RATIO = 100
+DOCX_RATIO_FLOOR = 8 * 2**20
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def max_file_bytes() -> int | None:
+    """settings.max_file_mb in bytes (None when the settings cannot be read: they fail elsewhere)."""
+    try:
+        from rag.config import get_settings
+
+        return int(get_settings().max_file_mb * 2**20)
+    except Exception:
+        return None
+
+
+def _mb(n: float) -> str:
+    mb = n / 2**20
+    return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.1f} MB" if mb >= 0.1 else f"{mb:.2f} MB"
+
+
+def check_docx_package(path: Path, raw: bytes, max_bytes: int | None) -> None:
+    """Refuse a .docx that is no zip archive, or whose members unpack past the size limit or at a zip
+    bomb's compression ratio, before anything is decompressed. (zipfile never yields more than a member's
+    declared size, so the declared sizes bound what python-docx will unpack.)"""
+    import io
+    import zipfile
+
+    if raw.startswith(_OLE_MAGIC):
+        raise IngestError(path, "not a valid .docx file: an old Word .doc file; save it as .docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError):
+        raise IngestError(path, "not a valid .docx file: not a zip archive (damaged or renamed?)") from None
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if max_bytes is not None and unpacked > max_bytes:
+        raise IngestError(path, f"unpacks to {_mb(unpacked)}, over the {_mb(max_bytes)} limit")
+    if unpacked > DOCX_RATIO_FLOOR and unpacked / packed > DOCX_MAX_RATIO:
+        raise IngestError(
+            path, f"unpacks to {_mb(unpacked)} from {_mb(packed)} ({unpacked / packed:.0f}:1 compression), "
+            f"over the {DOCX_MAX_RATIO}:1 a Word file can have: a zip bomb?"
+        )
+    if not any(m.filename == "word/document.xml" for m in members):
+        raise IngestError(path, "not a valid .docx file: a zip archive without word/document.xml")
+
+
 def load_docx(path: Path, raw: bytes) -> str:
     import io
     import zipfile
@@ -99,10 +149,11 @@ def load_docx(path: Path, raw: bytes) -> str:
         from docx import Document
     except ImportError as e:  # pragma: no cover - python-docx is a declared dependency
         raise IngestError(path, "python-docx is not installed (pip install python-docx)") from e
+    check_docx_package(path, raw, max_file_bytes())
     try:
         doc = Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise IngestError(path, f"not a valid .docx file ({type(e).__name__})") from None
+        raise IngestError(path, f"not a valid .docx file ({type(e).__name__}: {e})") from None
     except Exception as e:  # python-docx raises many kinds for a damaged package
         raise IngestError(path, f"not a valid .docx file ({type(e).__name__}: {e})") from None
     lines: list[str] = []
@@ -319,7 +370,7 @@ def read_raw(path: Path, max_bytes: int | None = None) -> bytes:
     except OSError as e:
         raise IngestError(path, f"cannot read file ({e.strerror})") from None
     if max_bytes is not None and size > max_bytes:
-        raise IngestError(path, f"file too large ({size / 1e6:.1f} MB, limit {max_bytes / 1e6:.0f} MB)")
+        raise IngestError(path, f"file too large ({_mb(size)}, over the {_mb(max_bytes)} limit)")
     try:
         raw = path.read_bytes()
     except OSError as e:
