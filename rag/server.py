@@ -16,9 +16,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -28,6 +30,8 @@ from rag.config import ROOT, Settings, get_settings
 logger = logging.getLogger(__name__)
 
 EMBED_EXAMPLE = ROOT / "examples" / "embed.html"
+DOCS_URL = "/api/docs"
+DOCS_ASSETS = "/api/docs/assets"  # Swagger UI's JS, CSS and icon, served from the fastapi-offline package
 
 
 def normalize_root_path(root_path: str | None) -> str:
@@ -71,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Question answering with exact citations over township rule-of-law reports. "
         "Send `Authorization: Bearer <token>` when the server has RAG_API_TOKEN set.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's own page loads Swagger UI from a CDN: ours serves it locally (_add_docs)
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
@@ -89,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     api.add_error_handlers(app)
     app.include_router(api.router)
+    _add_docs(app)
 
     @app.get("/healthz", tags=["health"], summary="Liveness; never needs the token")
     def healthz() -> dict[str, Any]:
@@ -120,6 +125,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ssr_mode=False,
     )
     return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs with its assets served by this app: an intranet can't reach a CDN."""
+    import fastapi_offline
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
+    openapi_url = app.openapi_url or "/api/openapi.json"
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        root = str(request.scope.get("root_path", "")).rstrip("/")  # the public prefix, as for the chat
+        return get_swagger_ui_html(
+            openapi_url=root + openapi_url,
+            title=f"{app.title} – docs",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            # no call to the online validator at validator.swagger.io
+            swagger_ui_parameters={"validatorUrl": None},
+        )
 
 
 def _theme(gr: Any) -> Any:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,26 @@ def test_token_is_checked_before_the_body(client: TestClient, core: FakeCore) ->
 def test_open_pages_need_no_token(client: TestClient, path: str) -> None:
     client.app.state.settings = client.app.state.settings.model_copy(update={"api_token": "s3cret"})  # type: ignore[attr-defined]
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("root_path", ["", ROOT_PATH])
+def test_docs_page_works_offline(core: FakeCore, root_path: str) -> None:
+    """/api/docs loads Swagger UI from this app, never from a CDN, under a sub-path too."""
+    from rag.server import create_app
+
+    client = TestClient(create_app(Settings(root_path=root_path)))
+    for prefix in {"", root_path}:  # a proxy that strips the prefix, and one that keeps it
+        page = client.get(f"{prefix}/api/docs")
+        assert page.status_code == 200 and "swagger-ui" in page.text
+        assert "cdn." not in page.text and "http" not in page.text  # no asset off-host, no scheme at all
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        spec = re.findall(r"url: '([^']+)'", page.text)
+        assert len(assets) == 3 and spec == [f"{root_path}/api/openapi.json"]
+        for url in [*assets, *spec]:
+            assert url.startswith(f"{root_path}/api/"), url
+            r = client.get(url)
+            assert r.status_code == 200 and r.content, url
+        assert "SwaggerUIBundle" in client.get(f"{root_path}/api/docs/assets/swagger-ui-bundle.js").text
 
 
 def test_openapi_describes_the_api(client: TestClient) -> None:

@@ -155,6 +155,25 @@ def test_embed_page_is_served_by_the_app_too(server: RealServer, page: Any) -> N
     page.locator("#chat-wc #question textarea").wait_for()
 
 
+def test_api_docs_render_with_every_off_host_request_blocked(server: RealServer, page: Any, shots: Path) -> None:
+    """Swagger UI at /api/docs, as on an intranet that reaches no CDN: it renders the API's operations."""
+    off_host: list[str] = []
+
+    def only_this_server(route: Any) -> None:
+        if route.request.url.startswith(server.base):
+            route.continue_()
+        else:
+            off_host.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_this_server)
+    page.goto(f"{server.app}/api/docs")
+    for path in ("/api/answer", "/api/search", "/api/reports", "/api/passage"):
+        expect(page.locator(f'.opblock-summary-path[data-path="{path}"]')).to_be_visible()
+    page.screenshot(path=shots / "7-api-docs.png")
+    assert off_host == []
+
+
 def _use_embedded_chat(page: Any, url: str, shots: Path) -> None:
     page.goto(url)
 
