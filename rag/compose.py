@@ -18,13 +18,15 @@ from rag.evidence import (
 )
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report
-from rag.plan import CUE_REST, KIND_HINTS, Plan, kind_cues, reports_in_scope
+from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
 
 # A report supports a list question when its best sentence holds this share of the question's
 # keyword weight, and at least this fraction of the best report's share.
 LIST_MIN_LEXICAL = 0.5
 LIST_MIN_RELATIVE = 0.5
+# ... and the sentence itself (not its heading) must hold this share of the topic words' weight.
+LIST_MIN_OWN = 0.3
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
@@ -32,7 +34,8 @@ LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
 
 
-def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored], list[str], Any]:
+def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = True
+           ) -> tuple[list[Scored], list[str], Any]:
     from rag.evidence_store import get_evidence
 
     table = get_evidence(index)
@@ -40,12 +43,11 @@ def _score(plan: Plan, index: Any, reports: list[Report]) -> tuple[list[Scored],
     kind_set: set[str] | None = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
     kw = keywords(plan.topic or plan.effective)
     cues = kind_cues(plan.effective)
-    if cues and kind_set is None:
-        # "下一步有什么打算" / "存在哪些问题": the section kind is the topic; its cue words are not.
-        topic = [k for k in kw if not any(KIND_HINTS[c].search(k) for c in cues) and k not in CUE_REST]
-        if plan.qtype == "general" or not topic:
-            kind_set, kw = set(cues), topic
-            plan.section_mode = not topic
+    plan.section_mode = False
+    if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k)]:
+        # "下一步有什么打算" / "存在哪些问题": the kind of section is the whole topic.
+        kind_set, kw = set(cues), []
+        plan.section_mode = True
     sources = {r.source for r in reports}
     candidates = [
         i
@@ -92,6 +94,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     if meta is not None:
         return meta
     scored, kw, table = _score(plan, index, reports)
+    if plan.section_mode and not scored:  # no such section in these reports: read them all
+        scored, kw, table = _score(plan, index, reports, allow_section=False)
     # What an LLM may draw on besides the extractive choice: the next best relevant sentences.
     plan.extra = [
         _citation(0, index, table, s, kw) for s in scored[:LLM_SOURCES] if plan.qtype != "list" and _relevant(s, kw)
@@ -111,14 +115,22 @@ def _supports(s: Scored, kw: list[str]) -> bool:
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
+    # Evidence must name the topic itself, not only the kind of statement (不足, 问题) or its heading.
+    topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
+    topic_total = sum(topic.values())
+
+    def names_topic(s: Scored) -> bool:
+        own = sum(topic[k] for k in s.matched if k in topic)
+        return not topic or own >= LIST_MIN_OWN * topic_total
+
     best: dict[str, Scored] = {}
     for s in scored:
         src = table.units[s.unit].source
-        if src not in best:
+        if src not in best and _supports(s, kw) and names_topic(s):
             best[src] = s
     ranked = sorted(best.items(), key=lambda kv: -kv[1].score)
     top = max((s.lexical for _, s in ranked), default=0.0)
-    chosen = [(src, s) for src, s in ranked if _supports(s, kw) and s.lexical >= LIST_MIN_RELATIVE * top]
+    chosen = [(src, s) for src, s in ranked if s.lexical >= LIST_MIN_RELATIVE * top]
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")

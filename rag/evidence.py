@@ -213,7 +213,8 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word in ("下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "法律明白人"):
+    for word in ("下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "法律明白人",
+                 "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分"):
         tk.add_word(word)
     return tk
 
@@ -250,6 +251,10 @@ def has_english(question: str) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", question)) >= 2
 
 
+# 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
+_SHORTCOMING_TAIL = re.compile(r"^(.{2,})(不足|不够|不强|不高|缺乏|薄弱|欠缺|滞后|不到位|不完善|不健全)$")
+
+
 def keywords(question: str, drop: list[str] | None = None) -> list[str]:
     """Topic words of a question, normalized: scope words (places, years) and question words removed.
 
@@ -271,8 +276,11 @@ def keywords(question: str, drop: list[str] | None = None) -> list[str]:
             continue
         if re.fullmatch(r"[A-Za-z]+", w):
             continue  # English words never match Chinese text; the dense signal handles them
-        if w not in words:
-            words.append(w)
+        head = _SHORTCOMING_TAIL.match(w)
+        parts = [head.group(1), head.group(2)] if head else [w]
+        for part in parts:
+            if part not in words and part not in QUESTION_WORDS:
+                words.append(part)
     return words + [e for e in extra if e not in words]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from rag.evidence import keywords
@@ -17,6 +18,7 @@ _PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
 _LIST = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
     + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
+    + r"|(?:列出|列举|找出)\S{0,20}?(?:乡镇|镇|乡|街道)"
     + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
     re.I,
 )
@@ -41,17 +43,29 @@ class Plan:
     years: list[int] = field(default_factory=list)
     counties: list[str] = field(default_factory=list)
     unknown_places: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
     topic: str = ""  # the question without its place and year words (normalized)
     section_mode: bool = False  # the question asks for a whole kind of section (plans, problems)
     extra: list[Citation] = field(default_factory=list)  # further sources offered to an LLM
 
 
+SHORTCOMING_WORDS = (
+    "问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差不齐|参差|不强|不高|不到位|滞后|缺乏|不健全|不完善|不充分"
+)
 KIND_HINTS = {
-    "problems": re.compile(r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差|shortcoming|problem|weakness", re.I),
+    "problems": re.compile(SHORTCOMING_WORDS + "|shortcoming|problem|weakness", re.I),
     "plans": re.compile(r"下一步|计划|打算|思路|将要|明年|今后|下一年|next year|plan", re.I),
     "leadership": re.compile(r"第一责任人|主要负责人|履职|述法"),
 }
-CUE_REST = frozenset({"一步", "下一步", "工作", "存在", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"})
+CUE_REST = frozenset({"一步", "下一步", "工作", "存在", "存在问题", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"})
+
+
+_CUE_WORD = re.compile("|".join(f"(?:{rx.pattern})" for rx in KIND_HINTS.values()), re.I)
+
+
+def is_cue_word(word: str) -> bool:
+    """A word that names a kind of section (不足, 下一步, 履职) rather than a topic."""
+    return bool(_CUE_WORD.fullmatch(word)) or word in CUE_REST
 
 
 def kind_cues(question: str) -> set[str]:
@@ -76,6 +90,17 @@ def make_plan(question: str, flt: Filters, history: list[dict[str, str]], index:
 
     effective = resolve_followup(question, history, index)
     scope = parse_scope(effective, index)
+    unknown = list(scope.unknown_places)
+    topic = scope.text
+    provinces = []
+    for full, form in _province_forms():
+        if form in topic and full not in provinces:
+            provinces.append(full)
+            topic = topic.replace(form, " ")  # a province is a scope, not a topic word
+    unknown = [p for p in unknown if not any(_province_base(p) == _province_base(full) for full in provinces)]
+    if not scope.townships and not scope.counties:
+        # "Chaoyang District", "Xiamen town": a place named in English that the corpus does not hold
+        unknown += [m.group(0) for m in _ENGLISH_PLACE.finditer(effective)]
     return Plan(
         question=question,
         effective=effective,
@@ -84,69 +109,119 @@ def make_plan(question: str, flt: Filters, history: list[dict[str, str]], index:
         townships=list(scope.townships),
         years=list(scope.years),
         counties=list(scope.counties),
-        unknown_places=list(scope.unknown_places),
-        topic=scope.text,
+        unknown_places=unknown,
+        provinces=provinces,
+        topic=topic,
     )
 
 
+def _province_base(name: str) -> str:
+    return re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", name)
+
+
+@lru_cache(maxsize=1)
+def _province_forms() -> list[tuple[str, str]]:
+    """(province, form) for every province in full (重庆市) and short (重庆), longest first."""
+    from rag.ingest.metadata import PROVINCES
+
+    forms = [(p, p) for p in PROVINCES] + [(p, _province_base(p)) for p in PROVINCES if len(_province_base(p)) >= 2]
+    return sorted(forms, key=lambda f: -len(f[1]))
+
+
+_ENGLISH_PLACE = re.compile(
+    r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:[Tt]own(?:ship)?|[Dd]istrict|[Cc]ounty|[Cc]ity|[Vv]illage|[Ss]ubdistrict)\b"
+)
+
+
 def resolve_followup(question: str, history: list[dict[str, str]], index: Any) -> str:
-    """'那共和镇呢？' after a question about 大铭乡 asks the same question of 共和镇."""
+    """'那共和镇呢？' after a question about 大铭乡 asks the same question of 共和镇.
+
+    Earlier turns are resolved in order, so a follow-up to a follow-up ('那高观镇呢？' after
+    '那共和镇呢？') still carries the original question.
+    """
+    previous: str | None = None
+    for turn in history:
+        if turn["role"] == "user" and turn["content"].strip():
+            previous = _resolve_one(turn["content"], previous, index)
+    return _resolve_one(question, previous, index)
+
+
+def _resolve_one(question: str, previous: str | None, index: Any) -> str:
     from rag.query import parse_scope
 
-    previous = [t["content"] for t in history if t["role"] == "user" and t["content"].strip()]
-    if not previous:
+    if previous is None:
         return question
     scope = parse_scope(question, index)
     if not (scope.townships or scope.years or scope.counties):
         return question
     rest = _FOLLOWUP_FILLER.sub("", compact(scope.text))
-    if keywords(rest) or len(rest) > 4:
+    rest = _ENGLISH_FOLLOWUP.sub("", rest)
+    if keywords(rest) or len(re.sub(r"[\W_]", "", rest)) > 4:
         return question  # a full question of its own
-    prev = parse_scope(previous[-1], index)
+    prev = parse_scope(previous, index)
     # The new scope replaces the earlier one where it names it; the rest of the question is kept.
     places = list(scope.townships or prev.townships) + list(scope.counties or prev.counties)
     years = list(scope.years or prev.years)
     return "".join(places) + "".join(f"{y}年" for y in years) + compact(prev.text)
 
 
+_ENGLISH_FOLLOWUP = re.compile(r"(?i)(what|how)about|andfor|andin|andthe|thesamefor|andwhatabout|what|about")
+
+
 def reports_in_scope(plan: Plan, index: Any) -> tuple[list[Report], str | None]:
-    """The reports the question may draw on, or a plain reason why none can."""
-    reports: list[Report] = list(index.reports.values())
+    """The reports the question may draw on, or a plain reason why none can.
+
+    A year named in the question must be a year reported on (a 2023 question is not answered from a
+    2022 report), except that a question about plans may name the year after the report's.
+    """
+    every: list[Report] = list(index.reports.values())
+    reports = every
     flt = plan.filters
-
-    def as_list(v: Any) -> list[Any]:
-        return [] if v is None else (v if isinstance(v, list) else [v])
-
-    towns = [to_simplified(t) for t in as_list(flt.township)] or plan.townships
-    counties = [to_simplified(c) for c in as_list(flt.county)] or plan.counties
-    if plan.unknown_places and not towns and not counties:
-        return [], "所提供的报告中没有找到关于" + "、".join(plan.unknown_places) + "的报告。" + _holdings(reports)
+    towns = _resolve_names(flt.township, "township", index) or plan.townships
+    counties = _resolve_names(flt.county, "county", index) or plan.counties
+    unknown = plan.unknown_places
+    if unknown and not towns and not counties:
+        return [], "所提供的报告中没有找到关于" + "、".join(unknown) + "的报告。" + _holdings(every)
+    if plan.provinces:
+        reports = [r for r in reports if r.province in plan.provinces]
     if towns:
         reports = [r for r in reports if r.township in towns]
     if counties:
         reports = [r for r in reports if r.county in counties or any(c in (r.county or "") for c in counties)]
     if not reports:
-        names = "、".join(towns + counties)
-        return [], f"所提供的报告中没有找到{names}的报告。" + _holdings(list(index.reports.values()))
-    years = as_list(flt.year)
+        names = "、".join(towns + counties + plan.provinces)
+        return [], f"所提供的报告中没有找到{names}的报告。" + _holdings(every)
     if flt.year_from is not None:
         reports = [r for r in reports if r.year is not None and r.year >= flt.year_from]
     if flt.year_to is not None:
         reports = [r for r in reports if r.year is not None and r.year <= flt.year_to]
+    years = _as_list(flt.year) or plan.years
     if years:
-        reports = [r for r in reports if r.year in years]
-    elif plan.years:
-        dated = [r for r in reports if r.year in plan.years]
-        if dated:
-            reports = dated
-        elif not any(str(y) in compact(r.text) for r in reports for y in plan.years):
-            # The year is neither a report year nor mentioned in any report in scope.
-            who = "、".join(towns) if towns else ""
-            ys = "、".join(str(y) for y in plan.years)
+        dated = [r for r in reports if r.year in years]
+        if not dated and "plans" in kind_cues(plan.effective):
+            dated = [r for r in reports if r.year is not None and r.year + 1 in years]
+        if not dated:
+            who = "、".join(towns + counties)
+            ys = "、".join(str(y) for y in years)
             return [], f"所提供的报告中没有找到{who}{ys}年度的报告。" + _holdings(reports)
+        reports = dated
     if not reports:
-        return [], "所提供的报告中没有符合筛选条件的报告。" + _holdings(list(index.reports.values()))
+        return [], "所提供的报告中没有符合筛选条件的报告。" + _holdings(every)
     return reports, None
+
+
+def _as_list(v: Any) -> list[Any]:
+    return [] if v is None else (list(v) if isinstance(v, list) else [v])
+
+
+def _resolve_names(values: Any, kind: str, index: Any) -> list[str]:
+    """Filter values to the corpus's own names, as search() does: 共和鎮, 共和, Gonghe -> 共和镇."""
+    if not values:
+        return []
+    from rag.query import places_of
+    from rag.retrieve import _resolve
+
+    return sorted(_resolve(values, kind, places_of(index), index))
 
 
 def _holdings(reports: list[Report]) -> str:

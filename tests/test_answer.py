@@ -260,3 +260,69 @@ def test_questions_about_the_reports_themselves(question: str, expected: str) ->
     assert a.found and expected in a.text
     assert a.citations
     assert_exact_quotes(a)
+
+
+# ------------------------------------------------------------------ found by review
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("高观镇设置了几个村级网格？", "11个"),  # not the 1个镇级网格 just before it
+        ("大铭乡法治审核人员有几名？", "1 名"),  # not the 3 名 执法人员
+        ("共和镇2022年联处中心接待了多少人次来访群众？", "2500人次"),
+        ("大铭乡有多少法律明白人？", "170 余人"),
+    ],
+)
+def test_the_figure_that_belongs_to_the_question(question: str, figure: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith(figure)
+
+
+def test_a_number_about_something_else_is_not_an_answer() -> None:
+    a = answer("高观镇有几个法律顾问？")  # the report names 一村一法律顾问 but counts no advisers
+    assert not a.found
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇提到经费不足？", "哪些乡镇提到群众法治意识不强？"])
+def test_list_never_cites_without_the_topic_in_the_sentence(question: str) -> None:
+    a = answer(question)
+    assert not a.found and not a.citations
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["共和镇2023年选聘了几名监督员？", "岳溪镇2021年的法治政府建设情况", "What did Chaoyang District do in 2022?",
+     "四川省哪些乡镇提到普法？", "还有呢？"],
+)
+def test_not_in_the_corpus(question: str) -> None:
+    assert not answer(question).found
+
+
+def test_a_province_limits_the_reports() -> None:
+    a = answer("重庆市哪些乡镇提到法律顾问？请列出")
+    assert a.found and a.considered == 3
+    assert towns(a) <= {"大歇镇", "高观镇", "岳溪镇"}
+
+
+def test_follow_up_of_a_follow_up_and_in_english() -> None:
+    history = [
+        {"role": "user", "content": "共和镇选聘了几名行政执法监督员？"},
+        {"role": "assistant", "content": "5名。"},
+        {"role": "user", "content": "那大铭乡呢？"},
+        {"role": "assistant", "content": "……"},
+    ]
+    a = answer("那高观镇呢？", history=history)
+    assert towns(a) <= {"高观镇"}
+    b = answer("What about Gaoguan?", history=[{"role": "user", "content": "高观镇全年发放了多少份法治宣传手册？"}])
+    assert b.found and "2500" in b.text
+
+
+def test_a_named_section_kind_missing_from_a_report_falls_back_to_its_text() -> None:
+    a = answer("大铭乡主要负责人如何履职？")  # 003 has no leadership section, but says it in its text
+    assert a.found and towns(a) == {"大铭乡"}
+
+
+def test_filters_accept_the_names_search_accepts() -> None:
+    a = answer("选聘了几名行政执法监督员？", filters={"township": "Gonghe"})
+    assert a.found and towns(a) == {"共和镇"}
