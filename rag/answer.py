@@ -188,14 +188,17 @@ def _llm_stream(plan: Plan, draft: Answer, history: list[dict[str, str]], settin
         notes.append("已删除不对应任何来源的引用标记：" + "、".join(f"[{k}]" for k in check.dropped))
     if check.uncited:
         notes.append("以下内容没有引用来源，请核实：" + "；".join(check.uncited[:3]))
-    found = not check.text.strip().startswith("所提供的报告中没有找到")
+    found = not check.not_found
+    # The citations are the sources the answer cites, numbered as in its text (the numbers were
+    # already streamed). An answer that cites nothing keeps every source it was given, flagged above.
+    cited = [c for c in sources if c.n in set(check.cited)] or (sources if found else [])
     timings["total"] = time.perf_counter() - t0
     yield Answer(
         question=plan.question,
         text=check.text,
         found=found,
         mode="llm",
-        citations=sources,
+        citations=cited,
         timings=timings,
         notes=notes,
         considered=draft.considered,

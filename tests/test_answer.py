@@ -326,3 +326,24 @@ def test_a_named_section_kind_missing_from_a_report_falls_back_to_its_text() -> 
 def test_filters_accept_the_names_search_accepts() -> None:
     a = answer("选聘了几名行政执法监督员？", filters={"township": "Gonghe"})
     assert a.found and towns(a) == {"共和镇"}
+
+
+def test_llm_citations_are_the_sources_it_cites(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_openai import fake_openai_server
+
+    with fake_openai_server(responses=["共和镇选聘了5名行政执法监督员[1]。"]) as server:
+        _llm_env(monkeypatch, server.base_url)
+        a = answer("共和镇选聘了几名行政执法监督员？")
+        offered = server.messages[-1]["content"].count("\n[")
+    assert a.mode == "llm" and a.found
+    assert [c.n for c in a.citations] == [1]
+    assert offered >= 1
+
+
+def test_llm_saying_not_found_is_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fake_openai import fake_openai_server
+
+    with fake_openai_server(responses=["所提供的报告中没有找到相关内容"]) as server:
+        _llm_env(monkeypatch, server.base_url)
+        a = answer("共和镇选聘了几名行政执法监督员？")
+    assert a.mode == "llm" and not a.found and not a.citations
