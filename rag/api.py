@@ -125,10 +125,14 @@ def post_answer(body: AnswerRequest) -> Any:
 
 
 @router.post("/search", response_model=list[Hit], summary="Hybrid search over the report passages")
-def post_search(body: SearchRequest) -> list[Hit]:
+def post_search(body: SearchRequest) -> Any:
+    from rag.answer import QuestionError
     from rag.retrieve import search
 
-    return search(body.query, k=body.k, filters=body.filters)
+    try:
+        return search(body.query, k=body.k, filters=body.filters)
+    except QuestionError as e:  # the core's own input checks, if ours let something through
+        return _invalid(str(e))
 
 
 @router.get("/reports", response_model=ReportList, summary="List the indexed reports")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,8 @@ FUSIONS: dict[str, FusionFn] = {}
 WEIGHTS = (1.0, 1.0, 0.5, 0.5)
 # each further hit from a report already in the results loses this share of the top score
 DIVERSITY_PENALTY = 0.08
+# search() returns at most this many hits (as the HTTP API allows)
+MAX_K = 100
 
 
 def register_fusion(name: str) -> Callable[[FusionFn], FusionFn]:
@@ -114,18 +117,28 @@ def convex(rankings: Sequence[Ranking], *, weights: Sequence[float] | None = Non
 
 
 def as_filters(filters: Filters | dict[str, Any] | None) -> Filters | None:
-    """Validate a dict through Filters (unknown keys rejected with the list of known ones)."""
+    """Validate filters: None, a Filters, or a dict checked through Filters.
+
+    Raises:
+        rag.answer.QuestionError: "filters: ..." (not an object, unknown keys with the known ones) or
+            "filters.<key>: ..." (a bad value).
+    """
+    from rag.answer import QuestionError  # lazily: rag.answer uses this module (through rag.plan)
+
     if filters is None or isinstance(filters, Filters):
         return filters
-    unknown = set(filters) - set(Filters.model_fields)
+    if not isinstance(filters, dict):
+        raise QuestionError("filters: must be an object (dict or Filters)")
+    unknown = {str(key) for key in filters} - set(Filters.model_fields)
     if unknown:
-        raise ValueError(
-            f"unknown filter {', '.join(sorted(unknown))}; known: {', '.join(Filters.model_fields)}"
+        raise QuestionError(
+            f"filters: unknown filter {', '.join(sorted(unknown))}; known: {', '.join(Filters.model_fields)}"
         )
     try:
         return Filters(**filters)
     except ValidationError as e:
-        raise ValueError(f"invalid filters: {e}") from None
+        err = e.errors()[0]
+        raise QuestionError(f"filters.{err['loc'][0]}: {err['msg']}") from None
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -294,7 +307,7 @@ def search(
 
     Args:
         query: the question, in either script, Chinese or English.
-        k: number of hits.
+        k: number of hits, 1 to MAX_K.
         filters: e.g. {"township": "共和镇", "year_from": 2021, "kind": "problems"}; unknown keys raise.
         use_scope: use the townships / counties / years named in the question as filters.
         fusion: "rrf" (default) or "convex".
@@ -302,12 +315,35 @@ def search(
 
     Returns:
         Hits with rank (1-based), fused score and the passage's report metadata and exact span.
+
+    Raises:
+        rag.answer.QuestionError: an unusable argument; the message starts with its name, e.g.
+            "query: must not be empty", "k: must be an integer from 1 to 100".
     """
+    query, k, checked = _check_search(query, k, filters, fusion)
     index = get_index() if index is None else index
-    ranked = rank_chunks(query, filters, use_scope=use_scope, fusion=fusion, index=index)
+    ranked = rank_chunks(query, checked, use_scope=use_scope, fusion=fusion, index=index)
     sources = {index.chunks[cid].source for cid, _ in ranked}
     top = diversify(ranked, index.chunks, k) if len(sources) > 1 else ranked[:k]
     return [_hit(index.chunks[cid], rank, score) for rank, (cid, score) in enumerate(top, start=1)]
+
+
+def _check_search(query: object, k: object, filters: object, fusion: object) -> tuple[str, int, Filters | None]:
+    """search()'s arguments checked as answer() checks its own: QuestionError naming the field."""
+    from rag.answer import MAX_QUESTION_CHARS, QuestionError  # lazily: rag.answer uses this module
+
+    if not isinstance(query, str):
+        raise QuestionError("query: must be a string")
+    q = query.strip()
+    if not q:
+        raise QuestionError("query: must not be empty")
+    if len(q) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"query: too long ({len(q)} characters, at most {MAX_QUESTION_CHARS})")
+    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k: must be an integer from 1 to {MAX_K}")
+    if fusion not in FUSIONS:
+        raise QuestionError(f"fusion: unknown fusion {fusion!r}; known: {', '.join(sorted(FUSIONS))}")
+    return q, int(k), as_filters(filters)  # type: ignore[arg-type]
 
 
 def _hit(ref: ChunkRef, rank: int, score: float) -> Hit:

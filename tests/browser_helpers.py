@@ -100,7 +100,7 @@ class FakeIndexStoreError(RuntimeError):
 
 @dataclass
 class FakeCore:
-    """Records every call; `fail` makes the next answer raise it."""
+    """Records every call; `fail` makes the next answer, search or index load raise it."""
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     fail: Exception | None = None
@@ -122,6 +122,8 @@ class FakeCore:
 
     def search(self, query: str, k: int = 10, filters: Any = None) -> list[Hit]:
         self.calls.append(("search", {"query": query, "k": k, "filters": filters}))
+        if self.fail is not None:
+            raise self.fail
         return [fake_hit()]
 
     def build_index(self, paths: Any = None, **kwargs: Any) -> Any:

@@ -129,11 +129,16 @@ def test_malformed_bodies_get_a_json_error(client: TestClient, content: bytes, c
     assert r.json()["field"] == "body"
 
 
-def test_core_input_errors_are_422(client: TestClient, core: FakeCore) -> None:
-    core.fail = FakeQuestionError("history: too many turns")
-    r = client.post("/api/answer", json={"question": QUESTION})
+@pytest.mark.parametrize(("path", "body", "message"), [
+    ("/api/answer", {"question": QUESTION}, "history: too many turns"),
+    ("/api/search", {"query": QUESTION}, "filters.township: no such township"),
+])
+def test_core_input_errors_are_422(client: TestClient, core: FakeCore, path: str, body: dict[str, Any],
+                                   message: str) -> None:
+    core.fail = FakeQuestionError(message)
+    r = client.post(path, json=body)
     assert r.status_code == 422
-    assert r.json()["field"] == "history"
+    assert r.json()["field"] == message.split(":")[0] and r.json()["message"] == message
 
 
 def test_unexpected_errors_are_json_500(client: TestClient, core: FakeCore) -> None:

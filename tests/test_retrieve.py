@@ -70,11 +70,50 @@ def test_fusion_registry() -> None:
 
 
 def test_filter_dicts_are_validated() -> None:
+    from rag.answer import QuestionError
+
     assert as_filters({"township": "共和镇", "year": 2022}) == Filters(township="共和镇", year=2022)
-    with pytest.raises(ValueError, match="unknown filter town; known: township, county, year"):
+    with pytest.raises(QuestionError, match="^filters: unknown filter town; known: township, county, year"):
         as_filters({"town": "共和镇"})
-    with pytest.raises(ValueError, match="invalid filters"):
+    with pytest.raises(QuestionError, match="^filters.kind: Input should be 'achievements'"):
         as_filters({"kind": "gossip"})
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"query": ""}, "query: must not be empty"),
+    ({"query": "  \n "}, "query: must not be empty"),
+    ({"query": None}, "query: must be a string"),
+    ({"query": ["普法"]}, "query: must be a string"),
+    ({"query": "法" * 2001}, "query: too long (2001 characters, at most 2000)"),
+    ({"k": "3"}, "k: must be an integer from 1 to 100"),
+    ({"k": -5}, "k: must be an integer from 1 to 100"),
+    ({"k": 0}, "k: must be an integer from 1 to 100"),
+    ({"k": 101}, "k: must be an integer from 1 to 100"),
+    ({"k": 2.5}, "k: must be an integer from 1 to 100"),
+    ({"k": True}, "k: must be an integer from 1 to 100"),
+    ({"filters": "共和镇"}, "filters: must be an object (dict or Filters)"),
+    ({"filters": ["共和镇"]}, "filters: must be an object (dict or Filters)"),
+    ({"filters": {"town": "共和镇"}}, "filters: unknown filter town; known: township, county, year, year_from"),
+    ({"filters": {"year": "last"}}, "filters.year: "),
+    ({"fusion": "max"}, "fusion: unknown fusion 'max'; known: convex, rrf"),
+])
+def test_search_rejects_bad_arguments_naming_the_field(kwargs: dict[str, object], message: str) -> None:
+    """As answer() does: a QuestionError (a ValueError) whose message starts with the field, before any
+    index is loaded (there is none here)."""
+    from rag.answer import QuestionError
+
+    args: dict[str, object] = {"query": "普法", **kwargs}
+    with pytest.raises(QuestionError) as err:
+        search(**args)  # type: ignore[arg-type]
+    assert str(err.value).startswith(message), str(err.value)
+    assert isinstance(err.value, ValueError)
+
+
+def test_search_accepts_any_integer_k_and_strips_the_query(index: Index) -> None:
+    import numpy as np
+
+    assert len(search("  法治宣传 ", k=np.int64(3), index=index)) == 3  # type: ignore[arg-type]
+    assert search("法治宣传", k=1, index=index)[0] == search(" 法治宣传\n", k=1, index=index)[0]
 
 
 @pytest.mark.parametrize("township", ["共和镇", "共和鎮", "共和", "Gonghe", ["共和镇", "高观镇"]])
