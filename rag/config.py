@@ -25,14 +25,14 @@ class Settings(BaseModel):
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; enables the LLM mode")
     llm_model: str | None = Field(None, description="model name at the LLM endpoint")
     llm_api_key: str | None = Field(None, description="API key for the LLM endpoint (never logged)")
-    llm_timeout: float = Field(30.0, description="seconds before the LLM call falls back to extractive")
+    llm_timeout: float = Field(30.0, gt=0, description="seconds before the LLM call falls back to extractive")
     api_token: str | None = Field(None, description="bearer token required by the HTTP API when set")
     upload_password: str | None = Field(None, description="password required to upload reports in the UI")
     host: str = Field("127.0.0.1", description="address `rag serve` listens on (0.0.0.0 for the intranet)")
-    port: int = Field(7860, description="port `rag serve` listens on")
+    port: int = Field(7860, ge=1, le=65535, description="port `rag serve` listens on")
     root_path: str = Field("", description="sub-path when served behind a reverse proxy, e.g. /fazhi")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed to call the API")
-    max_file_mb: float = Field(50.0, description="files larger than this (a .docx: once unpacked) are rejected at ingestion")
+    max_file_mb: float = Field(50.0, gt=0, description="files larger than this (a .docx: once unpacked) are rejected at ingestion")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -53,11 +53,25 @@ class Settings(BaseModel):
         try:
             return cls(**values)
         except ValidationError as e:
-            raise SettingsError(f"invalid setting: {e}") from e
+            raise SettingsError(_describe_errors(e)) from None
 
 
 class SettingsError(ValueError):
-    pass
+    """A setting that is unknown or has an unusable value; the message is one line that names it."""
+
+
+_SECRETS = {"llm_api_key", "api_token", "upload_password"}
+
+
+def _describe_errors(e: ValidationError) -> str:
+    """One line naming each bad setting by its variable, e.g. "invalid setting RAG_PORT='0': Input should
+    be greater than or equal to 1" (a secret's value is never shown)."""
+    parts = []
+    for err in e.errors():
+        name = str(err["loc"][0]) if err["loc"] else ""
+        shown = "" if name in _SECRETS else f"={err.get('input')!r}"
+        parts.append(f"RAG_{name.upper()}{shown}: {err['msg']}")
+    return "invalid setting " + "; ".join(parts)
 
 
 @lru_cache(maxsize=1)

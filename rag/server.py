@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         theme=_theme(gr),
         footer_links=[],
         run_history=False,
-        max_file_size=f"{int(settings.max_file_mb)}mb",
+        max_file_size=int(settings.max_file_mb * 2**20),  # bytes, as ingestion counts them (0.5 MB is not 0)
         ssr_mode=False,
     )
     return app

