@@ -339,7 +339,7 @@ def _check_search(query: object, k: object, filters: object, fusion: object) -> 
         raise QuestionError("query: must not be empty")
     if len(q) > MAX_QUESTION_CHARS:
         raise QuestionError(f"query: too long ({len(q)} characters, at most {MAX_QUESTION_CHARS})")
-    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= k <= MAX_K:
+    if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= int(k) <= MAX_K:
         raise QuestionError(f"k: must be an integer from 1 to {MAX_K}")
     if fusion not in FUSIONS:
         raise QuestionError(f"fusion: unknown fusion {fusion!r}; known: {', '.join(sorted(FUSIONS))}")
