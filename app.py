@@ -6,9 +6,15 @@ RAG_ROOT_PATH, ...; `rag settings` lists them).
 
 from __future__ import annotations
 
-from rag.config import get_settings
+import sys
+
+from rag.config import SettingsError, get_settings
 from rag.server import serve
 
 if __name__ == "__main__":
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except SettingsError as e:  # a typo in a RAG_ variable: say which, not a traceback
+        print(f"Error: {e}", file=sys.stderr)
+        sys.exit(2)
     serve(host=settings.host, port=settings.port)

@@ -4,6 +4,7 @@ options and calls the same core functions as the UI and the HTTP API."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +17,28 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _filters(township: str | None, county: str | None, year: str | None, kind: str | None) -> Filters | None:
+class YearOrRange(click.ParamType):
+    """A year (2022) or a range (2020-2023, 2020-, -2023): (year_from, year_to), equal for one year."""
+
+    name = "YEAR|FROM-TO"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int | None, int | None]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value).strip()
+        m = re.fullmatch(r"(\d{4})|(\d{4})?\s*-\s*(\d{4})?", text)
+        if not m or text == "-" or not text:
+            self.fail(f"{text!r} is not a year (2022) or a range of years (2020-2023, 2020-, -2023)", param, ctx)
+        if m.group(1):
+            return int(m.group(1)), int(m.group(1))
+        lo, hi = (int(g) if g else None for g in (m.group(2), m.group(3)))
+        if lo is not None and hi is not None and lo > hi:
+            self.fail(f"{text!r}: the range ends before it starts (write {hi}-{lo})", param, ctx)
+        return lo, hi
+
+
+def _filters(township: str | None, county: str | None, year: tuple[int | None, int | None] | None,
+             kind: str | None) -> Filters | None:
     values: dict[str, object] = {}
     if township:
         values["township"] = township
@@ -25,19 +47,18 @@ def _filters(township: str | None, county: str | None, year: str | None, kind: s
     if kind:
         values["kind"] = kind
     if year:
-        if "-" in year:
-            lo, hi = year.split("-", 1)
-            values["year_from"] = int(lo) if lo else None
-            values["year_to"] = int(hi) if hi else None
+        lo, hi = year
+        if lo is not None and lo == hi:
+            values["year"] = lo
         else:
-            values["year"] = int(year)
+            values["year_from"], values["year_to"] = lo, hi
     return Filters.model_validate(values) if values else None
 
 
 filter_options = [
     click.option("--township", help="only this township (乡镇), e.g. 大歇镇"),
     click.option("--county", help="only this county, district or city"),
-    click.option("--year", help="a year (2022) or a range (2020-2023)"),
+    click.option("--year", type=YearOrRange(), help="a year (2022) or a range (2020-2023, 2020-, -2023)"),
     click.option("--kind", type=click.Choice(["achievements", "problems", "plans", "leadership", "other"])),
 ]
 
@@ -49,13 +70,15 @@ def with_filters(f):  # type: ignore[no-untyped-def]
 
 
 class _Group(click.Group):
-    """Known errors (bad settings, a mismatched index, a bad question) print one line, not a traceback."""
+    """Known errors (bad settings, an unusable embedder, a mismatched index, a bad question) print one line,
+    not a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         from rag.answer import QuestionError
         from rag.config import SettingsError
+        from rag.embed import EmbedderError
 
-        known: tuple[type[Exception], ...] = (QuestionError, SettingsError)
+        known: tuple[type[Exception], ...] = (QuestionError, SettingsError, EmbedderError)
         try:
             from rag.index import IndexMismatchError, IndexStoreError
 
@@ -117,11 +140,11 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None,
 
 @cli.command()
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, help="number of hits")
+@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="number of hits, 1 to 100")
 @click.option("--json", "as_json", is_flag=True)
 @with_filters
-def search(query: str, k: int, as_json: bool, township: str | None, county: str | None, year: str | None,
-           kind: str | None) -> None:
+def search(query: str, k: int, as_json: bool, township: str | None, county: str | None,
+           year: tuple[int | None, int | None] | None, kind: str | None) -> None:
     """Hybrid (dense + keyword) search over the indexed reports."""
     from rag.retrieve import search as do_search
 
@@ -137,8 +160,8 @@ def search(query: str, k: int, as_json: bool, township: str | None, county: str 
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True)
 @with_filters
-def ask(question: str, as_json: bool, township: str | None, county: str | None, year: str | None,
-        kind: str | None) -> None:
+def ask(question: str, as_json: bool, township: str | None, county: str | None,
+        year: tuple[int | None, int | None] | None, kind: str | None) -> None:
     """Answer a question, with citations to the exact passages."""
     from rag.answer import answer
 

@@ -334,6 +334,30 @@ def test_python_app_py_starts_the_same_server(monkeypatch: pytest.MonkeyPatch) -
     assert calls == [{"host": "127.0.0.1", "port": 8123}]
 
 
+@pytest.mark.parametrize(("env", "message"), [
+    ({"RAG_PROT": "8123"}, "Error: unknown setting RAG_PROT; known: RAG_API_TOKEN"),
+    ({"RAG_PORT": "http"}, "Error: invalid setting RAG_PORT='http': Input should be a valid integer"),
+])
+def test_python_app_py_with_a_bad_setting_says_which_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], env: dict[str, str], message: str
+) -> None:
+    import runpy
+
+    import rag.server
+    from rag.config import get_settings
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(rag.server, "serve", lambda **kw: calls.append(kw))
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
+    assert exit_.value.code == 2 and calls == []
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+
+
 def test_real_http_with_a_fake_core(app: FastAPI, core: FakeCore) -> None:
     """The same app served by a real uvicorn on 127.0.0.1: the streaming is real HTTP chunking."""
     with serve_in_thread(app) as base:
