@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import logging
 import os
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -310,8 +311,35 @@ def respond(
     yield gr.skip(), render_chat(turns), turns
 
 
+FILTER_LABELS = {"township": "乡镇", "county": "区县", "year": "年度", "year_from": "起始年度", "year_to": "截止年度",
+                 "kind": "章节"}
+# The core's QuestionError messages ("field: reason", see rag.answer) as a user reads them; others as they are.
+QUESTION_PROBLEMS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"question: too long \((\d+) characters, at most (\d+)\)"), lambda m: f"问题过长（{m[1]}字，最多{m[2]}字）"),
+    (re.compile(r"question: must not be empty"), lambda m: "请输入问题"),
+    (re.compile(r"question: must be a string"), lambda m: "问题必须是文字"),
+    (re.compile(r"filters\.(\w+): (.+)"), lambda m: f"筛选条件“{FILTER_LABELS.get(m[1], m[1])}”有误（{m[2]}）"),
+    (re.compile(r"filters: (.+)"), lambda m: f"筛选条件有误（{m[1]}）"),
+    (re.compile(r"history(\[\d+\])?: .+"), lambda m: "对话记录有误，请点“清空对话”后重新提问"),
+]
+
+
+def question_problem(message: str) -> str:
+    """A QuestionError's message in Chinese where it is one of ours, otherwise as it is."""
+    for pattern, say in QUESTION_PROBLEMS:
+        m = pattern.fullmatch(message)
+        if m:
+            return say(m)
+    return message
+
+
 def _reason(exc: Exception) -> str:
-    """What a user may see of an error: the index's own (actionable) messages, otherwise its type."""
+    """What a user may see of an error: what was wrong with the question, the index's own (actionable)
+    messages, otherwise only its type."""
+    from rag.answer import QuestionError
+
+    if isinstance(exc, QuestionError):
+        return question_problem(str(exc))
     return str(exc) if is_index_problem(exc) else type(exc).__name__
 
 

@@ -8,7 +8,17 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from browser_helpers import QUOTE, SOURCE, FakeCore, fake_answer, fake_citation, install_fake_core, isolate
+from browser_helpers import (
+    QUOTE,
+    SOURCE,
+    FakeCore,
+    FakeIndexStoreError,
+    FakeQuestionError,
+    fake_answer,
+    fake_citation,
+    install_fake_core,
+    isolate,
+)
 
 from rag import ui
 from rag.config import Settings, get_settings
@@ -142,6 +152,39 @@ def test_respond_shows_a_chinese_error(core: FakeCore) -> None:
     core.fail = RuntimeError("boom")
     with pytest.raises(gr.Error, match="回答失败"):
         list(ui.respond("问题", [], None, None, None))
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    ("question: too long (3000 characters, at most 2000)", "问题过长（3000字，最多2000字）"),
+    ("question: must not be empty", "请输入问题"),
+    ("question: must be a string", "问题必须是文字"),
+    ("filters.year: Input should be a valid integer", "筛选条件“年度”有误（Input should be a valid integer）"),
+    ("filters.kind: Input should be 'achievements'", "筛选条件“章节”有误（Input should be 'achievements'）"),
+    ("filters: must be an object", "筛选条件有误（must be an object）"),
+    ("history[3]: must be {'role': 'user'|'assistant', 'content': str}", "对话记录有误，请点“清空对话”后重新提问"),
+    ("history: must be a list of {role, content}", "对话记录有误，请点“清空对话”后重新提问"),
+    ("question: something new", "question: something new"),  # not one we know: the message as it is
+])
+def test_question_errors_are_shown_in_chinese(core: FakeCore, message: str, shown: str) -> None:
+    assert ui.question_problem(message) == shown
+    assert ui._reason(FakeQuestionError(message)) == shown
+    core.fail = FakeQuestionError(message)
+    with pytest.raises(gr.Error) as err:
+        list(ui.respond("问题", [], None, None, None))
+    assert err.value.message == f"回答失败：{shown}"
+
+
+def test_real_question_error_from_answer_is_shown_in_chinese() -> None:
+    from rag.answer import answer
+
+    with pytest.raises(ValueError) as err:
+        answer("问" * 3000)
+    assert ui._reason(err.value) == "问题过长（3000字，最多2000字）"
+
+
+def test_other_errors_show_only_their_type_or_the_index_message(core: FakeCore) -> None:
+    assert ui._reason(RuntimeError("secret internals")) == "RuntimeError"
+    assert ui._reason(FakeIndexStoreError("run `rag index --rebuild`")) == "run `rag index --rebuild`"
 
 
 def test_load_corpus_lists_reports_and_fills_the_filters(core: FakeCore) -> None:
