@@ -173,6 +173,37 @@ def _event(name: str, data: str) -> str:
     return f"event: {name}\ndata: {data}\n\n"
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def add_api_fallback(app: FastAPI) -> None:
+    """Every other path under /api/ answers in the ErrorBody shape too: 405 (with Allow) for a route
+    called with the wrong method, 404 otherwise. Without this the chat, mounted at /, would answer them
+    with its own {"detail": "Not Found"}. Call it after the last /api/ route."""
+
+    def api_fallback(request: Request) -> None:
+        path = request.url.path
+        allowed = _allowed_methods(request.app, request.scope, api_fallback)
+        if allowed:
+            raise StarletteHTTPException(
+                405, f"{request.method} is not allowed on {path}; use {', '.join(allowed)}",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        docs = f"{str(request.scope.get('root_path', '')).rstrip('/')}/api/docs"
+        raise StarletteHTTPException(404, f"no API endpoint {path} (the API is described at {docs})")
+
+    for path in ("/api", "/api/{rest:path}"):
+        app.add_api_route(path, api_fallback, methods=list(_METHODS), include_in_schema=False)
+
+
+def _allowed_methods(app: FastAPI, scope: Any, fallback: Any) -> list[str]:
+    """The methods some route (other than the fallback and the mounts) would take on this request's path."""
+    from starlette.routing import Match, Mount
+
+    routes = [r for r in app.router.routes if not isinstance(r, Mount) and getattr(r, "endpoint", None) is not fallback]
+    return [m for m in _METHODS if any(r.matches({**scope, "method": m})[0] == Match.FULL for r in routes)]
+
+
 def add_error_handlers(app: FastAPI) -> None:
     """JSON errors of one shape (ErrorBody) for validation, HTTP and unexpected errors."""
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]

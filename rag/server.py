@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.add_error_handlers(app)
     app.include_router(api.router)
     _add_docs(app)
+    api.add_api_fallback(app)  # after every /api/ route, before the chat mounted at /
 
     @app.get("/healthz", tags=["health"], summary="Liveness; never needs the token")
     def healthz() -> dict[str, Any]:

@@ -184,6 +184,41 @@ def test_search(client: TestClient, core: FakeCore, body: dict[str, Any], status
         assert r.json()["field"] == field
 
 
+@pytest.mark.parametrize(("method", "path", "status", "allow"), [
+    ("GET", "/api/answer", 405, "POST"),
+    ("GET", "/api/search", 405, "POST"),
+    ("POST", "/api/reports", 405, "GET"),
+    ("DELETE", "/api/passage", 405, "GET"),
+    ("PUT", "/api/docs", 405, "GET"),
+    ("POST", "/api/openapi.json", 405, "GET, HEAD"),
+    ("GET", "/api/nope", 404, None),
+    ("POST", "/api/nope/deeper", 404, None),
+    ("GET", "/api", 404, None),
+    ("GET", "/api/", 404, None),
+    ("GET", "/api/docs/assets/nope.js", 404, None),
+])
+@pytest.mark.parametrize("root_path", ["", ROOT_PATH])
+def test_every_path_under_api_answers_with_the_error_body(core: FakeCore, root_path: str, method: str, path: str,
+                                                          status: int, allow: str | None) -> None:
+    """Not the chat's {"detail": "Not Found"} (Gradio is mounted at /): the API's own ErrorBody."""
+    from rag.api import ErrorBody
+    from rag.server import create_app
+
+    client = TestClient(create_app(Settings(root_path=root_path)))
+    for prefix in {"", root_path}:
+        r = client.request(method, prefix + path)
+        assert r.status_code == status, r.text
+        assert set(r.json()) == set(ErrorBody.model_fields)
+        body = ErrorBody.model_validate(r.json())
+        assert body.error == {404: "not_found", 405: "method_not_allowed"}[status]
+        assert r.headers.get("allow") == allow
+        if allow:
+            assert body.message == f"{method} is not allowed on {prefix}{path}; use {allow}"
+        elif not path.startswith("/api/docs/assets"):
+            assert body.message == f"no API endpoint {prefix}{path} (the API is described at {root_path}/api/docs)"
+    assert client.post(f"{root_path}/api/search", json={"query": QUESTION}).status_code == 200  # still routed
+
+
 def test_reports_lists_metadata_chunk_counts_and_build_date(client: TestClient) -> None:
     r = client.get("/api/reports")
     assert r.status_code == 200
