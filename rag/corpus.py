@@ -143,7 +143,7 @@ def add_reports(
         try:
             load_report(path)
         except IngestError as e:
-            rejected.append((path.name, e.reason))
+            rejected.append((path.name, reason_zh(e.reason)))
     if rejected:
         lines = "\n".join(f"- {md_escape(name)}：{md_escape(reason)}" for name, reason in rejected)
         return UploadResult(False, f"以下文件未通过检查，本次上传未做任何更改：\n{lines}", rejected=rejected)
@@ -167,10 +167,10 @@ def add_reports(
     added = [p.name for p in copied if p.name not in {Path(s.source).name for s in skipped}]
     notes = [f"已加入 {len(added)} 份报告：{'、'.join(added) or '无'}。"]
     notes += [f"- 已在报告库中（内容相同）：{md_escape(p.name)}" for p in files if p.name not in new_names]
-    notes += [f"- 未加入 {md_escape(Path(s.source).name)}：{md_escape(s.reason)}" for s in skipped]
+    notes += [f"- 未加入 {md_escape(Path(s.source).name)}：{md_escape(reason_zh(s.reason))}" for s in skipped]
     notes.append(md_escape(stats.summary().splitlines()[0]))
     return UploadResult(not skipped, "\n\n".join(notes), added=added,
-                        rejected=[(Path(s.source).name, s.reason) for s in skipped])
+                        rejected=[(Path(s.source).name, reason_zh(s.reason)) for s in skipped])
 
 
 
@@ -179,3 +179,30 @@ def add_reports(
 def md_escape(text: str) -> str:
     """Only what would change the Markdown rendering of report text and file names."""
     return re.sub(r"([\\`*_<~])", r"\\\1", text)
+
+
+# Ingestion states its reasons in English (logs, CLI); the chat shows them in Chinese first.
+_REASONS_ZH = [
+    (r"^empty file", "空文件"),
+    (r"^binary file", "二进制文件，不是报告"),
+    (r"^no Chinese text found", "没有中文内容，不是报告"),
+    (r"^no text found", "没有文字内容"),
+    (r"^unsupported extension", "不支持的文件类型"),
+    (r"^undecodable text", "无法识别文本编码"),
+    (r"^PDF has no text layer", "PDF 没有文字层（可能是扫描件）"),
+    (r"^encrypted PDF", "PDF 已加密"),
+    (r"^not a readable PDF", "无法读取的 PDF 文件"),
+    (r"^not a valid \.docx", "不是有效的 .docx 文件"),
+    (r"^unpacks to", "解压后超过大小上限"),
+    (r"^file too large", "文件超过大小上限"),
+    (r"^cannot read file", "无法读取文件"),
+    (r"^bad sidecar metadata|^bad metadata", "附带的元数据有误"),
+]
+
+
+def reason_zh(reason: str) -> str:
+    """'PDF has no text layer (scanned?)' -> 'PDF 没有文字层（可能是扫描件）（PDF has no text layer (scanned?)）'."""
+    for pattern, zh in _REASONS_ZH:
+        if re.search(pattern, reason):
+            return f"{zh}（{reason}）"
+    return reason

@@ -241,10 +241,10 @@ def test_good_upload_is_copied_and_indexed_incrementally(tmp_path: Path, builds:
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), [
-    ("empty.txt", b"", "empty"),
+    ("empty.txt", b"", "空文件（empty"),
     ("binary.txt", bytes(range(256)) * 40, ""),
-    ("english.txt", b"This is not a report at all, only English words. " * 20, "no Chinese text"),
-    ("report.xls", "大铭乡法治政府建设年度报告".encode() * 10, "unsupported"),
+    ("english.txt", b"This is not a report at all, only English words. " * 20, "没有中文内容，不是报告（no Chinese text"),
+    ("report.xls", "大铭乡法治政府建设年度报告".encode() * 10, "不支持的文件类型（unsupported"),
 ])
 def test_a_bad_file_is_rejected_with_its_reason_and_nothing_changes(
     tmp_path: Path, builds: list[dict[str, Any]], name: str, content: bytes, reason: str
