@@ -13,19 +13,15 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from rag.checks import MAX_QUESTION_CHARS, QuestionError, check_filters, check_text
 from rag.compose import LLM_SOURCES, compose_extractive
 from rag.models import Answer, Citation, Filters
 from rag.plan import Plan, classify, make_plan
 
-__all__ = ["QuestionError", "answer", "answer_stream", "classify", "compose_extractive", "make_plan"]
+__all__ = ["MAX_QUESTION_CHARS", "QuestionError", "answer", "answer_stream", "classify", "compose_extractive", "make_plan"]
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
-
-
-class QuestionError(ValueError):
-    """A question or its arguments are unusable; the message names the field."""
 
 
 
@@ -95,31 +91,11 @@ def answer_stream(
 
 
 def _check_question(question: object) -> str:
-    if not isinstance(question, str):
-        raise QuestionError("question: must be a string")
-    q = question.strip()
-    if not q:
-        raise QuestionError("question: must not be empty")
-    if len(q) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"question: too long ({len(q)} characters, at most {MAX_QUESTION_CHARS})")
-    return q
+    return check_text(question, "question")
 
 
 def _check_filters(filters: Filters | dict[str, Any] | None) -> Filters:
-    if filters is None:
-        return Filters()
-    if isinstance(filters, Filters):
-        return filters
-    if not isinstance(filters, dict):
-        raise QuestionError("filters: must be an object")
-    from pydantic import ValidationError
-
-    try:
-        return Filters(**{k: v for k, v in filters.items() if v not in (None, "", [])})
-    except ValidationError as e:
-        err = e.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        raise QuestionError(f"filters.{loc}: {err['msg']}") from e
+    return check_filters(filters) or Filters()
 
 
 def _check_history(history: object) -> list[dict[str, str]]:

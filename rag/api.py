@@ -20,13 +20,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rag.checks import MAX_QUESTION_CHARS
 from rag.config import Settings, get_settings
 from rag.corpus import Passage, ReportList, find_passage, list_reports
 from rag.models import Answer, Filters, Hit
 
 logger = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_MESSAGES = 40
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION_CHARS)]

@@ -23,8 +23,8 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
+from rag.checks import QuestionError, check_filters, check_text
 from rag.index import ChunkRef, Index, get_index
 from rag.models import Filters, Hit
 from rag.query import Places, Scope, parse_scope, places_of
@@ -117,28 +117,8 @@ def convex(rankings: Sequence[Ranking], *, weights: Sequence[float] | None = Non
 
 
 def as_filters(filters: Filters | dict[str, Any] | None) -> Filters | None:
-    """Validate filters: None, a Filters, or a dict checked through Filters.
-
-    Raises:
-        rag.answer.QuestionError: "filters: ..." (not an object, unknown keys with the known ones) or
-            "filters.<key>: ..." (a bad value).
-    """
-    from rag.answer import QuestionError  # lazily: rag.answer uses this module (through rag.plan)
-
-    if filters is None or isinstance(filters, Filters):
-        return filters
-    if not isinstance(filters, dict):
-        raise QuestionError("filters: must be an object (dict or Filters)")
-    unknown = {str(key) for key in filters} - set(Filters.model_fields)
-    if unknown:
-        raise QuestionError(
-            f"filters: unknown filter {', '.join(sorted(unknown))}; known: {', '.join(Filters.model_fields)}"
-        )
-    try:
-        return Filters(**filters)
-    except ValidationError as e:
-        err = e.errors()[0]
-        raise QuestionError(f"filters.{err['loc'][0]}: {err['msg']}") from None
+    """Validate filters (rag.checks.check_filters): QuestionError naming the filter on a bad one."""
+    return check_filters(filters)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -330,15 +310,7 @@ def search(
 
 def _check_search(query: object, k: object, filters: object, fusion: object) -> tuple[str, int, Filters | None]:
     """search()'s arguments checked as answer() checks its own: QuestionError naming the field."""
-    from rag.answer import MAX_QUESTION_CHARS, QuestionError  # lazily: rag.answer uses this module
-
-    if not isinstance(query, str):
-        raise QuestionError("query: must be a string")
-    q = query.strip()
-    if not q:
-        raise QuestionError("query: must not be empty")
-    if len(q) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"query: too long ({len(q)} characters, at most {MAX_QUESTION_CHARS})")
+    q = check_text(query, "query")
     if isinstance(k, bool) or not isinstance(k, Integral) or not 1 <= int(k) <= MAX_K:
         raise QuestionError(f"k: must be an integer from 1 to {MAX_K}")
     if fusion not in FUSIONS:

@@ -73,7 +73,7 @@ def test_filter_dicts_are_validated() -> None:
     from rag.answer import QuestionError
 
     assert as_filters({"township": "共和镇", "year": 2022}) == Filters(township="共和镇", year=2022)
-    with pytest.raises(QuestionError, match="^filters: unknown filter town; known: township, county, year"):
+    with pytest.raises(QuestionError, match="^filters.town: unknown filter; known: township, county, year"):
         as_filters({"town": "共和镇"})
     with pytest.raises(QuestionError, match="^filters.kind: Input should be 'achievements'"):
         as_filters({"kind": "gossip"})
@@ -93,7 +93,7 @@ def test_filter_dicts_are_validated() -> None:
     ({"k": True}, "k: must be an integer from 1 to 100"),
     ({"filters": "共和镇"}, "filters: must be an object (dict or Filters)"),
     ({"filters": ["共和镇"]}, "filters: must be an object (dict or Filters)"),
-    ({"filters": {"town": "共和镇"}}, "filters: unknown filter town; known: township, county, year, year_from"),
+    ({"filters": {"town": "共和镇"}}, "filters.town: unknown filter; known: township, county, year, year_from"),
     ({"filters": {"year": "last"}}, "filters.year: "),
     ({"fusion": "max"}, "fusion: unknown fusion 'max'; known: convex, rrf"),
 ])
