@@ -34,6 +34,10 @@ LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
 
 
+# Words every report of this genre is about: "法治政府建设存在哪些问题" asks for the problems section.
+GENRE_WORDS = frozenset({"法治", "政府", "法治政府", "建设", "法治建设", "法治政府建设", "工作", "情况", "年度", "报告"})
+
+
 def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = True
            ) -> tuple[list[Scored], list[str], Any]:
     from rag.evidence_store import get_evidence
@@ -44,7 +48,7 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
     kw = keywords(plan.topic or plan.effective)
     cues = kind_cues(plan.effective)
     plan.section_mode = False
-    if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k)]:
+    if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k) and k not in GENRE_WORDS]:
         # "下一步有什么打算" / "存在哪些问题": the kind of section is the whole topic.
         kind_set, kw = set(cues), []
         plan.section_mode = True
@@ -265,6 +269,11 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
             cs.append(c)
         if cs:
             lines.append(f"{r.township}（{r.year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+    if len(reports) > 1:
+        lines.insert(0, f"共考察{len(reports)}份报告，各报告的相关部分如下：")
+        missing = [r.township or r.source for r in reports if r.source not in by_source]
+        if missing:
+            lines.append("其余报告（" + "、".join(missing) + "）没有这一部分。")
     return Answer(question=plan.question, text="\n".join(lines), found=bool(citations), citations=citations,
                   considered=len(reports))
 

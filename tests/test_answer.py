@@ -347,3 +347,12 @@ def test_llm_saying_not_found_is_not_found(monkeypatch: pytest.MonkeyPatch) -> N
         _llm_env(monkeypatch, server.base_url)
         a = answer("共和镇选聘了几名行政执法监督员？")
     assert a.mode == "llm" and not a.found and not a.citations
+
+
+def test_the_genre_words_do_not_hide_a_section_question() -> None:
+    a = answer("大铭乡2023年法治政府建设存在哪些问题？")  # 法治政府建设 is what every report is about
+    assert a.found and {c.kind for c in a.citations} == {"problems"}
+    b = answer("各乡镇下一步法治建设有什么计划？")
+    assert b.found and b.text.startswith("共考察5份报告")
+    assert {c.kind for c in b.citations} == {"plans"}
+    assert len({c.township for c in b.citations}) >= 4
