@@ -219,9 +219,9 @@ def _resolve_names(values: Any, kind: str, index: Any) -> list[str]:
     if not values:
         return []
     from rag.query import places_of
-    from rag.retrieve import _resolve
+    from rag.retrieve import resolve_names
 
-    return sorted(_resolve(values, kind, places_of(index), index))
+    return sorted(resolve_names(values, kind, places_of(index), index))
 
 
 def _holdings(reports: list[Report]) -> str:

@@ -125,7 +125,7 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple | set) else [value]
 
 
-def _resolve(values: Any, kind: str, places: Places, index: Index) -> set[str]:
+def resolve_names(values: Any, kind: str, places: Places, index: Index) -> set[str]:
     """Filter values to canonical corpus names: 共和鎮, 共和, Gonghe -> 共和镇."""
     out: set[str] = set()
     for raw in _as_list(values):
@@ -150,8 +150,8 @@ def filter_mask(index: Index, filters: Filters | dict[str, Any] | None) -> np.nd
     if f is None:
         return mask
     places = places_of(index)
-    towns = _resolve(f.township, "township", places, index) if f.township else None
-    counties = _resolve(f.county, "county", places, index) if f.county else None
+    towns = resolve_names(f.township, "township", places, index) if f.township else None
+    counties = resolve_names(f.county, "county", places, index) if f.county else None
     years = set(_as_list(f.year)) if f.year is not None else None
     kinds = set(_as_list(f.kind)) if f.kind is not None else None
     for i, ref in enumerate(index.chunks):
