@@ -13,9 +13,11 @@ from rag.evidence import (
     contains,
     figures,
     has_figure,
+    head,
     keywords,
     quoted_phrases,
 )
+from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
@@ -32,10 +34,6 @@ FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
 LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
-
-
-# Words every report of this genre is about: "法治政府建设存在哪些问题" asks for the problems section.
-GENRE_WORDS = frozenset({"法治", "政府", "法治政府", "建设", "法治建设", "法治政府建设", "工作", "情况", "年度", "报告"})
 
 
 def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = True
@@ -67,15 +65,10 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
         # A question about shortcomings is answered only by sentences that state one.
         scored = [
             s for s in scored
-            if _SHORTCOMING.search(table.units[s.unit].norm + table.units[s.unit].context)
+            if SHORTCOMING.search(table.units[s.unit].norm + table.units[s.unit].context)
             or index.chunks[table.units[s.unit].chunk].chunk.kind == "problems"
         ]
     return scored, kw, table
-
-
-_SHORTCOMING = re.compile(
-    r"问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差不齐|不高|不强|不到位|滞后|缺乏|单一|较少|较弱|较大|不健全|不完善|不充分|不明显|难以"
-)
 
 
 def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> None:
@@ -152,7 +145,7 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
     unit_word = asks_quantity(plan.effective)
-    rate = bool(_RATE.search(plan.effective))
+    rate = bool(RATE_QUESTION.search(plan.effective))
     good = [s for s in scored if _relevant(s, kw)]
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
@@ -189,7 +182,6 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
-_RATE = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
 
 
 def _relevant(s: Scored, kw: list[str]) -> bool:
@@ -280,7 +272,7 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
 
 def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) -> Answer:
     where = "、".join(dict.fromkeys(f"{r.township}{r.year}年" for r in reports)) if len(reports) <= 3 else ""
-    topic = "、".join(kw[:4])
+    topic = "、".join(head(k) for k in kw[:4])
     about = f"关于“{topic}”的内容" if topic else "相关内容"
     text = f"所提供的{where}报告中没有找到{about}。{suffix}".replace("所提供的报告", "所提供的报告")
     return Answer(question=plan.question, text=text, found=False, considered=len(reports))

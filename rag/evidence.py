@@ -18,20 +18,11 @@ from functools import lru_cache
 
 import numpy as np
 
+from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
 from rag.text import compact, iter_sentence_spans
 
 log = logging.getLogger(__name__)
 
-# Words that carry the question's form, not its topic.
-QUESTION_WORDS = frozenset(
-    """哪些 哪个 哪几个 哪几 哪 哪里 哪儿 有几个 几个 多少 几 什么 怎么 怎样 如何 是否 有没有 有无 请问 一下
-    乡镇 各乡镇 镇 乡 街道 提到 提及 报告 报道 说 讲 谈到 涉及 了 的 地 得 或 或者 和 与 及 以及 并 是 在 有 对 为
-    情况 方面 相关 关于 之间 中 里 其中 分别 共 共计 一共 都 也 还 又 呢 吗 么 那 那么 这 这个 该 其 年 年度 全年 今年
-    等 所 被 把 将 从 向 到 由 给 个 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少 第 据 按
-    做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做
-    还有 列出 列举 请列出 告诉 说说 介绍 一下 所有 全部 """.split()
-)
-MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆场"
 # A figure: a number, "余/多" (more than), 万/亿, and its unit: 582宗, 2500人次, 170余人, 95%, 七个.
 _NUMBER = re.compile(
     r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)"
@@ -213,8 +204,7 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word in ("下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "法律明白人",
-                 "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分"):
+    for word in KEYWORD_UNITS:
         tk.add_word(word)
     return tk
 
@@ -251,15 +241,14 @@ def has_english(question: str) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", question)) >= 2
 
 
-# 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
-_SHORTCOMING_TAIL = re.compile(r"^(.{2,})(不足|不够|不强|不高|缺乏|薄弱|欠缺|滞后|不到位|不完善|不健全)$")
 
 
-def keywords(question: str, drop: list[str] | None = None) -> list[str]:
+def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True) -> list[str]:
     """Topic words of a question, normalized: scope words (places, years) and question words removed.
 
     English domain terms are translated through a small glossary, so that an English question is
-    matched on the reports' own Chinese wording.
+    matched on the reports' own Chinese wording. With ``synonyms``, a word is matched by any word of its
+    synonym group (执法人员 also by 执法力量).
     """
     extra = english_keywords(question) if has_english(question) else []
     q = compact(question)
@@ -270,18 +259,30 @@ def keywords(question: str, drop: list[str] | None = None) -> list[str]:
     words: list[str] = []
     for w in _tokenizer().cut(q):
         w = w.strip()
-        if not w or w in QUESTION_WORDS or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
+        if not w or w in STOP_WORDS or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
             continue
         if len(w) == 1 and not w.isdigit():
             continue
         if re.fullmatch(r"[A-Za-z]+", w):
             continue  # English words never match Chinese text; the dense signal handles them
-        head = _SHORTCOMING_TAIL.match(w)
-        parts = [head.group(1), head.group(2)] if head else [w]
+        tail = SHORTCOMING_TAIL.match(w)
+        parts = [tail.group(1), tail.group(2)] if tail else [w]
         for part in parts:
-            if part not in words and part not in QUESTION_WORDS:
+            if part not in words and part not in STOP_WORDS:
                 words.append(part)
-    return words + [e for e in extra if e not in words]
+    words += [e for e in extra if e not in words]
+    return [expand(w) for w in words] if synonyms else words
+
+
+def expand(word: str) -> str:
+    """A keyword as alternatives of its synonyms (rag.lexicon.SYNONYMS): 不足 -> 不足|不够|短缺|…"""
+    group = synonym_index().get(word)
+    return "|".join(group) if group else word
+
+
+def head(term: str) -> str:
+    """The word a keyword was asked as (the first of its alternatives), for display."""
+    return term.split("|", 1)[0]
 
 
 _QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")

@@ -8,26 +8,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from rag.evidence import keywords
+from rag.evidence import head, keywords
+from rag.lexicon import CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION
+from rag.lexicon import kind_cues as lexicon_kind_cues
 from rag.models import Citation, Filters, Report
 from rag.text import compact, to_simplified
 
 QuestionType = Literal["list", "fact", "general"]
 
-_PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
-_LIST = re.compile(
-    r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
-    + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
-    + r"|(?:列出|列举|找出)\S{0,20}?(?:乡镇|镇|乡|街道)"
-    + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
-    re.I,
-)
-_FACT = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户所座]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
-    r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
-    r"|what (?:is|was|were|are) the\b.*\b(?:number|rate|name|percentage|total|amount|figure)",
-    re.I,
-)
 _FOLLOWUP_FILLER = re.compile(r"^(那么?|还有|再问|请问)?|(呢|怎么样|如何|又如何|情况呢|的情况|呀|啊)?[?？。!！]*$")
 
 
@@ -49,28 +37,14 @@ class Plan:
     extra: list[Citation] = field(default_factory=list)  # further sources offered to an LLM
 
 
-SHORTCOMING_WORDS = (
-    "问题|不足|短板|差距|困难|薄弱|有待|不够|欠缺|不平衡|参差不齐|参差|不强|不高|不到位|滞后|缺乏|不健全|不完善|不充分"
-)
-KIND_HINTS = {
-    "problems": re.compile(SHORTCOMING_WORDS + "|shortcoming|problem|weakness", re.I),
-    "plans": re.compile(r"下一步|计划|打算|思路|将要|明年|今后|下一年|next year|plan", re.I),
-    "leadership": re.compile(r"第一责任人|主要负责人|履职|述法"),
-}
-CUE_REST = frozenset({"一步", "下一步", "工作", "存在", "存在问题", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"})
-
-
-_CUE_WORD = re.compile("|".join(f"(?:{rx.pattern})" for rx in KIND_HINTS.values()), re.I)
-
-
 def is_cue_word(word: str) -> bool:
     """A word that names a kind of section (不足, 下一步, 履职) rather than a topic."""
-    return bool(_CUE_WORD.fullmatch(word)) or word in CUE_REST
+    w = head(word)
+    return w in CUE_REST or any(w == c for cues in KIND_CUES.values() for c in cues)
 
 
 def kind_cues(question: str) -> set[str]:
-    q = compact(question)
-    return {k for k, rx in KIND_HINTS.items() if rx.search(q)}
+    return lexicon_kind_cues(compact(question))
 
 
 # ------------------------------------------------------------------ planning
@@ -78,9 +52,9 @@ def kind_cues(question: str) -> set[str]:
 
 def classify(question: str, named_townships: int = 0) -> QuestionType:
     q = to_simplified(question)
-    if _LIST.search(q) and named_townships != 1:
+    if LIST_QUESTION.search(q) and named_townships != 1:
         return "list"
-    if _FACT.search(q):
+    if FACT_QUESTION.search(q):
         return "fact"
     return "general"
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
+from rag.lexicon import KIND_CUES
 from rag.text import normalize, strip_pinyin
 
 if TYPE_CHECKING:
@@ -46,16 +47,6 @@ _PLACE_START = re.compile(r"省|市|区|县|镇|乡|村|街道|社区")
 _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")
 _ENGLISH_SUFFIX = r"(?:\s*-?\s*(?:zhen|xiang|town(?:ship)?|county|district|city|xian|qu|shi))?"
-
-# words that show which kind of section a question is about (a boost, never a filter)
-KIND_CUES: dict[str, tuple[str, ...]] = {
-    "problems": ("问题", "不足", "短板", "弱项", "薄弱", "困难", "差距", "有待", "欠缺", "缺乏", "不够", "不强",
-                 "不高", "不到位", "不平衡", "参差不齐", "滞后", "瓶颈", "难点", "不规范",
-                 "problem", "shortcoming", "weakness", "lack", "insufficient", "inadequate", "uneven", "challenge"),
-    "plans": ("下一步", "计划", "打算", "今后", "明年", "下一年", "来年", "工作思路", "工作安排", "将如何", "将采取",
-              "将要", "展望", "next year", "plan to", "plans for", "going forward"),
-    "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责", "first responsible", "principal leader"),
-}
 
 _ALIAS_SUFFIXES: dict[str, tuple[str, ...]] = {"township": (), "county": ("县", "区", "市")}
 

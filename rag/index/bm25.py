@@ -12,35 +12,29 @@ import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.lexicon import DOMAIN_TERMS, STOP_WORDS
 from rag.text import normalize, strip_pinyin
 
-DATA = Path(__file__).resolve().parent.parent / "data"
 _PUNCT_OR_SPACE = re.compile(r"^[\W_]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 # suffixes that make a place name; the bare form (高观 for 高观镇) is emitted as a token too
 _PLACE_SUFFIX = re.compile(r"(街道办事处|街道|社区|自治县|自治州|民族乡|镇|乡|村|县|区|市|省)$")
 
 
-def _read_list(name: str) -> list[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """Function and question words that carry no topic (rag/data/retrieval_stopwords.txt)."""
-    return frozenset(normalize(w).lower() for w in _read_list("retrieval_stopwords.txt"))
+    """Function and question words that carry no topic (rag.lexicon.STOP_WORDS)."""
+    return frozenset(normalize(w).lower() for w in STOP_WORDS)
 
 
 @lru_cache(maxsize=1)
 def domain_terms() -> tuple[str, ...]:
-    """Domain terms kept whole by jieba (rag/data/retrieval_terms.txt)."""
-    return tuple(normalize(w) for w in _read_list("retrieval_terms.txt"))
+    """Domain terms kept whole by jieba (rag.lexicon.DOMAIN_TERMS)."""
+    return tuple(normalize(w) for w in DOMAIN_TERMS)
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.lexicon import heading_kind
 from rag.text import to_simplified
 
 # (level, pattern) in order of precedence; the number is group 1.
@@ -20,22 +21,12 @@ HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 _SENTENCE_END = re.compile(r"[。；！？;!?]")
 _HEADING_MAX = 60  # a whole line up to this length, with no sentence inside, is a heading
 
-# kind keywords, matched on the simplified heading; the first matching kind wins
-KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("problems", re.compile(r"存在的?(主要)?(问题|不足|困难|短板|差距)|问题(和|与|及)(不足|短板|原因|差距)|不足|短板|差距|薄弱环节|问题$")),
-    ("plans", re.compile(r"下一步|下一年度?|工作思路|思路(和|与|及)?目标|打算|工作(安排|计划)|主要安排|意见建议|工作举措和?(目标|计划)|明年|今后")),
-    ("leadership", re.compile(r"第一责任人|履职情况|负责人.{0,6}(履职|职责|情况)|述法")),
-)
 _ACHIEVEMENT_HINT = re.compile(r"成效|成绩|完成情况|主要工作|工作情况|举措")
 
 
 def classify_heading(heading: str) -> str | None:
     """The section kind a heading names by itself, or None if it names none."""
-    simple = to_simplified(heading)
-    for kind, pattern in KIND_RULES:
-        if pattern.search(simple):
-            return kind
-    return None
+    return heading_kind(to_simplified(heading))
 
 
 @dataclass

@@ -1,0 +1,162 @@
+"""The genre's words, written once: what a question word is, which words name a shortcoming or a kind of
+section, the measure words of figures, the domain terms kept whole, and the synonyms that let a question
+find a report written in other words.
+
+Every stage reads them from here: the keyword extraction of the answer stage, the BM25 tokenizer of the
+index, the section classifier of ingestion, and the question planner. Words are in simplified Chinese (the
+text is normalised before it is matched); English cues are lower case.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# ------------------------------------------------------------------ words that carry no topic
+
+# Function words, question words and the genre's filler: dropped from a question's keywords and from
+# BM25 tokens alike.
+STOP_WORDS: frozenset[str] = frozenset(
+    """的 了 和 与 及 或 或者 是 在 有 对 为 把 被 将 从 向 到 以 于 由 等 等等 之 其 并 并且 而 而且 也 都 又 就 还
+    及其 以及 这 那 这些 那些 这个 那个 该 此 各 每 个 上 下 中 内 里 吗 呢 吧 啊 么 请 请问 我 我们 你 你们 他 他们 它
+    哪 哪个 哪些 哪里 哪儿 哪几个 哪几 多少 几 几个 几名 几件 几项 几次 有几个 什么 怎么 怎样 怎么样 如何 为何 为什么
+    是否 是不是 有没有 有无 有何 谁 何 何时 什么时候 乡镇 各乡镇 哪些乡镇 镇 乡 街道 提到 提及 说到 谈到 涉及 报告 报道
+    报告中 年度 年 全年 今年 情况 方面 相关 有关 一下 说 讲 了解 介绍 关于 地 得 给 之间 其中 分别 共 共计 一共 那么
+    这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举
+    请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
+    the a an of in on to and or did does do is are was were how many much what which who when where""".split()
+)
+
+# Words every report of this genre is about: "法治政府建设存在哪些问题" asks for the problems section.
+GENRE_WORDS: frozenset[str] = frozenset(
+    {"法治", "政府", "法治政府", "建设", "法治建设", "法治政府建设", "工作", "情况", "年度", "报告"}
+)
+
+# Measure words that follow a figure: 582宗, 2500人次, 七个.
+MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆"
+
+# ------------------------------------------------------------------ kinds of statement and section
+
+# A stated shortcoming: 执法力量薄弱, 宣传方式单一, 参差不齐.
+SHORTCOMING_WORDS: tuple[str, ...] = (
+    "问题", "不足", "短板", "弱项", "差距", "困难", "薄弱", "有待", "不够", "欠缺", "不平衡", "参差不齐", "参差",
+    "不强", "不高", "不到位", "滞后", "缺乏", "匮乏", "短缺", "紧缺", "不健全", "不完善", "不充分", "不规范",
+    "不明显", "单一", "较少", "较弱", "难以", "瓶颈", "难点", "亟待", "仍需", "还需",
+)
+SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
+# 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
+SHORTCOMING_TAIL = re.compile(
+    r"^(.{2,})(不足|不够|不强|不高|缺乏|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一)$"
+)
+
+# Words in a question that show which kind of section it is about.
+KIND_CUES: dict[str, tuple[str, ...]] = {
+    "problems": SHORTCOMING_WORDS + ("problem", "shortcoming", "weakness", "lack", "insufficient", "inadequate",
+                                     "uneven", "challenge", "shortage"),
+    "plans": ("下一步", "计划", "打算", "思路", "今后", "明年", "下一年", "来年", "工作安排", "将如何", "将采取",
+              "将要", "展望", "next year", "plan", "going forward"),
+    "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责", "first responsible", "principal leader"),
+}
+# Further words of a section question that name no topic: "下一步的工作目标和举措".
+CUE_REST: frozenset[str] = frozenset(
+    {"一步", "下一步", "工作", "存在", "存在问题", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"}
+)
+
+# The kind of section a heading names (matched on the simplified heading; the first match wins).
+HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("problems", re.compile(
+        r"存在的?(主要)?(问题|不足|困难|短板|差距)|问题(和|与|及)(不足|短板|原因|差距)|不足|短板|差距|薄弱环节|问题$")),
+    ("plans", re.compile(
+        r"下一步|下一年度?|工作思路|思路(和|与|及)?目标|打算|工作(安排|计划)|主要安排|意见建议|工作举措和?(目标|计划)|明年|今后")),
+    ("leadership", re.compile(r"第一责任人|履职情况|负责人.{0,6}(履职|职责|情况)|述法")),
+)
+
+# ------------------------------------------------------------------ domain terms and synonyms
+
+# Kept whole by the tokenizers (jieba's search mode still adds their sub-words).
+DOMAIN_TERMS: tuple[str, ...] = tuple(
+    """法律明白人 综合行政执法 行政执法 执法人员 执法队伍 执法力量 法治政府 法治政府建设 法治建设 依法行政 依法治国
+    依法治县 依法治镇 第一责任人 主要负责人 矛盾纠纷 纠纷调解 人民调解 调解委员会 人民调解委员会 法律顾问
+    一村一法律顾问 普法 普法宣传 法治宣传 法治教育 放管服 网格化 网格员 行政复议 行政诉讼 行政应诉 行政决策
+    重大行政决策 合法性审查 规范性文件 权责清单 双随机一公开 政务公开 信访 扫黑除恶 平安建设 综治中心 法治乡村
+    民主法治示范村 法治示范村 习近平法治思想 述法 学法 考法 学法考试 法治理论考试 行政执法监督员 执法监督 安全隐患
+    道路交通安全 劳动纠纷 劳动关系 精神障碍患者 公共法律服务 法律援助 营商环境 全程代办 邻里服务站 下一步 存在问题
+    法治意识""".split()
+)
+
+# Kept whole when a question is split into keywords (they are matched as substrings, so longer domain terms
+# would miss their variants: 法治理论考试 vs 法治理论学习考试).
+KEYWORD_UNITS: tuple[str, ...] = (
+    "下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "化解率", "法律明白人", "执法力量",
+    "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分",
+)
+
+# Words a report may use for the same thing. A question word in a group matches any word of its group
+# (rag.plan turns it into alternatives "a|b|c"). Groups are the genre's usual variants, not one question's.
+SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("执法人员", "执法力量", "执法队伍", "执法人手", "执法队员"),
+    ("不足", "不够", "短缺", "紧缺", "匮乏", "欠缺", "缺乏", "薄弱", "有限"),
+    ("素质", "能力", "水平", "素养"),
+    ("有待提高", "有待提升", "有待加强", "亟待提高", "需进一步提高", "仍需提高"),
+    ("不平衡", "参差不齐", "不均衡", "差异较大"),
+    ("普法", "法治宣传", "普法宣传", "法治宣传教育", "以案释法"),
+    ("调解", "调处", "化解"),
+    ("矛盾纠纷", "纠纷", "矛盾"),
+    ("法律顾问", "律师顾问", "驻村律师"),
+    ("聘请", "聘任", "选聘", "配备"),
+    ("考试", "考法", "测试", "考核"),
+    ("学法", "学习法律", "法治学习", "法律知识学习"),
+    ("行政诉讼", "行政应诉", "诉讼案件"),
+    ("行政复议", "复议"),
+    ("合法性审查", "法制审核", "合法性审核", "法律审核"),
+    ("规范性文件", "行政规范性文件"),
+    ("重大行政决策", "重大决策"),
+    ("信访", "来信来访", "群众来访"),
+    ("网格员", "网格管理员"),
+    ("村（社区）", "村社区", "村居", "村(社区)"),
+    ("法治意识", "法律意识", "法治观念"),
+    ("成功率", "化解率", "调解成功率"),
+)
+
+# ------------------------------------------------------------------ question forms
+
+_PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
+LIST_QUESTION = re.compile(
+    r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
+    + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
+    + r"|(?:列出|列举|找出)\S{0,20}?(?:乡镇|镇|乡|街道)"
+    + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
+    re.I,
+)
+FACT_QUESTION = re.compile(
+    r"多少|几[个名件宗份项次场处人条起家户所座]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
+    r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
+    r"|what (?:is|was|were|are) the\b.*\b(?:number|rate|name|percentage|total|amount|figure)",
+    re.I,
+)
+RATE_QUESTION = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def synonym_index() -> dict[str, tuple[str, ...]]:
+    """word -> every word of the groups it belongs to (itself first)."""
+    out: dict[str, list[str]] = {}
+    for group in SYNONYMS:
+        for w in group:
+            merged = out.setdefault(w, [w])
+            merged.extend(x for x in group if x not in merged)
+    return {w: tuple(v) for w, v in out.items()}
+
+
+def kind_cues(text: str) -> set[str]:
+    """The kinds of section a (normalised, simplified) question is about."""
+    lower = text.lower()
+    return {kind for kind, cues in KIND_CUES.items() if any(c in lower for c in cues)}
+
+
+def heading_kind(simple_heading: str) -> str | None:
+    """The kind of section a simplified heading names by itself, or None."""
+    for kind, pattern in HEADING_KINDS:
+        if pattern.search(simple_heading):
+            return kind
+    return None
