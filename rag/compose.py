@@ -19,7 +19,7 @@ from rag.evidence import (
 )
 from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING
 from rag.metadata_answers import metadata_answer
-from rag.models import Answer, Citation, Report
+from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
 
@@ -132,11 +132,11 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
     citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
-    towns = [c.township or c.source for c in citations]
+    towns = [town_label(c.township, c.source) for c in citations]
     lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容：{'、'.join(towns)}。"]
     for c in citations:
-        lines.append(f"- {c.township}（{c.county or ''}，{c.year}年）：“{c.quote}”[{c.n}]")
-    others = [r.township or r.source for r in reports if r.source not in {src for src, _ in chosen}]
+        lines.append(f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]")
+    others = [town_label(r.township, r.source) for r in reports if r.source not in {src for src, _ in chosen}]
     if others:
         lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
@@ -152,7 +152,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if not spans:
         if good:  # the topic is there, the figure is not: say so, and show what the report does say
             c = _citation(1, index, table, good[0], kw)
-            text = (f"所提供的报告中没有找到这一数字。{c.township}{c.year}年报告只提到："
+            text = (f"所提供的报告中没有找到这一数字。{_by(c)}报告只提到："
                     f"“{c.quote}”[1]")
             return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
         return _not_found(plan, reports, kw, "")
@@ -160,7 +160,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         s, start, end = spans[0]
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
-        text = f"据{c.township}{c.year}年报告：“{c.quote}”[1]"
+        text = f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     for s, start, end in spans[:5]:
         assert start is not None and end is not None
@@ -174,11 +174,11 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             figs = [f for f in figures(rest) if not unit_word or unit_word in f[2]]
             fig = figs[0][2].strip() if figs else None
         if fig:
-            text = f"{fig}。据{c.township}{c.year}年报告：“{c.quote}”[1]"
+            text = f"{fig}。据{_by(c)}报告：“{c.quote}”[1]"
             return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     # The topic is there but no figure belongs to it: say so, and show what the report does say.
     c = _citation(1, index, table, spans[0][0], kw)
-    text = f"所提供的报告中没有找到这一数字。{c.township}{c.year}年报告只提到：“{c.quote}”[1]"
+    text = f"所提供的报告中没有找到这一数字。{_by(c)}报告只提到：“{c.quote}”[1]"
     return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
@@ -233,7 +233,7 @@ def _compose_general(plan: Plan, index: Any, reports: list[Report], scored: list
     lines = []
     for src in order:
         cs = [c for c in citations if c.source == src]
-        lines.append(f"{cs[0].township}（{cs[0].year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+        lines.append(f"{report_label(cs[0].township, None, cs[0].year, cs[0].source)}：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
                   considered=len(reports))
 
@@ -260,18 +260,23 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
             citations.append(c)
             cs.append(c)
         if cs:
-            lines.append(f"{r.township}（{r.year}年）：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+            lines.append(f"{report_label(r.township, None, r.year, r.source)}：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
     if len(reports) > 1:
         lines.insert(0, f"共考察{len(reports)}份报告，各报告的相关部分如下：")
-        missing = [r.township or r.source for r in reports if r.source not in by_source]
+        missing = [town_label(r.township, r.source) for r in reports if r.source not in by_source]
         if missing:
             lines.append("其余报告（" + "、".join(missing) + "）没有这一部分。")
     return Answer(question=plan.question, text="\n".join(lines), found=bool(citations), citations=citations,
                   considered=len(reports))
 
 
+def _by(r: Citation | Report) -> str:
+    """大歇镇2024年 / 乡镇未识别（x.txt）年份未知: who a report is, in running text."""
+    return town_label(r.township, r.source) + year_label(r.year)
+
+
 def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) -> Answer:
-    where = "、".join(dict.fromkeys(f"{r.township}{r.year}年" for r in reports)) if len(reports) <= 3 else ""
+    where = "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
     topic = "、".join(head(k) for k in kw[:4])
     about = f"关于“{topic}”的内容" if topic else "相关内容"
     text = f"所提供的{where}报告中没有找到{about}。{suffix}".replace("所提供的报告", "所提供的报告")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from rag.models import Answer, Citation, Report
+from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
 
 _CORPUS = re.compile(r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告")
@@ -54,7 +54,7 @@ def _corpus(question: str, reports: list[Report]) -> Answer:
     lines = [f"报告库共有{len(reports)}份报告："]
     for r in reports:
         where = "".join(x for x in (r.province, r.county) if x)
-        line = f"- {r.township}（{where}）{r.year}年度：{r.title}"
+        line = f"- {town_label(r.township, r.source)}" + (f"（{where}）" if where else "") + f"{year_label(r.year, '年度')}：{r.title or r.source}"
         pos = to_simplified(r.text).find(to_simplified(r.title)) if r.title else -1
         if pos >= 0:
             citations.append(_citation(len(citations) + 1, r, pos, pos + len(r.title)))
@@ -69,7 +69,7 @@ def _signed(question: str, report: Report) -> Answer | None:
     pos = report.text.rfind(stamp)
     if pos < 0:
         return None
-    text = f"{report.township}{report.year}年度报告的落款日期是{stamp}[1]。"
+    text = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告的落款日期是{stamp}[1]。"
     return Answer(question=question, text=text, found=True, citations=[_citation(1, report, pos, pos + len(stamp))],
                   considered=1)
 
@@ -82,5 +82,5 @@ def _place(question: str, report: Report) -> Answer | None:
     if pos < 0:
         return None
     lo, hi = _line_around(report.text, pos, pos + len(report.county))
-    text = f"{report.township}属于{where}[1]。"
+    text = f"{town_label(report.township, report.source)}属于{where}[1]。"
     return Answer(question=question, text=text, found=True, citations=[_citation(1, report, lo, hi)], considered=1)

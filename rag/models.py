@@ -110,3 +110,24 @@ class Filters(BaseModel):
     year_from: int | None = None
     year_to: int | None = None
     kind: SectionKind | list[SectionKind] | None = None
+
+
+# ------------------------------------------------------------------ how a report is named to a user
+
+UNKNOWN_TOWNSHIP = "乡镇未识别"
+UNKNOWN_YEAR = "年份未知"
+
+
+def town_label(township: str | None, source: str) -> str:
+    """The township, or "乡镇未识别（file）" when ingestion could not find it (a sidecar fixes it)."""
+    return township or f"{UNKNOWN_TOWNSHIP}（{source.rsplit('/', 1)[-1]}）"
+
+
+def year_label(year: int | None, suffix: str = "年") -> str:
+    return f"{year}{suffix}" if year else UNKNOWN_YEAR
+
+
+def report_label(township: str | None, county: str | None, year: int | None, source: str) -> str:
+    """青松镇（城口县，2024年）; unknown fields are said in words or left out, never None or empty brackets."""
+    inner = "，".join(x for x in (county, year_label(year)) if x)
+    return f"{town_label(township, source)}（{inner}）"

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from rag.evidence import head, keywords
 from rag.lexicon import CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION
 from rag.lexicon import kind_cues as lexicon_kind_cues
-from rag.models import Citation, Filters, Report
+from rag.models import UNKNOWN_YEAR, Citation, Filters, Report, town_label
 from rag.text import compact, to_simplified
 
 QuestionType = Literal["list", "fact", "general"]
@@ -201,13 +201,16 @@ def _resolve_names(values: Any, kind: str, index: Any) -> list[str]:
 def _holdings(reports: list[Report]) -> str:
     by_town: dict[str, list[int]] = {}
     for r in reports:
-        by_town.setdefault(r.township or r.source, []).extend([r.year] if r.year else [])
+        by_town.setdefault(town_label(r.township, r.source), []).extend([r.year] if r.year else [])
     if not by_town:
         return ""
+    def years_of(ys: list[int], suffix: str = "年") -> str:
+        return "、".join(str(y) for y in sorted(set(ys))) + suffix if ys else UNKNOWN_YEAR
+
     if len(by_town) == 1:
         town, years = next(iter(by_town.items()))
-        return f"{town}只有" + "、".join(str(y) for y in sorted(set(years))) + "年度的报告。"
-    parts = [f"{t}（" + "、".join(str(y) for y in sorted(set(ys))) + "年）" for t, ys in sorted(by_town.items())]
+        return f"{town}只有{years_of(years, '年度')}的报告。"
+    parts = [f"{t}（{years_of(ys)}）" for t, ys in sorted(by_town.items())]
     return "现有报告：" + "、".join(parts) + "。"
 
 
