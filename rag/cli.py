@@ -199,3 +199,54 @@ def settings() -> None:
 
     for env, default, help_ in describe():
         click.echo(f"{env}\t{default}\t{help_}")
+
+
+@cli.command("eval")
+@click.argument("questions", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="the figures as JSON (per-question results included)")
+@click.option("--split", default=None, help="only the questions of this split (calib, heldout)")
+@click.option("--index-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="answer from the index in this folder (default: RAG_INDEX_DIR)")
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="report files or folders to index into --index-dir first (incremental); repeatable")
+def evaluate(questions: Path, as_json: bool, split: str | None, index_dir: Path | None,
+             corpus: tuple[Path, ...]) -> None:
+    """Score answers and retrieval against a labelled question file (schema of ../shared/eval/dev.jsonl)."""
+    import os
+
+    from rag import evaluate as ev
+    from rag.config import get_settings
+
+    if corpus and index_dir is None:
+        raise click.UsageError("--corpus needs --index-dir (the configured index is not overwritten)")
+    if index_dir is not None:
+        os.environ["RAG_INDEX_DIR"] = str(index_dir)
+        get_settings.cache_clear()
+    if corpus:
+        from rag.index import build_index
+
+        build_index(list(corpus), progress=False)
+    from rag.answer import answer
+    from rag.retrieve import search
+
+    try:
+        items = ev.read_questions(questions, split)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    if not items:
+        raise click.ClickException(f"{questions}: no questions" + (f" in split {split!r}" if split else ""))
+
+    def show(o: ev.Outcome) -> None:
+        if not as_json:
+            verdict = "PASS" if o.ok else "FAIL"
+            click.echo(f"{o.item.get('id', ''):<5} {o.item['type']:<4} {verdict:<4} {o.item['question'][:40]} | {o.why}")
+
+    outcomes = ev.run(items, answer, search, on_result=show)
+    summary = ev.summarize(outcomes)
+    if as_json:
+        summary["results"] = [{"id": o.item.get("id"), "ok": o.ok, "why": o.why, "latency_s": round(o.latency, 4)}
+                              for o in outcomes]
+        _echo_json(summary)
+        return
+    for line in ev.format_summary(summary):
+        click.echo(line)
