@@ -363,6 +363,8 @@ def place_names(text: str) -> set[str]:
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年")
+# in a title "2025度" is a typo for 2025年度
+_TITLE_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*[年度]")
 
 
 def _cn_year(s: str) -> int:
@@ -397,7 +399,7 @@ def _iso(m: re.Match[str]) -> str | None:
 def find_year(simple: str, title: str, date: str | None, body: str | None = None) -> int | None:
     """The year reported on, not the publishing year: from the title, the opening sentence, or the
     years the body mentions most (a report signed early in a year is about the year before)."""
-    m = _YEAR.search(title)
+    m = _TITLE_YEAR.search(title)
     if m:
         return int(m.group(1))
     # "现将我镇2023年度…报告如下", "2022年,我镇…", "2022年度，我镇…"
@@ -405,7 +407,7 @@ def find_year(simple: str, title: str, date: str | None, body: str | None = None
     for pat in (
         r"现将.{0,20}?(20\d\d)\s*年",
         r"(20\d\d)\s*年度?\s*[,，]?\s*(我镇|我乡|我街道|本镇|本乡|全镇|全乡|我县|我区)",
-        r"关于\s*(20\d\d)\s*年度?",
+        r"关于\s*(20\d\d)\s*[年度]",
         r"(20\d\d)\s*年度?法治政府建设",
     ):
         m = re.search(pat, head)
@@ -429,16 +431,43 @@ def find_year(simple: str, title: str, date: str | None, body: str | None = None
     return None
 
 
+_TITLE_LABEL = re.compile(r"^(标\s*题|名\s*称|题\s*名)\s*[:：]\s*")
+_BREADCRUMB = re.compile(r"[>＞»]|位置\s*[:：]|^\d*首页")
+_FIELD_LINE = re.compile(r"^[^，。；]{0,12}(时间|日期|来源|浏览|点击|索引号|文号|字号|分类|机构|机关|主题词?|大小|状态)\s*[:：]")
+
+
+def _title_text(line: str) -> str:
+    """A front-matter line without list bullets, table pipes and a 标题：/名称： label."""
+    t = line.strip().strip("|｜").strip()
+    t = re.sub(r"^[-•·*]\s*", "", t)
+    t = _TITLE_LABEL.sub("", t)
+    t = re.sub(r"\s*[|｜].*$", "", t)  # the next cell of a table row
+    t = re.sub(r"\s+\S{1,6}[:：]\s*$", "", t)  # an empty field after it: "… 文号:"
+    return t.strip()
+
+
 def find_title(title_lines: list[str]) -> str:
-    """The title: the first front-matter line that names a report, joined with a split second line."""
-    simple = [to_simplified(t.strip()) for t in title_lines]
+    """The title: the first front-matter line that names a report, joined with a split second line.
+
+    Breadcrumbs (首页 > … > 工作报告) and page fields are skipped; a 标题：/名称： label and table
+    pipes are removed.
+    """
+    simple = [_title_text(to_simplified(t)) for t in title_lines]
     for i, t in enumerate(simple):
-        if t.endswith((":", "：")):
+        if _BREADCRUMB.search(t) or _FIELD_LINE.match(t):
+            continue
+        if t.endswith((":", "：")):  # the addressee: the body starts here
             break
         if re.search(r"报告|情况|总结", t):
+            prev = simple[i - 1] if i > 0 else ""
+            prev_plain = bool(prev) and not re.search(r"报告|情况|[:：>。，]", prev)
             # "大歇镇人民政府" + "关于2024年…报告" printed on two lines
-            if t.startswith("关于") and i > 0 and not re.search(r"报告|情况", simple[i - 1]):
-                t = simple[i - 1] + t
+            if t.startswith("关于") and prev_plain:
+                t = prev + t
+            # "…关于2023年度法治政府建设" + "工作的报告": a tail that names no place and no year
+            elif len(t) <= 12 and not re.search(r"镇|乡|街道|县|区|市|\d", t) and prev and re.search(r"关于|年", prev) \
+                    and not re.search(r"报告|[:：>。，]", prev):
+                t = prev + t
             # "大铭乡 2023 年法治…" -> "大铭乡2023年法治…": no spaces around digits in Chinese
             return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", t)
     return ""
@@ -488,7 +517,13 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: li
     back_simple = to_simplified(back)
     fields_simple = [to_simplified(f) for f in fields or []]
     title = find_title(title_lines)
-    date = find_signing_date(simple)
+    # the front matter's dates are the page's (发布时间, 成文日期), not the signing date
+    front_end = 0
+    for line in front:
+        k = simple.find(line, front_end)
+        front_end = k + len(line) if k >= 0 else front_end
+    main = simple[front_end:]
+    date = find_signing_date(main)
     counties = find_counties(simple)
     towns = find_townships(simple, set(counties), front=front, back=back_simple, fields=fields_simple)
     township = towns.most_common(1)[0][0] if towns else None
@@ -499,7 +534,7 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: li
                           for c, n in counties.items()})
         county = ranked.most_common(1)[0][0]
     province = _pick_province(simple, county)
-    body = to_simplified(text[: len(text) - len(back)]) if back and text.endswith(back) else simple
+    body = main[: len(main) - len(back_simple)] if back_simple and main.endswith(back_simple) else main
     year = find_year(simple, title, date, body)
     return Metadata(township=township, county=county, province=province, year=year, date=date, title=title)
 
