@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rag.chunking import chunk_text
-from rag.ingest.clean import clean_text
+from rag.ingest.clean import clean_text, web_header_lines
 from rag.ingest.loaders import SUPPORTED, IngestError, load_text, max_file_bytes, read_raw
 from rag.ingest.metadata import Metadata, infer_metadata, place_names, read_sidecar
 from rag.ingest.sections import parse_layout
@@ -57,13 +57,14 @@ def load_report(path: Path, root: Path | None = None) -> Report:
     path = Path(path)
     root = Path(root) if root is not None else path.parent
     raw = read_raw(path, max_file_bytes())
-    text = clean_text(load_text(path, raw))
+    loaded = load_text(path, raw)
+    text = clean_text(loaded)
     if sum(1 for c in text if "\u4e00" <= c <= "\u9fff") < 10:
         raise IngestError(path, "no Chinese text found, not a report")
     source = _source(path, root)
     layout = parse_layout(text)
     back = text[layout.back[0]:layout.back[1]]
-    meta = infer_metadata(text, layout.title_lines, back)
+    meta = infer_metadata(text, layout.title_lines, back, web_header_lines(loaded))
     try:
         values = _merge(meta, read_sidecar(path))
     except (ValueError, OSError) as e:

@@ -57,6 +57,13 @@ def _is_header_line(line: str) -> bool:
     return hits >= 2 or (hits == 1 and line.startswith("[") and len(line) < 80)
 
 
+def web_header_lines(raw: str, limit: int = 40) -> list[str]:
+    """The page-header lines that drop_web_chrome removes (发布机构：…, 来源：…, 发布时间：…): the
+    cleaned text loses them, metadata still reads the publisher from them."""
+    lines = (ln.strip(" \t\u3000") for ln in raw.replace("\r", "\n").split("\n"))
+    return [ln for ln in lines if ln and _is_header_line(ln)][:limit]
+
+
 def drop_web_chrome(lines: list[str]) -> list[str]:
     """Remove the header block, breadcrumbs, share bars and the trailing link lists of a web page."""
     out = [ln for ln in lines if not _is_header_line(ln)]

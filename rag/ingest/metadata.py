@@ -40,7 +40,7 @@ def county_table() -> dict[str, list[str]]:
     return gazetteer()["counties"]
 
 
-_TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|乡|街道)")
+_TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)((?:{_ETHNIC})?(?:街道|镇|乡))")
 
 def find_counties(simple: str) -> Counter[str]:
     """County-level names in a simplified text, by count, matched longest first against the gazetteer.
@@ -87,63 +87,210 @@ def find_provinces(simple: str) -> Counter[str]:
 _INSTITUTION = ("人民政府", "党委", "委员会", "政府", "党政", "人大", "街道办事处", "办事处", "关于", "综合行政执法")
 _WEAK_FIRST = set("各全本我该每此这其")
 _LEFT_OPEN = set("《“\"(（[【「『 \t")
+# quantifiers and pronouns that can stand before 乡镇/街道 in running text: 部分街道, 相关乡
+_QUANTIFIER_STEMS = {"部分", "有些", "有的", "一些", "多数", "少数", "个别", "所有", "其他", "相关", "有关", "周边",
+                     "辖区", "全体", "各个", "广大", "基层", "城市", "农村", "偏远", "重点", "试点", "示范"}
+# the words of the report formula that can come before the township: 现将测试镇2023年…, 关于大歇镇…
+_OPENERS = ("现将", "现就", "现把", "兹将", "特将", "关于")
+# 乡镇, 乡村, 镇街: the suffix starts a common compound, it does not end a name
+_COMPOUND_AFTER = {"乡": "镇村", "镇": "街"}
 
 
-def _town_ok(stem: str) -> bool:
-    return stem[0] not in _WEAK_FIRST and not (set(stem) & set("镇乡村县区市省街我其")) and not stem.isdigit()
+def _town_ok(stem: str, suffix: str = "镇") -> bool:
+    """A stem that can name a township: no pronoun first, no admin-level character inside
+    (a 街 may end the stem of a 街道: 北城街街道, 坡子街街道)."""
+    core = stem[:-1] if suffix.endswith("街道") and stem.endswith("街") else stem
+    return (
+        stem[0] not in _WEAK_FIRST
+        and not (set(core) & set("镇乡村县区市省街我其"))
+        and not stem.isdigit()
+        and stem not in _QUANTIFIER_STEMS
+        and not _ENUMERATOR.match(stem)
+        and not stem.startswith(_OPENERS)
+    )
 
 
-def find_townships(simple: str, counties: set[str] | None = None) -> Counter[str]:
-    """Township names (X镇, X乡, X街道) marked as names by their context, scored by that context.
+def _compound_follows(suffix: str, after: str) -> bool:
+    """乡 + 镇/村 is 乡镇/乡村, not the end of a name."""
+    chars = _COMPOUND_AFTER.get(suffix[-1:], "")
+    return bool(after[:1]) and after[0] in chars
 
-    A name counts where it follows a county, prefecture or province name (城口县高观镇, 中共鹤山市共和镇
-    委员会), or starts a line or a bracketed title and is followed by an institution or a year
-    (大歇镇人民政府, 大铭乡 2023 年, 《共和镇多元解纷平台》). Running text alone never makes a name.
+
+def _strip_opener(run: str, st: int) -> int:
+    for w in _OPENERS:
+        if run.startswith(w, st):
+            return st + len(w)
+    return st
+
+
+# ---------------------------------------------------------------- township evidence
+# Each place in a report where a township can be named, with the weight its word carries. A name is
+# taken only from such a place; running text alone never makes one.
+W_TITLE = 4  # the title or another front-matter line: 大歇镇2024年…报告, 中共黎侯镇委员会
+W_LABEL = 4  # a publisher or source field: 发布机构：古镛镇人民政府, 来源：留下街道
+W_SIGNATURE = 4  # the signature block: 大歇镇人民政府
+W_PREFIXED = 3  # after a county, prefecture or province: 城口县高观镇, 中共鹤山市共和镇委员会
+W_SUBJECT = 3  # the subject of an opening sentence: 2024年，兴江乡在县委…
+W_LINE = 1  # a line start followed by an institution or a year, in the body
+
+_LABEL = re.compile(r"(发布机构|发文机关|发文单位|成文单位|信息来源|来源|标\s*题|名\s*称)\s*[:：]\s*([^|\n]*)")
+_PREDICATE_WORDS = ("在", "以", "把", "将", "对", "按", "依", "于", "从", "向", "为", "是", "紧", "全", "始终", "依法",
+                    "党委", "党工委", "党政", "法治", "人民政府", "政府", "办事处", "委员会", "牢牢", "认真", "坚持")
+_PREDICATE_TAGS = ("v", "d", "p", "a", "c")
+
+
+def _predicate_follows(after: str) -> bool:
+    """The words after a sentence's subject start its predicate: 在区委…, 坚持…, 深入学习…, 党委…"""
+    if after.startswith(_PREDICATE_WORDS):
+        return True
+    words = _dictionary()
+    for n in (3, 2):
+        entry = words.get(after[:n])
+        if entry and entry[1].startswith(_PREDICATE_TAGS):
+            return True
+    return False
+
+
+def _subject_stem_ok(stem: str, suffix: str) -> bool:
+    """A sentence-initial stem must not read as a verb, adverb or function word (推进街道, 加强乡…)."""
+    if not _town_ok(stem, suffix) or stem in _BAD_STEMS:
+        return False
+    for w in (stem[:2], stem):
+        entry = _dictionary().get(w)
+        if entry and entry[1] not in _NAME_TAGS and entry[1].startswith(("v", "d", "p", "c", "u", "ad", "m", "q", "f")):
+            return False
+    return True
+
+
+def _match_town(run: str, st: int) -> re.Match[str] | None:
+    m = _TOWN_RE.match(run, st)
+    if m and _town_ok(m.group(1), m.group(2)) and not _compound_follows(m.group(2), run[m.end():]):
+        return m
+    return None
+
+
+def _prefix_ends(run: str, prefixes: list[str]) -> list[int]:
+    """Offsets in run just after a chain of county, prefecture or province names at its start."""
+    ends, pos, changed = [], 0, True
+    while changed:
+        changed = False
+        for p in prefixes:
+            if run.startswith(p, pos):
+                pos += len(p)
+                ends.append(pos)
+                # 鲤城区人民政府金龙街道办事处: a 街道 office is the district government's own
+                if run.startswith("人民政府", pos):
+                    pos += 4
+                    ends.append(pos)
+                changed = True
+                break
+    return ends
+
+
+def _names_in_lines(lines: list[str], prefixes: list[str]) -> list[str]:
+    """Townships that start a line, a space-separated part or a field value, or follow its prefixes
+    (front matter, signatures, publisher fields: short lines made of names)."""
+    found: list[str] = []
+    for line in lines:
+        for m in re.finditer(r"[\u4e00-\u9fff]+", line):
+            run = m.group(0)
+            for st in sorted({_strip_opener(run, 0), *_prefix_ends(run, prefixes)}, reverse=True):
+                tm = _match_town(run, st)
+                if tm:
+                    found.append(tm.group(0))
+                    break
+    return found
+
+
+def _opening_subjects(simple: str, body_start: int, street_level: bool) -> list[str]:
+    """Townships that are the subject of a clause in the first paragraphs: "2024年，XX镇在县委…",
+    "…的领导下，XX街道深入…", "现将XX镇2023年…". A 街道 may be shortened to 街 (联和街积极…)."""
+    found: list[str] = []
+    paragraphs = [ln for ln in simple[body_start:].split("\n") if re.search("[。；，,：:]", ln)][:2]
+    for para in paragraphs:
+        para = para[:600]
+        for m in re.finditer(r"(?:^|(?<=[，,。；;：:]))\s*([\u4e00-\u9fff]+)", para):
+            run = m.group(1)
+            st = _strip_opener(run, 0)
+            tm = _match_town(run, st)
+            after = para[m.start(1) + (tm.end() if tm else 0):]
+            # after 现将 comes what is reported on: 现将测试镇2023年…; a name needs no dictionary check there
+            if tm and st > 0 and re.match(r"\s*(\d{4}|法治|年度|全年|上半年|工作|的)", after):
+                found.append(tm.group(0))
+                continue
+            if tm and _subject_stem_ok(tm.group(1), tm.group(2)):
+                if _predicate_follows(after) or not run[tm.end():]:
+                    found.append(tm.group(0))
+                continue
+            sm = re.match(r"([\u4e00-\u9fff]{2,3}?)街(?!道)", run[st:])
+            if street_level and sm and _subject_stem_ok(sm.group(1), "街道") and _predicate_follows(run[st + sm.end():]):
+                found.append(sm.group(1) + "街道")
+    return found
+
+
+def find_townships(
+    simple: str,
+    counties: set[str] | None = None,
+    *,
+    front: list[str] | None = None,
+    back: str = "",
+    fields: list[str] | None = None,
+) -> Counter[str]:
+    """Township names (X镇, X乡, X街道, X瑶族乡) marked as names by where they stand, scored by it.
+
+    Args:
+        simple: the simplified report text.
+        counties: county-level names found in it (default: looked up).
+        front: its front-matter lines (title, page fields); back: its signature block; fields: page
+            header lines that the cleaner dropped (发布机构：…, 来源：…). All simplified.
+
+    A name counts in the title or front matter, in a publisher or source field, in the signature,
+    after a county, prefecture or province name (城口县高观镇), as the subject of an opening sentence
+    (2024年，XX镇在县委…), or at a body line's start before an institution or a year. Running text
+    alone never makes a name; every further mention of a name found so adds to its score.
     """
     counties = counties if counties is not None else set(find_counties(simple))
     prefixes = sorted(counties | set(PROVINCES) | set(gazetteer()["prefectures"]) | {"中共"}, key=len, reverse=True)
     scores: Counter[str] = Counter()
-    weak: list[str] = []
+    front = front or []
+    for name in _names_in_lines(front, prefixes):
+        scores[name] += W_TITLE
+    for name in _names_in_lines(back.split("\n"), prefixes):
+        scores[name] += W_SIGNATURE
+    labelled = [lm.group(2) for ln in [*(fields or []), *front, *simple.split("\n")[:15]] for lm in _LABEL.finditer(ln)]
+    for name in _names_in_lines(labelled, prefixes):
+        scores[name] += W_LABEL
+    body_start = 0
+    if front:
+        k = simple.find(front[-1])
+        body_start = k + len(front[-1]) if k >= 0 else 0
+    for name in _opening_subjects(simple, body_start, "街道" in simple):
+        scores[name] += W_SUBJECT
     for m in re.finditer(r"[\u4e00-\u9fff]+", simple):
         run, base = m.group(0), m.start()
-        strong_starts: set[int] = set()
-        # after a chain of prefixes at the start of the run, or after a county inside it
-        pos, changed = 0, True
-        while changed:
-            changed = False
-            for p in prefixes:
-                if run.startswith(p, pos):
-                    pos += len(p)
-                    strong_starts.add(pos)
-                    changed = True
-                    break
+        strong_starts = set(_prefix_ends(run, prefixes))
         for county in counties:
             k = run.find(county)
             while k > 0:
                 strong_starts.add(k + len(county))
                 k = run.find(county, k + 1)
-        candidates = [(st, True) for st in strong_starts]
+        for st in strong_starts:
+            tm = _match_town(run, st)
+            if tm:
+                after = simple[base + tm.end():base + tm.end() + 6]
+                marked = after.startswith(_INSTITUTION) or re.match(r"\s*(\d{4}|[”》）)])", after) is not None
+                scores[tm.group(0)] += W_PREFIXED + (1 if marked else 0)
         prev = simple[base - 1] if base > 0 else "\n"
         if prev == "\n" or prev in _LEFT_OPEN or prev.isdigit() or prev in ".、，,:：；;。":
-            candidates.append((0, False))
-        for st, strong in candidates:
-            tm = _TOWN_RE.match(run, st)
-            if not tm or not _town_ok(tm.group(1)):
+            tm = _match_town(run, _strip_opener(run, 0))
+            if not tm:
                 continue
             after = simple[base + tm.end():base + tm.end() + 6]
             marked = after.startswith(_INSTITUTION) or re.match(r"\s*(\d{4}|[”》）)])", after) is not None
             # in running text only a two-character stem is safe (结合大歇镇 is not 合大歇镇)
             long_ok = len(tm.group(1)) == 2 or prev == "\n"
-            if not strong and not (marked and long_ok and _name_stem_ok(tm.group(1))):
-                weak.append(tm.group(0))
-                continue
-            scores[tm.group(0)] += (2 if strong else 1) + (1 if marked else 0)
-    # "现将大歇镇2024年…": a weak match whose tail is a name found elsewhere counts for that name
-    for cand in weak:
-        for k in range(1, len(cand) - 2):
-            if cand[k:] in scores:
-                scores[cand[k:]] += 1
-                break
+            if marked and long_ok and _name_stem_ok(tm.group(1)):
+                scores[tm.group(0)] += W_LINE
     # every further mention of a name found above adds to its score
     for name in list(scores):
         scores[name] += simple.count(name)
@@ -221,6 +368,8 @@ def place_names(text: str) -> set[str]:
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年")
+# in a title "2025度" is a typo for 2025年度
+_TITLE_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*[年度]")
 
 
 def _cn_year(s: str) -> int:
@@ -255,7 +404,7 @@ def _iso(m: re.Match[str]) -> str | None:
 def find_year(simple: str, title: str, date: str | None, body: str | None = None) -> int | None:
     """The year reported on, not the publishing year: from the title, the opening sentence, or the
     years the body mentions most (a report signed early in a year is about the year before)."""
-    m = _YEAR.search(title)
+    m = _TITLE_YEAR.search(title)
     if m:
         return int(m.group(1))
     # "现将我镇2023年度…报告如下", "2022年,我镇…", "2022年度，我镇…"
@@ -263,7 +412,7 @@ def find_year(simple: str, title: str, date: str | None, body: str | None = None
     for pat in (
         r"现将.{0,20}?(20\d\d)\s*年",
         r"(20\d\d)\s*年度?\s*[,，]?\s*(我镇|我乡|我街道|本镇|本乡|全镇|全乡|我县|我区)",
-        r"关于\s*(20\d\d)\s*年度?",
+        r"关于\s*(20\d\d)\s*[年度]",
         r"(20\d\d)\s*年度?法治政府建设",
     ):
         m = re.search(pat, head)
@@ -287,16 +436,43 @@ def find_year(simple: str, title: str, date: str | None, body: str | None = None
     return None
 
 
+_TITLE_LABEL = re.compile(r"^(标\s*题|名\s*称|题\s*名)\s*[:：]\s*")
+_BREADCRUMB = re.compile(r"[>＞»]|位置\s*[:：]|^\d*首页")
+_FIELD_LINE = re.compile(r"^[^，。；]{0,12}(时间|日期|来源|浏览|点击|索引号|文号|字号|分类|机构|机关|主题词?|大小|状态)\s*[:：]")
+
+
+def _title_text(line: str) -> str:
+    """A front-matter line without list bullets, table pipes and a 标题：/名称： label."""
+    t = line.strip().strip("|｜").strip()
+    t = re.sub(r"^[-•·*]\s*", "", t)
+    t = _TITLE_LABEL.sub("", t)
+    t = re.sub(r"\s*[|｜].*$", "", t)  # the next cell of a table row
+    t = re.sub(r"\s+\S{1,6}[:：]\s*$", "", t)  # an empty field after it: "… 文号:"
+    return t.strip()
+
+
 def find_title(title_lines: list[str]) -> str:
-    """The title: the first front-matter line that names a report, joined with a split second line."""
-    simple = [to_simplified(t.strip()) for t in title_lines]
+    """The title: the first front-matter line that names a report, joined with a split second line.
+
+    Breadcrumbs (首页 > … > 工作报告) and page fields are skipped; a 标题：/名称： label and table
+    pipes are removed.
+    """
+    simple = [_title_text(to_simplified(t)) for t in title_lines]
     for i, t in enumerate(simple):
-        if t.endswith((":", "：")):
+        if _BREADCRUMB.search(t) or _FIELD_LINE.match(t):
+            continue
+        if t.endswith((":", "：")):  # the addressee: the body starts here
             break
         if re.search(r"报告|情况|总结", t):
+            prev = simple[i - 1] if i > 0 else ""
+            prev_plain = bool(prev) and not re.search(r"报告|情况|[:：>。，]", prev)
             # "大歇镇人民政府" + "关于2024年…报告" printed on two lines
-            if t.startswith("关于") and i > 0 and not re.search(r"报告|情况", simple[i - 1]):
-                t = simple[i - 1] + t
+            if t.startswith("关于") and prev_plain:
+                t = prev + t
+            # "…关于2023年度法治政府建设" + "工作的报告": a tail that names no place and no year
+            elif len(t) <= 12 and not re.search(r"镇|乡|街道|县|区|市|\d", t) and prev and re.search(r"关于|年", prev) \
+                    and not re.search(r"报告|[:：>。，]", prev):
+                t = prev + t
             # "大铭乡 2023 年法治…" -> "大铭乡2023年法治…": no spaces around digits in Chinese
             return re.sub(r"(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", "", t)
     return ""
@@ -332,25 +508,38 @@ def _pick_province(simple: str, county: str | None) -> str | None:
     return None
 
 
-def infer_metadata(text: str, title_lines: list[str], back: str = "") -> Metadata:
-    """Infer metadata from a cleaned report. title_lines is its front matter, back its signature block."""
+def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: list[str] | None = None) -> Metadata:
+    """Infer metadata from a cleaned report.
+
+    Args:
+        text: the cleaned report, in either script.
+        title_lines: its front matter (title, page fields, addressee).
+        back: its signature block.
+        fields: web-page header lines the cleaner dropped (发布机构：…, 发布时间：…).
+    """
     simple = to_simplified(text)
+    front = [to_simplified(t) for t in title_lines]
+    back_simple = to_simplified(back)
+    fields_simple = [to_simplified(f) for f in fields or []]
     title = find_title(title_lines)
-    date = find_signing_date(simple)
+    # the front matter's dates are the page's (发布时间, 成文日期), not the signing date
+    front_end = 0
+    for line in front:
+        k = simple.find(line, front_end)
+        front_end = k + len(line) if k >= 0 else front_end
+    main = simple[front_end:]
+    date = find_signing_date(main)
     counties = find_counties(simple)
-    towns = find_townships(simple, set(counties))
-    # a name in the title or the signature counts most
-    strong = to_simplified(title + "\n" + "\n".join(title_lines) + "\n" + back)
-    for name in list(towns):
-        towns[name] += 5 * strong.count(name)
+    towns = find_townships(simple, set(counties), front=front, back=back_simple, fields=fields_simple)
     township = towns.most_common(1)[0][0] if towns else None
     county = None
     if counties:
+        strong = "\n".join([title, *front, back_simple])
         ranked = Counter({c: n + 5 * strong.count(c) + (3 if township and (c + township) in simple else 0)
                           for c, n in counties.items()})
         county = ranked.most_common(1)[0][0]
     province = _pick_province(simple, county)
-    body = to_simplified(text[: len(text) - len(back)]) if back and text.endswith(back) else simple
+    body = main[: len(main) - len(back_simple)] if back_simple and main.endswith(back_simple) else main
     year = find_year(simple, title, date, body)
     return Metadata(township=township, county=county, province=province, year=year, date=date, title=title)
 
