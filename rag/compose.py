@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rag.decide import Asked, Candidate, decide, report_candidates
 from rag.evidence import (
     Scored,
     alternative_sides,
@@ -23,12 +24,6 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
 
-# A report supports a list question when its best sentence holds this share of the question's
-# keyword weight, and at least this fraction of the best report's share.
-LIST_MIN_LEXICAL = 0.5
-LIST_MIN_RELATIVE = 0.5
-# ... and the sentence itself (not its heading) must hold this share of the topic words' weight.
-LIST_MIN_OWN = 0.3
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
@@ -106,28 +101,9 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     return _compose_general(plan, index, reports, scored, kw, table)
 
 
-def _supports(s: Scored, kw: list[str]) -> bool:
-    return bool(kw) and s.lexical >= LIST_MIN_LEXICAL
-
-
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
-    # Evidence must name the topic itself, not only the kind of statement (不足, 问题) or its heading.
-    topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
-    topic_total = sum(topic.values())
-
-    def names_topic(s: Scored) -> bool:
-        own = sum(topic[k] for k in s.matched if k in topic)
-        return not topic or own >= LIST_MIN_OWN * topic_total
-
-    best: dict[str, Scored] = {}
-    for s in scored:
-        src = table.units[s.unit].source
-        if src not in best and _supports(s, kw) and names_topic(s):
-            best[src] = s
-    ranked = sorted(best.items(), key=lambda kv: -kv[1].score)
-    top = max((s.lexical for _, s in ranked), default=0.0)
-    chosen = [(src, s) for src, s in ranked if s.lexical >= LIST_MIN_RELATIVE * top]
+    chosen = [(c.source, c.scored) for c in decide(list_candidates(plan, index, scored, kw, table))] if kw else []
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
@@ -140,6 +116,13 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if others:
         lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
+
+
+def list_candidates(plan: Plan, index: Any, scored: list[Scored], kw: list[str], table: Any) -> list[Candidate]:
+    """Every report's best candidate sentences for a list question, with the decision's features."""
+    topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
+    return report_candidates(Asked.of(plan.effective), scored, table,
+                             lambda i: index.chunks[table.units[i].chunk].chunk.kind, topic)
 
 
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],

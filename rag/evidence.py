@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
+from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SYNONYMS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
 from rag.text import compact, iter_sentence_spans
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word in KEYWORD_UNITS:
+    for word in KEYWORD_UNITS + tuple(w for group in SYNONYMS for w in group if len(w) >= 3):
         tk.add_word(word)
     return tk
 
@@ -271,7 +271,14 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
             if part not in words and part not in STOP_WORDS:
                 words.append(part)
     words += [e for e in extra if e not in words]
-    return [expand(w) for w in words] if synonyms else words
+    if not synonyms:
+        return words
+    # two words of one synonym group are one keyword: 素质 and 能力 both mean the staff's ability
+    out: dict[frozenset[str], str] = {}
+    for w in words:
+        term = expand(w)
+        out.setdefault(frozenset(term.split("|")), term)
+    return list(out.values())
 
 
 def expand(word: str) -> str:

@@ -134,6 +134,12 @@ FACT_QUESTION = re.compile(
     r"|what (?:is|was|were|are) the\b.*\b(?:number|rate|name|percentage|total|amount|figure)",
     re.I,
 )
+# A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.
+FIGURE_QUESTION = re.compile(
+    r"多少|几[个名件宗份项次场处人条起家户]|数量|件数|次数|场次|人次|数字|数据|具体数|比例|百分|率"
+    r"|how many|how much|number|figure|rate|percentage|count",
+    re.I,
+)
 RATE_QUESTION = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
 
 

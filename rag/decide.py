@@ -1,0 +1,186 @@
+"""The support decision: does a report support a list answer, and which of its sentences carries it.
+
+Each report in scope offers its best few candidate sentences. A sentence is described by features
+(keyword coverage, the share of the topic it names itself, dense similarity, section kind, a stated
+shortcoming when one is asked about, a figure when a figure is asked for…) and scored by a logistic
+model. A report supports the answer when its best sentence's probability reaches the threshold. The
+weights and the threshold are fitted on labelled questions by `bench/calibrate.py` and read from one
+data file, rag/data/decision.json; nothing here is set by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.lexicon import FIGURE_QUESTION, RATE_QUESTION, SHORTCOMING, kind_cues
+from rag.text import compact
+
+PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
+PER_REPORT = 5  # candidate sentences weighed per report
+
+FEATURES = (
+    "lexical",      # IDF-weighted share of the question's keywords (headings at a discount)
+    "own",          # share of the topic words' weight in the sentence itself, not its heading
+    "dense",        # cosine between question and sentence
+    "dense_rel",    # that cosine between the scope's median (0) and its best (1)
+    "lex_rel",      # lexical over the best lexical in scope
+    "kind",         # the sentence's section is the kind the question asks about
+    "short_yes",    # a shortcoming is asked about and the sentence states one
+    "short_no",     # a shortcoming is asked about and the sentence states none
+    "figure_yes",   # a figure (a rate, for a rate) is asked for and the sentence has one
+    "figure_no",    # a figure is asked for and the sentence has none
+    "heading",      # the sentence is a heading
+)
+
+
+@dataclass(frozen=True)
+class Params:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = ((x - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.weights) + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def load_params(path: Path = PARAMS_FILE) -> Params:
+    """The fitted decision (bench/calibrate.py writes it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:
+        raise ValueError(f"{path.name}: fitted for features {data['features']}, the code has {list(FEATURES)}; "
+                         "run bench/calibrate.py again")
+    return Params(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]),
+                  tuple(data["mean"]), tuple(data["scale"]))
+
+
+@dataclass
+class Candidate:
+    """One report's candidate sentence, with its features and, once decided, its probability."""
+
+    source: str
+    scored: Any  # rag.evidence.Scored
+    x: np.ndarray
+    p: float = 0.0
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What kind of evidence a question asks for."""
+
+    kinds: frozenset[str]
+    shortcoming: bool
+    figure: bool
+    rate: bool
+
+    @classmethod
+    def of(cls, question: str) -> Asked:
+        q = compact(question)
+        kinds = frozenset(kind_cues(q))
+        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(question)), bool(RATE_QUESTION.search(q)))
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*[%％个名件宗份项次场处人条起家户所座支批期篇天元万亿辆]|[一二三四五六七八九十百千两]+[个名件宗份项次场处人条起家户]")
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
+
+
+def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, topic_weights: dict[str, float]
+                      ) -> list[Candidate]:
+    """The best PER_REPORT sentences of every report in ``scored`` (best first), with their features.
+
+    Args:
+        asked: what the question asks for.
+        scored: every candidate sentence in scope, scored (rag.evidence.EvidenceTable.score), best first.
+        table: the evidence table the units come from.
+        kind_of: unit index -> its section kind.
+        topic_weights: the question's topic words (not its cue words) and their IDF weights.
+    """
+    if not scored:
+        return []
+    top_lex = max(s.lexical for s in scored) or 1.0
+    dense = np.array([s.dense for s in scored])
+    mid, top_dense = float(np.median(dense)), float(dense.max())
+    span = max(top_dense - mid, 1e-6)
+    topic_total = sum(topic_weights.values())
+    taken: dict[str, int] = {}
+    out = []
+    for s in scored:
+        u = table.units[s.unit]
+        if taken.get(u.source, 0) >= PER_REPORT:
+            continue
+        taken[u.source] = taken.get(u.source, 0) + 1
+        own = (sum(topic_weights[k] for k in s.matched if k in topic_weights) / topic_total) if topic_total else 1.0
+        short = bool(SHORTCOMING.search(u.norm))
+        figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
+        x = np.array([
+            min(s.lexical, 1.5), own, s.dense, min(1.0, max(0.0, (s.dense - mid) / span)), s.lexical / top_lex,
+            float(kind_of(s.unit) in asked.kinds),
+            float(asked.shortcoming and short), float(asked.shortcoming and not short),
+            float(asked.figure and figure), float(asked.figure and not figure),
+            float(u.heading),
+        ], dtype=np.float64)
+        out.append(Candidate(u.source, s, x))
+    return out
+
+
+def decide(candidates: list[Candidate], params: Params | None = None) -> list[Candidate]:
+    """Each supporting report's best candidate, most probable first."""
+    if not candidates:
+        return []
+    params = params or load_params()
+    probs = params.probability(np.stack([c.x for c in candidates]))
+    best: dict[str, Candidate] = {}
+    for c, p in zip(candidates, probs, strict=True):
+        c.p = float(p)
+        if c.p >= params.threshold and (c.source not in best or c.p > best[c.source].p):
+            best[c.source] = c
+    return sorted(best.values(), key=lambda c: -c.p)
+
+
+# ------------------------------------------------------------------ fitting (used by bench/calibrate.py)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 500) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """L2-regularised logistic regression by Newton's method on standardised features.
+
+    Returns (weights, bias, mean, scale)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    a = np.hstack([z, np.ones((len(z), 1))])
+    w = np.zeros(a.shape[1])
+    reg = np.full(a.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(a @ w)))
+        grad = a.T @ (p - y) + reg * w
+        hess = (a * (p * (1 - p))[:, None]).T @ a + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return w[:-1], float(w[-1]), mean, scale
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The probability cut that maximises F1 (ties: the higher cut, for precision)."""
+    best, best_f1 = 0.5, -1.0
+    for t in np.unique(np.round(p, 4)):
+        pred = p >= t
+        tp = float((pred & (y == 1)).sum())
+        f1 = 2 * tp / (pred.sum() + (y == 1).sum()) if (pred.sum() + (y == 1).sum()) else 0.0
+        if f1 > best_f1 or (math.isclose(f1, best_f1) and t > best):
+            best, best_f1 = float(t), f1
+    return best
