@@ -97,7 +97,8 @@ _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
 
 def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, topic_weights: dict[str, float]
                       ) -> list[Candidate]:
-    """The best PER_REPORT sentences of every report in ``scored`` (best first), with their features.
+    """The best PER_REPORT sentences of every report in ``scored`` (best first) that name at least one of the
+    topic words themselves, with their features.
 
     Args:
         asked: what the question asks for.
@@ -121,6 +122,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             continue
         taken[u.source] = taken.get(u.source, 0) + 1
         own = (sum(topic_weights[k] for k in s.matched if k in topic_weights) / topic_total) if topic_total else 1.0
+        if own <= 0.0:
+            continue  # evidence names the topic itself, not only the kind of statement (不足) or its heading
         short = bool(SHORTCOMING.search(u.norm))
         figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         x = np.array([

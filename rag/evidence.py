@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SYNONYMS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
+from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, SYNONYMS, synonym_index
 from rag.text import compact, iter_sentence_spans
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
-    for word in KEYWORD_UNITS + tuple(w for group in SYNONYMS for w in group if len(w) >= 3):
+    for word in KEYWORD_UNITS:
         tk.add_word(word)
     return tk
 

@@ -87,7 +87,7 @@ DOMAIN_TERMS: tuple[str, ...] = tuple(
 # Kept whole when a question is split into keywords (they are matched as substrings, so longer domain terms
 # would miss their variants: 法治理论考试 vs 法治理论学习考试).
 KEYWORD_UNITS: tuple[str, ...] = (
-    "下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "化解率", "法律明白人", "执法力量",
+    "下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "化解率", "法律明白人", "执法力量", "执法队伍", "执法人员",
     "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分",
 )
 
@@ -166,3 +166,27 @@ def heading_kind(simple_heading: str) -> str | None:
         if pattern.search(simple_heading):
             return kind
     return None
+
+
+# Questions about the reports themselves (matched on the simplified question, lower case, spaces kept).
+_ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
+META_CORPUS = re.compile(
+    r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告"
+    r"|which reports|what reports|how many reports"
+)
+META_DATE = re.compile(
+    r"(报告|落款|成文|印发|签发|发布)\S{0,8}?(日期|时间|哪天|哪一天|什么时候|何时)"
+    r"|(什么时候|何时|哪天|哪一天)\S{0,6}?(印发|签发|发布|落款|成文)"
+    r"|\b(signed|dated|signing date|date of)\b"
+)
+META_PROVINCE = re.compile(
+    _ASK + r"\s*(?:个)?(?:省|省份|省级|直辖市|自治区)|(?:省|省份)是(?:哪|什么)|所属省|\bprovince|municipality\b"
+)
+META_COUNTY = re.compile(
+    _ASK + r"\s*(?:个)?(?:县|区|县区|区县|县级市|市辖区)|所属(?:的)?(?:县|区|县区)|归哪|隶属|属于哪|位于哪|在哪个(?:县|区)"
+    r"|\b(?:county|district)\b"
+)
+META_YEAR = re.compile(
+    r"(?:哪一?年|哪个年度|哪一年度|什么年份|年份|which year|what year|year does|year is)"
+)
+REPORT_WORD = re.compile(r"报告|report|总结|年度|工作")

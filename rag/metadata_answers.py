@@ -8,29 +8,32 @@ from __future__ import annotations
 
 import re
 
+from rag.lexicon import META_CORPUS, META_COUNTY, META_DATE, META_PROVINCE, META_YEAR, REPORT_WORD
 from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
 
-_CORPUS = re.compile(r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告")
-_DATE = re.compile(
-    r"(报告|落款|成文|印发|签发|发布)\S{0,8}?(日期|时间|哪天|哪一天|什么时候|何时)"
-    r"|(什么时候|何时|哪天|哪一天)\S{0,6}?(印发|签发|发布|落款|成文)"
-)
-_PLACE = re.compile(r"(属于|位于|隶属)(哪个|哪一个|什么|哪)(省|市|县|区|地方)|(哪个|哪一个)(省|市|县|区)的")
-
 
 def metadata_answer(question: str, reports: list[Report]) -> Answer | None:
-    """An answer from metadata when the question asks for it, else None (a content question)."""
+    """An answer from metadata when the question asks for it, else None (a content question).
+
+    In either script or English: which reports there are; for one township, its county (district) or
+    province, the year its report covers, and the signing date.
+    """
     q = compact(question)
-    if _CORPUS.search(q):
+    spaced = to_simplified(question).lower()
+    if META_CORPUS.search(q) or META_CORPUS.search(spaced):
         return _corpus(question, reports)
-    if len(reports) != 1:
+    if len({r.township for r in reports}) != 1 or reports[0].township is None:
         return None
-    report = reports[0]
-    if _DATE.search(q) and report.date:
-        return _signed(question, report)
-    if _PLACE.search(q) and report.county:
+    report = max(reports, key=lambda r: r.year or 0)
+    if META_DATE.search(q) or META_DATE.search(spaced):
+        return _signed(question, report) if len(reports) == 1 else None
+    if META_PROVINCE.search(q) or META_PROVINCE.search(spaced):
+        return _province(question, report)
+    if META_COUNTY.search(q) or META_COUNTY.search(spaced):
         return _place(question, report)
+    if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
+        return _years(question, reports)
     return None
 
 
@@ -74,13 +77,67 @@ def _signed(question: str, report: Report) -> Answer | None:
                   considered=1)
 
 
-def _place(question: str, report: Report) -> Answer | None:
+def _stated(report: Report, *names: str | None) -> tuple[int, int] | None:
+    """The line around the first of these names that the report's text states, else its title line."""
     simple = to_simplified(report.text)
-    assert report.county is not None
-    pos = simple.find(report.county)
+    for name in names:
+        pos = simple.find(name) if name else -1
+        if pos >= 0 and name:
+            return _line_around(report.text, pos, pos + len(name))
+    return None
+
+
+def _title_span(report: Report) -> tuple[int, int]:
+    pos = to_simplified(report.text).find(to_simplified(report.title)) if report.title else -1
+    if pos >= 0:
+        return pos, pos + len(report.title)
+    first = report.text.strip().split("\n", 1)[0][:80]
+    start = report.text.find(first)
+    return start, start + len(first)
+
+
+def _metadata_reply(question: str, report: Report, text: str, span: tuple[int, int] | None) -> Answer:
+    """A metadata answer cited where the text states it, or, when it does not, at the report's title with a
+    note that the value is the report's metadata."""
+    if span is None:
+        text += "（报告正文未直接写明，依据报告元数据：标题、落款或所在县区的行政区划）"
+        span = _title_span(report)
+    return Answer(question=question, text=text.replace("[1]", "") + "[1]", found=True,
+                  citations=[_citation(1, report, *span)], considered=1)
+
+
+def _place(question: str, report: Report) -> Answer:
+    who = town_label(report.township, report.source)
+    if not report.county:
+        return Answer(question=question, text=f"所提供的报告中没有写明{who}所属的县（区）。", found=False, considered=1)
     where = "".join(x for x in (report.province, report.county) if x)
-    if pos < 0:
-        return None
-    lo, hi = _line_around(report.text, pos, pos + len(report.county))
-    text = f"{town_label(report.township, report.source)}属于{where}[1]。"
-    return Answer(question=question, text=text, found=True, citations=[_citation(1, report, lo, hi)], considered=1)
+    short = re.sub(r"(土家族|苗族|彝族|藏族|回族|满族|壮族|侗族|瑶族|白族|畲族|羌族)*(自治县|县|区|市|旗)$", "", report.county)
+    return _metadata_reply(question, report, f"{who}属于{where}。", _stated(report, report.county, short))
+
+
+def _province(question: str, report: Report) -> Answer:
+    who = town_label(report.township, report.source)
+    if not report.province:
+        return Answer(question=question, text=f"所提供的报告中没有写明{who}所在的省份。", found=False, considered=1)
+    short = re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", report.province)
+    where = report.province + (f"{report.county}" if report.county else "")
+    return _metadata_reply(question, report, f"{who}位于{where}。", _stated(report, report.province, short, report.county))
+
+
+def _years(question: str, reports: list[Report]) -> Answer:
+    reports = sorted(reports, key=lambda r: r.year or 0)
+    who = town_label(reports[0].township, reports[0].source)
+    dated = [r for r in reports if r.year]
+    if not dated:
+        return Answer(question=question, text=f"所提供的报告中无法确定{who}报告所总结的年度。", found=False,
+                      considered=len(reports))
+    citations: list[Citation] = []
+    for r in dated:
+        span = _stated(r, f"{r.year}年") or _title_span(r)
+        title = r.title if r.title and str(r.year) in r.title else None
+        if title:
+            span = _title_span(r)
+        citations.append(_citation(len(citations) + 1, r, *span))
+    years = "、".join(f"{r.year}年度[{c.n}]" for r, c in zip(dated, citations, strict=True))
+    text = f"{who}的报告总结的是{years}的法治政府建设工作。"
+    return Answer(question=question, text=text, found=True, citations=citations, considered=len(reports))

@@ -284,7 +284,9 @@ def test_a_number_about_something_else_is_not_an_answer() -> None:
     assert not a.found
 
 
-@pytest.mark.parametrize("question", ["哪些乡镇提到经费不足？", "哪些乡镇提到群众法治意识不强？"])
+# (群众法治意识不强 was here: 岳溪镇's "群众参与普法的积极性不高…意识有待进一步加强" does say so, as the labelled
+# set tests/eval/questions.jsonl has it)
+@pytest.mark.parametrize("question", ["哪些乡镇提到经费不足？", "哪些乡镇提到办公用房不足？"])
 def test_list_never_cites_without_the_topic_in_the_sentence(question: str) -> None:
     a = answer(question)
     assert not a.found and not a.citations
