@@ -101,6 +101,24 @@ def test_title_year_typo_and_body_heading(tmp_path: Path) -> None:
     assert (r.township, r.year) == ("青禾街道", 2025)
 
 
+@pytest.mark.parametrize(("text", "year", "date"), [
+    # the title's first year, not the plans' year
+    ("青禾镇2024年法治政府建设工作总结及2025年工作计划\n一、主要工作\n全年开展普法12场。", 2024, None),
+    # no year in the title or the opening: the body's year, not the signing year early in the next
+    ("青禾镇法治政府建设情况报告\n一年来，我镇推进法治建设。\n一、主要工作\n2023年开展普法12场，2023年化解纠纷20件。\n"
+     "二、下一步打算\n2024年继续加强。\n青禾镇人民政府\n2024年1月20日", 2023, "2024-01-20"),
+    # signed late in the year reported on, plans for the next year in the body
+    ("一年来，青禾镇在县委的领导下推进法治建设。\n一、主要工作\n开展普法12场。\n二、下一步打算\n2025年继续加强。\n"
+     "青禾镇人民政府\n2024年12月20日", 2024, "2024-12-20"),
+    # a 上半年 heading does not make the opening's year wrong
+    ("2020年，青禾镇推进法治建设。现将青禾镇2020年度法治政府建设情况报告如下：\n一、上半年推进法治政府建设的主要举措\n略。",
+     2020, None),
+])
+def test_year_reported_on(tmp_path: Path, text: str, year: int, date: str | None) -> None:
+    r = _ingest(tmp_path, text)
+    assert (r.township, r.year, r.date) == ("青禾镇", year, date)
+
+
 def test_traditional_script_opening(tmp_path: Path) -> None:
     r = _ingest(tmp_path, "2023年，青禾鎮在縣委、縣政府的堅強領導下，深入學習貫徹習近平法治思想。現將有關情況報告如下：\n"
                           "一、主要工作\n全鎮開展普法活動12場。")
