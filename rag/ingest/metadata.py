@@ -24,7 +24,7 @@ PROVINCES = (
 )
 _PROVINCE_SHORT = {re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", p): p for p in PROVINCES}
 
-_BAD_STEMS = {"城", "农村", "集", "市场", "城镇", "社区", "示范", "乡村", "小", "大", "新", "老", "上", "下"}
+_BAD_STEMS = {"城", "法治", "农村", "集", "市场", "城镇", "社区", "示范", "乡村", "小", "大", "新", "老", "上", "下"}
 _ETHNIC = "(?:土家族|苗族|彝族|藏族|回族|满族|蒙古族|壮族|侗族|瑶族|白族|哈尼族|傣族|黎族|畲族|羌族|仡佬族|布依族|水族|纳西族|傈僳族|土族|撒拉族|朝鲜族|锡伯族|哈萨克族|柯尔克孜族|达斡尔族|鄂温克族|鄂伦春族|毛南族|仫佬族|京族|拉祜族|佤族|景颇族|普米族|独龙族|怒族|德昂族|布朗族|阿昌族|基诺族|门巴族|珞巴族|塔吉克族|裕固族|东乡族|保安族|俄罗斯族)+"
 
 
@@ -136,6 +136,9 @@ W_LINE = 1  # a line start followed by an institution or a year, in the body
 _LABEL = re.compile(r"(发布机构|发文机关|发文单位|成文单位|信息来源|来源|标\s*题|名\s*称)\s*[:：]\s*([^|\n]*)")
 _PREDICATE_WORDS = ("在", "以", "把", "将", "对", "按", "依", "于", "从", "向", "为", "是", "紧", "全", "始终", "依法",
                     "党委", "党工委", "党政", "法治", "人民政府", "政府", "办事处", "委员会", "牢牢", "认真", "坚持")
+# what follows the subject of a report's first sentence: 在区委…领导下, 坚持…, 党工委…
+_SUBJECT_MARKERS = ("在", "坚持", "始终", "以", "深入", "认真", "积极", "全面", "紧紧", "紧扣", "围绕", "党委", "党工委",
+                    "党政", "人民政府", "办事处")
 _PREDICATE_TAGS = ("v", "d", "p", "a", "c")
 
 
@@ -218,7 +221,15 @@ def _opening_subjects(simple: str, body_start: int, street_level: bool) -> list[
             if tm and st > 0 and re.match(r"\s*(\d{4}|法治|年度|全年|上半年|工作|的)", after):
                 found.append(tm.group(0))
                 continue
-            if tm and _subject_stem_ok(tm.group(1), tm.group(2)):
+            # "2022年，留下街道在区委…": right after the time phrase that opens a report even a stem
+            # that reads as a verb is the subject
+            after_time = re.search(r"(\d{4}\s*年度?|以来|年来)\s*[，,]\s*$", para[:m.start(1)]) is not None
+            stem_ok = tm is not None and (
+                _subject_stem_ok(tm.group(1), tm.group(2))
+                or (after_time and tm.group(1) not in _BAD_STEMS and after.startswith(_SUBJECT_MARKERS))
+            )
+            # 法治街道建设, 平安乡镇创建: a noun phrase the clause is about, not its subject
+            if tm and stem_ok and not after.startswith(("建设", "创建", "治理")):
                 if _predicate_follows(after) or not run[tm.end():]:
                     found.append(tm.group(0))
                 continue
@@ -529,12 +540,13 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: li
         front_end = k + len(line) if k >= 0 else front_end
     main = simple[front_end:]
     date = find_signing_date(main)
-    counties = find_counties(simple)
+    # a county named only in a page field (发布机构：德化县石溪镇人民政府) counts too
+    counties = find_counties(simple) + find_counties("\n".join(fields_simple))
     towns = find_townships(simple, set(counties), front=front, back=back_simple, fields=fields_simple)
     township = towns.most_common(1)[0][0] if towns else None
     county = None
     if counties:
-        strong = "\n".join([title, *front, back_simple])
+        strong = "\n".join([title, *front, back_simple, *fields_simple])
         ranked = Counter({c: n + 5 * strong.count(c) + (3 if township and (c + township) in simple else 0)
                           for c, n in counties.items()})
         county = ranked.most_common(1)[0][0]
