@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, SYNONYMS, synonym_index
+from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
 from rag.text import compact, iter_sentence_spans
 
 log = logging.getLogger(__name__)
