@@ -110,7 +110,24 @@ def _check_history(history: object) -> list[dict[str, str]]:
         ):
             raise QuestionError(f"history[{i}]: must be {{'role': 'user'|'assistant', 'content': str}}")
         out.append({"role": turn["role"], "content": turn["content"]})
-    return out
+    return _recent_history(out)
+
+
+def _recent_history(history: list[dict[str, str]]) -> list[dict[str, str]]:
+    """What an answer reads of the conversation: the last RAG_HISTORY_TURNS turns and, newest first, at most
+    RAG_HISTORY_CHARS characters (a longer message keeps its beginning). Bounds the work a history can cause."""
+    from rag.config import get_settings
+
+    settings = get_settings()
+    kept = history[-2 * settings.history_turns:] if settings.history_turns else []
+    room = settings.history_chars
+    out: list[dict[str, str]] = []
+    for turn in reversed(kept):
+        if room <= 0:
+            break
+        out.append({"role": turn["role"], "content": turn["content"][:room]})
+        room -= len(out[-1]["content"])
+    return out[::-1]
 
 
 def _pieces(text: str) -> Iterator[str]:

@@ -33,6 +33,13 @@ class Settings(BaseModel):
     root_path: str = Field("", description="sub-path when served behind a reverse proxy, e.g. /fazhi")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed to call the API")
     max_file_mb: float = Field(50.0, gt=0, description="files larger than this (a .docx: once unpacked) are rejected at ingestion")
+    max_text_mb: float = Field(5.0, gt=0, description="text and HTML files larger than this are rejected before they are read")
+    parse_seconds: float = Field(20.0, gt=0, description="time budget for reading one file; a slower file is rejected")
+    upload_batch_mb: float = Field(60.0, gt=0, description="most one chat upload request may carry")
+    upload_daily_mb: float = Field(500.0, gt=0, description="most the chat accepts in uploads per day (UTC)")
+    history_turns: int = Field(6, ge=0, le=100, description="earlier turns (question + answer) an answer reads")
+    history_chars: int = Field(4000, ge=0, description="characters of history an answer reads, newest first")
+    chat_concurrency: int = Field(4, ge=1, le=64, description="chat answers computed at once")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

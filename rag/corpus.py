@@ -134,8 +134,16 @@ def add_reports(
     if not files:
         return UploadResult(False, "请先选择要上传的报告文件。")
     target = settings.corpus_dir / UPLOADS_DIR
+    total = sum(p.stat().st_size for p in files if p.is_file())
+    if total > settings.upload_batch_mb * 2**20:
+        return UploadResult(False, f"本次上传共 {total / 2**20:.1f} MB，超过每批上限 {settings.upload_batch_mb:g} MB"
+                                   "（RAG_UPLOAD_BATCH_MB），未做任何更改。")
     rejected: list[tuple[str, str]] = []
     for path in files:
+        odd = name_problem(path.name)
+        if odd:
+            rejected.append((path.name, odd))
+            continue
         dest = target / path.name
         if dest.exists() and dest.read_bytes() != path.read_bytes():
             rejected.append((path.name, "报告库中已有同名文件，请改名后再上传"))
@@ -176,9 +184,21 @@ def add_reports(
 
 
 
+def name_problem(name: str) -> str | None:
+    """Why a file name cannot join the corpus (the index skips hidden files; others are unsafe or unreadable)."""
+    if name.startswith((".", "~")):
+        return "隐藏文件或临时文件（文件名以 . 或 ~ 开头），不会被索引，请改名后再上传"
+    if any(ord(c) < 32 or c in '/\\:*?"<>|' or ord(c) == 127 for c in name):
+        return "文件名含有控制字符或 / \\ : * ? \" < > | 等字符，请改名后再上传"
+    if len(name) > 120:
+        return f"文件名过长（{len(name)} 个字符，最多 120 个），请改名后再上传"
+    return None
+
+
 def md_escape(text: str) -> str:
-    """Only what would change the Markdown rendering of report text and file names."""
-    return re.sub(r"([\\`*_<~])", r"\\\1", text)
+    """Report text and file names as literal Markdown text: no emphasis, no HTML tag (``<img>``), no link or
+    image (``[x](javascript:…)``), no table; each such character is backslash-escaped."""
+    return re.sub(r"([\\`*_<>\[\]~|])", r"\\\1", text)
 
 
 # Ingestion states its reasons in English (logs, CLI); the chat shows them in Chinese first.

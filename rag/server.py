@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rag import api
+from rag.access import AccessMiddleware
 from rag.config import ROOT, Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(AccessMiddleware, settings=settings)  # inside RootPathMiddleware: sees the prefix
     if root_path:
         app.add_middleware(RootPathMiddleware, root_path=root_path)
     if settings.cors_origins:
@@ -96,9 +98,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_docs(app)
     api.add_api_fallback(app)  # after every /api/ route, before the chat mounted at /
 
-    @app.get("/healthz", tags=["health"], summary="Liveness; never needs the token")
+    @app.get("/healthz", tags=["health"], summary="Liveness and whether the index is usable; never needs the token")
     def healthz() -> dict[str, Any]:
-        return {"status": "ok", "index": (settings.index_dir / "manifest.json").exists()}
+        from rag.index.store import index_problem
+
+        problem = index_problem(settings.index_dir)
+        return {"status": "ok", "index": problem is None, **({"index_problem": problem} if problem else {})}
 
     @app.get("/gradio.js", include_in_schema=False)
     def gradio_js() -> FileResponse:

@@ -108,9 +108,20 @@ def source_line(c: Citation) -> str:
     return f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)} — “{md_escape(c.quote)}”"
 
 
+_MARKER = re.compile(r"\\\[(\d{1,3})\\\](?![(:])")
+
+
+def answer_text(text: str) -> str:
+    """Answer text as literal Markdown, except its citation markers [n] (never a link: no "(" after them)."""
+    return _MARKER.sub(r"[\1]", md_escape(text))
+
+
 def answer_markdown(a: Answer) -> str:
-    """The answer text, its notes, then one line per source (township, year, section, quote)."""
-    parts = [a.text]
+    """The answer text, its notes, then one line per source (township, year, section, quote).
+
+    Everything but the product's own frame (注：, 来源：, the source lines' layout) is escaped: the answer text
+    quotes reports (and an LLM may echo them), so an ``<img>`` or a ``[x](javascript:…)`` in a report stays text."""
+    parts = [answer_text(a.text)]
     parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
         parts.append("来源：\n" + "\n".join(source_line(c) for c in a.citations))
@@ -143,12 +154,13 @@ def citation_passage(c: Citation) -> str:
 
 def source_title(c: Citation) -> str:
     year = f"{c.year}年" if c.year else ""
-    return f"查看原文 [{c.n}] {c.township or ''} {year} · {c.section or KIND_LABELS.get(c.kind, c.kind)}".strip()
+    section = c.section or KIND_LABELS.get(c.kind, c.kind)
+    return f"查看原文 [{c.n}] {md_escape(c.township or '')} {year} · {md_escape(section)}".strip()
 
 
 def render_turn(t: Turn) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = [
-        {"role": "user", "content": t.question},
+        {"role": "user", "content": md_escape(t.question)},
         {"role": "assistant", "content": answer_markdown(t.answer)},
     ]
     for c, body in zip(t.answer.citations, t.passages, strict=False):
@@ -245,10 +257,13 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
 
         chat_inputs = [question, turns, townships, years, kinds]
         chat_outputs = [question, chatbot, turns]
+        # Every way of asking shares RAG_CHAT_CONCURRENCY slots: a slow LLM answer takes one, others go on.
+        answering = {"api_visibility": "private", "concurrency_limit": settings.chat_concurrency,
+                     "concurrency_id": "answer"}
         for trigger in (question.submit, send.click):
-            trigger(respond, chat_inputs, chat_outputs, api_visibility="private")
+            trigger(respond, chat_inputs, chat_outputs, **answering)  # type: ignore[arg-type]
         chatbot.example_select(pick_example, None, question, api_visibility="private").then(
-            respond, chat_inputs, chat_outputs, api_visibility="private"
+            respond, chat_inputs, chat_outputs, **answering  # type: ignore[arg-type]
         )
         clear.click(lambda: ("", [], []), None, chat_outputs, api_visibility="private")
         chatbot.clear(lambda: [], None, turns, api_visibility="private")
@@ -290,7 +305,7 @@ def respond(
         yield gr.skip(), render_chat(turns), turns
         return
     past = render_chat(turns)
-    pending = [{"role": "user", "content": question}]
+    pending = [{"role": "user", "content": md_escape(question)}]
     yield "", [*past, *pending, {"role": "assistant", "content": "正在检索相关报告……"}], turns
     text = ""
     final: Answer | None = None
@@ -300,10 +315,10 @@ def respond(
                 final = item
             else:
                 text += item
-                yield gr.skip(), [*past, *pending, {"role": "assistant", "content": text}], turns
+                yield gr.skip(), [*past, *pending, {"role": "assistant", "content": answer_text(text)}], turns
     except Exception as e:
         logger.exception("answer failed")
-        raise gr.Error(f"回答失败：{_reason(e)}") from e
+        raise gr.Error(f"回答失败：{html.escape(_reason(e), quote=False)}") from e
     if final is None:
         raise gr.Error("回答失败：没有得到完整的回答")
     turn = Turn(question, final, [citation_passage(c) for c in final.citations])

@@ -461,9 +461,12 @@ def test_real_http_errors(server: RealServer, headers: Any, body: dict[str, Any]
 
 @pytest.mark.slow
 def test_real_server_pages(server: RealServer) -> None:
-    """`rag serve` serves the chat at / (and under its sub-path), the API docs, and healthz without a token."""
+    """`rag serve` serves the chat at / (and under its sub-path) to who holds the token, the API docs, and
+    healthz without a token."""
     for url in (server.base + "/", server.app + "/"):
-        r = httpx.get(url, timeout=30)
+        r = httpx.get(url, timeout=30, headers=auth(server.token))
         assert r.status_code == 200 and "<gradio-app" in r.text
+        r = httpx.get(url, timeout=30)  # no credential: the login form, not the chat
+        assert r.status_code == 401 and "<gradio-app" not in r.text and 'name="token"' in r.text
     assert httpx.get(server.app + "/api/docs", timeout=30).status_code == 200
     assert httpx.get(server.base + "/healthz", timeout=30).json() == {"status": "ok", "index": True}

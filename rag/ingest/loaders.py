@@ -6,6 +6,8 @@ Each loader returns the text with one paragraph per line. Cleaning happens later
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -109,6 +111,29 @@ def max_file_bytes() -> int | None:
         return None
 
 
+def _setting(name: str, default: float) -> float:
+    """A numeric setting (the default when the settings cannot be read: they fail elsewhere)."""
+    try:
+        from rag.config import get_settings
+
+        return float(getattr(get_settings(), name))
+    except Exception:
+        return default
+
+
+# ---------------------------------------------------------------- the time budget of one file
+
+_budget = threading.local()
+
+
+def check_budget(path: Path) -> None:
+    """Raise IngestError once the file being read has used up RAG_PARSE_SECONDS (loaders call it in their loops)."""
+    deadline: float | None = getattr(_budget, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        limit = getattr(_budget, "seconds", 0.0)
+        raise IngestError(path, f"took longer than the {limit:g} s parse budget (RAG_PARSE_SECONDS)")
+
+
 def _mb(n: float) -> str:
     mb = n / 2**20
     return f"{mb:.0f} MB" if mb >= 10 else f"{mb:.1f} MB" if mb >= 0.1 else f"{mb:.2f} MB"
@@ -160,6 +185,7 @@ def load_docx(path: Path, raw: bytes) -> str:
     body = doc.element.body
     # paragraphs and tables in document order
     for child in body.iterchildren():
+        check_budget(path)
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
@@ -194,7 +220,10 @@ def load_pdf(path: Path, raw: bytes) -> str:
                 reader.decrypt("")
             except Exception:
                 raise IngestError(path, "encrypted PDF") from None
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = []
+        for page in reader.pages:
+            check_budget(path)
+            pages.append(page.extract_text() or "")
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
@@ -284,10 +313,15 @@ def load_html(path: Path, raw: bytes) -> str:
         raise IngestError(path, "binary file, not a report")
     text = _decode_html(raw, path)
     soup = BeautifulSoup(text, "lxml")
+    check_budget(path)
+    depth = _max_depth(soup)
+    if depth > HTML_MAX_DEPTH:
+        raise IngestError(path, f"HTML nested {depth} levels deep, over the {HTML_MAX_DEPTH} a web page can have")
     for tag in soup(_CHROME_TAGS):
         tag.decompose()
     # elements whose id/class says they are chrome (but never one that holds the article)
     for tag in soup.find_all(True):
+        check_budget(path)
         if tag.decomposed or tag.name in ("html", "body"):
             continue
         attrs = _attrs(tag)
@@ -295,17 +329,36 @@ def load_html(path: Path, raw: bytes) -> str:
             tag.decompose()
     # the metadata table of a government page (索引号, 发布机构, 成文日期…), wherever it sits
     for tag in soup.find_all(["table", "div", "ul", "dl"]):
+        check_budget(path)
         if tag.decomposed:
             continue
         text = tag.get_text(" ", strip=True)
         if len(text) < 600 and "。" not in text and sum(1 for f in _META_FIELDS if f in text) >= 3:
             tag.decompose()
     body = soup.body or soup
-    article = _find_article(body)
+    article = _find_article(body, path)
     return _html_text(article)
 
 
-def _find_article(body):  # type: ignore[no-untyped-def]
+# Government pages nest some 20-40 levels; the code below walks the tree recursively and compares every
+# block with its ancestors, which costs depth x size. (libxml2 itself stops at 256 without its "huge" option.)
+HTML_MAX_DEPTH = 256
+
+
+def _max_depth(soup) -> int:  # type: ignore[no-untyped-def]
+    """The deepest element nesting, counted without recursion (O(elements))."""
+    deepest = 0
+    stack = [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > HTML_MAX_DEPTH:
+            return deepest
+        stack.extend((c, depth + 1) for c in getattr(node, "contents", ()) if hasattr(c, "contents"))
+    return deepest
+
+
+def _find_article(body, path: Path):  # type: ignore[no-untyped-def]
     """The element holding the article: the densest block of Chinese text, by paragraph count."""
     from bs4 import Tag
 
@@ -316,6 +369,7 @@ def _find_article(body):  # type: ignore[no-untyped-def]
     best, best_score = body, 0.0
     total = _cjk_count(body.get_text()) or 1
     for tag in body.find_all(["div", "td", "section"]):
+        check_budget(path)
         text = tag.get_text()
         n = _cjk_count(text)
         if n < 200:
@@ -359,6 +413,9 @@ LOADERS: dict[str, Callable[[Path, bytes], str]] = {
 }
 
 
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+
+
 def read_raw(path: Path, max_bytes: int | None = None) -> bytes:
     """Read a file's bytes, rejecting unsupported extensions, empty files and files over the limit."""
     ext = path.suffix.lower()
@@ -370,7 +427,11 @@ def read_raw(path: Path, max_bytes: int | None = None) -> bytes:
     except OSError as e:
         raise IngestError(path, f"cannot read file ({e.strerror})") from None
     if max_bytes is not None and size > max_bytes:
-        raise IngestError(path, f"file too large ({_mb(size)}, over the {_mb(max_bytes)} limit)")
+        raise IngestError(path, f"file too large ({_mb(size)}, over the {_mb(max_bytes)} limit, RAG_MAX_FILE_MB)")
+    text_limit = int(_setting("max_text_mb", 5.0) * 2**20)
+    if ext in TEXT_SUFFIXES and size > text_limit:
+        # a report is some 10-100 KB of text: a larger text file is refused before it is read
+        raise IngestError(path, f"file too large ({_mb(size)} of text, over the {_mb(text_limit)} limit, RAG_MAX_TEXT_MB)")
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -381,8 +442,14 @@ def read_raw(path: Path, max_bytes: int | None = None) -> bytes:
 
 
 def load_text(path: Path, raw: bytes) -> str:
-    """Raw text of a report file, by extension. Raises IngestError."""
-    text = LOADERS[path.suffix.lower()](path, raw)
+    """Raw text of a report file, by extension, within the RAG_PARSE_SECONDS budget. Raises IngestError."""
+    seconds = _setting("parse_seconds", 20.0)
+    _budget.deadline, _budget.seconds = time.monotonic() + seconds, seconds
+    try:
+        text = LOADERS[path.suffix.lower()](path, raw)
+        check_budget(path)
+    finally:
+        _budget.deadline = None
     if not text.strip():
         raise IngestError(path, "no text found")
     return text
