@@ -6,7 +6,8 @@
 Templates are the seeds (``seeds/``) and, when the folder is beside the project, the report openings
 in ``../shared/corpus-dev/reports/`` (their true metadata from ``metadata.jsonl``; elsewhere the
 project's own metadata inference). Each generated township takes one template and gets several
-consecutive years. A generated report is its template with:
+consecutive years; templates are drawn in proportion to their length. A generated report is its
+template with:
 
 - the township and county names replaced by invented ones (made of characters written the same in
   both scripts, so a traditional-script template stays consistent), and every year shifted;
@@ -215,8 +216,11 @@ def generate(
     stems = _invent_names(rng, n_towns + n_counties, taken)
     counties = [s + rng.choice("县县区市") for s in stems[n_towns:]]
     out: list[Generated] = []
+    # a template is drawn in proportion to its length, so that the openings of corpus-dev do not
+    # make the corpus lighter than one of whole reports
+    weights = [len(t.text) for t in templates]
     for t in range(n_towns):
-        template = templates[t % len(templates)]
+        template = rng.choices(templates, weights=weights)[0]
         town = stems[t] + _suffix(template.township)
         county = counties[t // townships_per_county]
         end = rng.randint(2019, 2025)
