@@ -12,12 +12,14 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rag.embed import HashEmbedder, register_embedder
 from rag.index import (
     IndexMismatchError,
     IndexNotFoundError,
@@ -29,6 +31,7 @@ from rag.index import (
 from rag.index.bm25 import BM25Index, Tokenizer
 from rag.index.store import FORMAT_VERSION, read_manifest
 from rag.index.vectors import DenseIndex
+from rag.text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -352,3 +355,79 @@ def test_dense_index_round_trip() -> None:
     idx, scores = dense.search(q, 5)
     assert idx[0] == 3 and len(idx) == 5 and scores[0] == pytest.approx(1.0, abs=1e-5)
     assert DenseIndex.build(np.zeros((0, 8), np.float32)).scores(q).shape == (0,)
+
+
+# ---------------------------------------------------------------- the embedding cache
+
+
+@register_embedder("counting")
+class CountingEmbedder(HashEmbedder):
+    """The hash embedder under the id "counting:<tag>", recording every text it embeds."""
+
+    seen: ClassVar[list[str]] = []
+
+    def __init__(self, arg: str | None = None) -> None:
+        super().__init__(None)
+        self.id = self.spec_id(arg)
+
+    @classmethod
+    def spec_id(cls, arg: str | None) -> str:
+        return f"counting:{arg or 'a'}"
+
+    def embed_batch(self, texts: list[str], *, is_query: bool) -> np.ndarray:
+        if not is_query:
+            CountingEmbedder.seen.extend(texts)
+        return super().embed_batch(texts, is_query=is_query)
+
+
+def _vectors(index_dir: Path, spec: str) -> np.ndarray:
+    return np.asarray(load_index(index_dir, spec).sentence_vectors)
+
+
+def test_a_rebuild_embeds_nothing_new(corpus: Path, tmp_path: Path) -> None:
+    first = build(corpus)
+    assert first.passages_embedded > 0
+    before = _vectors(tmp_path / "index", "hash")
+    again = build(corpus, rebuild=True)
+    assert again.written and again.passages_embedded == 0 and again.chars_embedded == 0
+    assert again.passages_cached == first.passages_embedded + first.passages_cached
+    assert np.array_equal(_vectors(tmp_path / "index", "hash"), before)
+    assert (tmp_path / "index" / "embed-cache").is_dir()
+
+
+def test_identical_sentences_are_embedded_once(tmp_path: Path) -> None:
+    shared = "我镇聘请常年法律顾问一名，为重大决策提供法律意见。"
+    folder = tmp_path / "made"
+    folder.mkdir()
+    for town, extra in (("甲山镇", "全年调处矛盾纠纷十二宗。"), ("乙水乡", "组织法治讲座三场。")):
+        body = f"{town}2023年法治政府建设情况报告\n一、主要工作\n{shared}{extra}\n二、存在问题\n{shared}\n"
+        (folder / f"{town}.txt").write_text(body, encoding="utf-8")
+    CountingEmbedder.seen.clear()
+    stats = build_index([folder], index_dir=tmp_path / "idx", embedder="counting:a", progress=False)
+    assert len(stats.added) == 2
+    embedded = normalize(shared)  # passages are embedded in their normalised form
+    assert CountingEmbedder.seen.count(embedded) == 1
+    assert len(CountingEmbedder.seen) == len(set(CountingEmbedder.seen)) == stats.passages_embedded
+    assert stats.passages_cached >= 3  # the shared sentence's three other occurrences
+    expected = HashEmbedder().embed_passages([embedded])[0]
+    stored = _vectors(tmp_path / "idx", "counting:a")
+    assert int(np.isclose(stored @ expected, 1.0, atol=1e-5).sum()) == 4  # twice in each report
+
+
+def test_another_embedder_does_not_reuse_cached_vectors(corpus: Path, tmp_path: Path) -> None:
+    CountingEmbedder.seen.clear()
+    a = build_index([corpus], index_dir=tmp_path / "idx", embedder="counting:a", progress=False)
+    n = len(CountingEmbedder.seen)
+    b = build_index([corpus], index_dir=tmp_path / "idx", embedder="counting:b", rebuild=True, progress=False)
+    assert b.passages_embedded == a.passages_embedded > 0 and b.passages_cached == a.passages_cached
+    assert len(CountingEmbedder.seen) == 2 * n
+    c = build_index([corpus], index_dir=tmp_path / "idx", embedder="counting:a", rebuild=True, progress=False)
+    assert c.passages_embedded == 0 and len(CountingEmbedder.seen) == 2 * n
+
+
+def test_a_damaged_cache_shard_is_ignored_not_fatal(corpus: Path, tmp_path: Path) -> None:
+    first = build(corpus)
+    for shard in (tmp_path / "index" / "embed-cache").rglob("*.npz"):
+        shard.write_bytes(b"not a zip")
+    again = build(corpus, rebuild=True)
+    assert again.passages_embedded == first.passages_embedded

@@ -29,6 +29,7 @@ import numpy as np
 
 from rag.config import get_settings
 from rag.embed import Embedder, get_embedder
+from rag.index.cache import EmbeddingCache
 from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
 from rag.index.stats import BuildStats
@@ -205,7 +206,8 @@ def build_index(
 
         stats = BuildStats(index_dir=str(index_dir), embedder=model.id, rebuilt=rebuild, skipped=skipped)
         _classify(stats, entries, prev)
-        _embed_missing(list(entries.values()), model, stats, progress, on_progress)
+        cache = EmbeddingCache(index_dir, model.id, model.dim)
+        _embed_missing(list(entries.values()), model, cache, stats, progress, on_progress)
         ordered = [entries[src] for src in sorted(entries)]
         stats.reports = len(ordered)
         stats.chunks = sum(len(e.report.chunks) for e in ordered)
@@ -362,11 +364,16 @@ def _concatenate(parts: list[_Vectors], dim: int) -> dict[str, np.ndarray]:
 def _embed_missing(
     entries: list[_Entry],
     model: Embedder,
+    cache: EmbeddingCache,
     stats: BuildStats,
     progress: bool,
     on_progress: ProgressFn | None,
 ) -> None:
-    """Embed the sentences and headers of every entry without vectors, with one progress bar for all."""
+    """Embed the sentences and headers of every entry without vectors, with one progress bar for all.
+
+    Passages already in the cache (this embedder, same text) are not embedded again, and a text that
+    occurs many times is embedded once.
+    """
     from tqdm import tqdm
 
     todo = [e for e in entries if e.vectors is None]
@@ -386,7 +393,7 @@ def _embed_missing(
     try:
         if on_progress and total:
             on_progress(0, total, "embed")
-        vectors = model.embed_passages(texts, on_batch=advance) if total else np.zeros((0, model.dim), np.float32)
+        vectors, sent = cache.embed(model, texts, on_batch=advance) if total else (np.zeros((0, model.dim), np.float32), [])
     finally:
         bar.close()
     offset = 0
@@ -395,5 +402,6 @@ def _embed_missing(
         e.vectors = _Vectors(*plan.combine(vectors[offset : offset + n]))
         offset += n
     stats.chunks_embedded = sum(len(e.report.chunks) for e in todo)
-    stats.passages_embedded = total
-    stats.chars_embedded = sum(len(t) for t in texts)
+    stats.passages_embedded = len(sent)
+    stats.passages_cached = total - len(sent)
+    stats.chars_embedded = sum(len(texts[i]) for i in sent)

@@ -24,7 +24,8 @@ class BuildStats(BaseModel):
     reports: int = 0
     chunks: int = 0
     chunks_embedded: int = 0
-    passages_embedded: int = 0  # sentences and chunk headers sent to the embedder
+    passages_embedded: int = 0  # distinct sentences and chunk headers sent to the embedder
+    passages_cached: int = 0  # passages whose vector came from the embedding cache or a repeat in this build
     chars_embedded: int = 0
     seconds: float = 0.0
 
