@@ -31,23 +31,36 @@ def _tree_hash(folder: Path) -> str:
     return h.hexdigest()
 
 
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """A demo folder with one report, the data dir with two of the office's own, all indexed."""
+@pytest.fixture(scope="session")
+def office_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo folder with one report and the data dir with two of the office's own, indexed once."""
     from rag.index import build_index
 
-    demo, data = tmp_path / "demo", tmp_path / "data"
+    base = tmp_path_factory.mktemp("office")
+    demo, data = base / "demo", base / "data"
     demo.mkdir()
     data.mkdir()
     shutil.copy(_seed("000"), demo / "演示.txt")
     shutil.copy(_seed("001"), data / "甲.txt")
     shutil.copy(_seed("003"), data / "乙.txt")
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(demo))
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = Settings(corpus_dir=demo, data_dir=data, index_dir=base / "index")
     assert corpus_folders(settings) == [demo, data]
-    build_index(progress=False)
-    return settings
+    build_index(corpus_folders(settings), index_dir=settings.index_dir, progress=False)
+    return base
+
+
+@pytest.fixture
+def office(office_base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """This test's own copy of the indexed office corpus (the manifest's file paths moved with it)."""
+    root = tmp_path / "office"
+    shutil.copytree(office_base, root)
+    manifest = root / "index" / "manifest.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace(str(office_base), str(root)), encoding="utf-8")
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(root / "demo"))
+    monkeypatch.setenv("RAG_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(root / "index"))
+    get_settings.cache_clear()
+    return get_settings()
 
 
 def _sources() -> dict[str, tuple[str | None, str | None, int | None, bool]]:
