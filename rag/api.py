@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rag.checks import MAX_QUESTION_CHARS
 from rag.config import Settings, get_settings
 from rag.corpus import MetaEdit, Passage, ReportList, find_passage, list_reports
+from rag.coverage import Coverage, MissingReports
 from rag.models import Answer, Filters, Hit
 
 logger = logging.getLogger(__name__)
@@ -140,6 +141,20 @@ def post_search(body: SearchRequest) -> Any:
 @router.get("/reports", response_model=ReportList, summary="List the indexed reports")
 def get_reports() -> ReportList:
     return list_reports()
+
+
+@router.get("/coverage", response_model=Coverage, summary="Townships x years, grouped by county, with the gaps")
+def get_coverage() -> Coverage:
+    from rag.coverage import index_coverage
+
+    return index_coverage()
+
+
+@router.get("/coverage/missing", response_model=MissingReports, summary="Which townships have no report for a year")
+def get_missing(year: Annotated[int, Query(ge=1990, le=2100)]) -> MissingReports:
+    from rag.coverage import index_coverage, missing_reports
+
+    return missing_reports(index_coverage(), year)
 
 
 @router.get("/passage", response_model=Passage, summary="A cited span shown in its section")

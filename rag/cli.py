@@ -234,6 +234,32 @@ def reports_list(as_json: bool) -> None:
     click.echo(f"共 {listing.count} 份报告", err=True)
 
 
+@reports.command("coverage")
+@click.option("--year", type=int, help="只看这一年：哪些乡镇还没有该年度的报告")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供脚本使用）")
+def reports_coverage(year: int | None, as_json: bool) -> None:
+    """报告覆盖情况：各区县的乡镇 × 年度，缺少的报告一目了然。"""
+    from rag.coverage import index_coverage, missing_reports
+
+    cov = index_coverage()
+    if year is not None:
+        gap = missing_reports(cov, year)
+        _echo_json(gap.model_dump()) if as_json else click.echo(gap.text)
+        return
+    if as_json:
+        _echo_json(cov.model_dump())
+        return
+    click.echo("\t".join(["区县", "乡镇", *(str(y) for y in cov.years)]))
+    for block in cov.counties:
+        for row in block.townships:
+            cells = [str(len(row.reports[y])) if y in row.reports else "缺" for y in cov.years]
+            click.echo("\t".join([block.county or "（区县不详）", row.township, *cells]))
+    click.echo("按年度：" + "，".join(f"{y}年 {n} 份" for y, n in cov.by_year.items()))
+    click.echo("按区县：" + "，".join(f"{c} {n} 份" for c, n in cov.by_county.items()))
+    if cov.unplaced:
+        click.echo(f"未注明乡镇或年度的报告 {len(cov.unplaced)} 份：{'、'.join(cov.unplaced)}")
+
+
 @reports.command("add")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def reports_add(files: tuple[Path, ...]) -> None:

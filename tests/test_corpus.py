@@ -229,3 +229,28 @@ def test_api_reports(office: Settings) -> None:
     reports = {x["source"]: x for x in client.get("/api/reports").json()["reports"]}
     assert set(reports) == {"演示.txt", "甲.txt", "丙.txt"}
     assert (reports["甲.txt"]["township"], reports["甲.txt"]["year"]) == ("新镇", 2030)
+
+
+def test_coverage_from_the_api_and_the_cli(office: Settings) -> None:
+    from rag.cli import cli
+    from rag.server import create_app
+
+    reports = list_reports().reports
+    client = TestClient(create_app(office))
+    cov = client.get("/api/coverage").json()
+    rows = {(b["county"], r["township"]) for b in cov["counties"] for r in b["townships"]}
+    assert rows == {(r.county, r.township) for r in reports}
+    assert sum(cov["by_year"].values()) == cov["reports"] == 3
+    year = max(r.year for r in reports if r.year) + 1  # a year no report covers yet: every township is missing
+    gap = client.get("/api/coverage/missing", params={"year": year}).json()
+    assert gap["text"].startswith(f"报告库共有{len(rows)}个乡镇，其中{len(rows)}个还没有{year}年的报告")
+    assert client.get("/api/coverage/missing", params={"year": "x"}).status_code == 422
+
+    out = CliRunner().invoke(cli, ["reports", "coverage"]).output
+    assert all(r.township in out for r in reports) and "按年度" in out
+    out = CliRunner().invoke(cli, ["reports", "coverage", "--year", str(year)]).output
+    assert out.startswith(f"报告库共有{len(rows)}个乡镇")
+    # the overview follows a change
+    edit_report("甲.txt", MetaEdit(year=year), office)
+    gap = client.get("/api/coverage/missing", params={"year": year}).json()
+    assert len(gap["present"]) == 1
