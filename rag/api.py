@@ -10,10 +10,12 @@ import json
 import logging
 import re
 import secrets
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,7 +24,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.checks import MAX_QUESTION_CHARS
 from rag.config import Settings, get_settings
-from rag.corpus import Passage, ReportList, find_passage, list_reports
+from rag.corpus import MetaEdit, Passage, ReportList, find_passage, list_reports
+from rag.coverage import Coverage, MissingReports
 from rag.models import Answer, Filters, Hit
 
 logger = logging.getLogger(__name__)
@@ -140,6 +143,20 @@ def get_reports() -> ReportList:
     return list_reports()
 
 
+@router.get("/coverage", response_model=Coverage, summary="Townships x years, grouped by county, with the gaps")
+def get_coverage() -> Coverage:
+    from rag.coverage import index_coverage
+
+    return index_coverage()
+
+
+@router.get("/coverage/missing", response_model=MissingReports, summary="Which townships have no report for a year")
+def get_missing(year: Annotated[int, Query(ge=1990, le=2100)]) -> MissingReports:
+    from rag.coverage import index_coverage, missing_reports
+
+    return missing_reports(index_coverage(), year)
+
+
 @router.get("/passage", response_model=Passage, summary="A cited span shown in its section")
 def get_passage(
     source: Annotated[str, Query(min_length=1)],
@@ -151,6 +168,100 @@ def get_passage(
     if passage is None:
         raise StarletteHTTPException(404, f"no span {start}:{end} in report {source!r}")
     return passage
+
+
+# ---------------------------------------------------------------- managing the corpus (admin)
+
+_CORPUS_STATUS = {"not_found": 404, "not_managed": 409, "duplicate": 409, "conflict": 409, "bad_file": 422,
+                  "invalid": 422, "index_failed": 500}
+
+
+class ActionBody(BaseModel):
+    message: str = Field(description="what was done, in Chinese")
+    sources: list[str] = Field(default_factory=list, description="the reports concerned, as now indexed")
+
+
+def require_admin(request: Request) -> None:
+    """Corpus changes need the API token (checked for every /api/ route) or, when only an upload password is
+    set, that password in the X-Upload-Password header."""
+    from rag.corpus import upload_allowed
+
+    settings = _settings(request)
+    if settings.api_token:
+        return
+    if not upload_allowed(settings, request.headers.get("x-upload-password")):
+        raise StarletteHTTPException(403, "corpus changes need the upload password (header X-Upload-Password)")
+
+
+def _corpus_call(action: Any) -> Any:
+    from rag.corpus import CorpusError
+
+    try:
+        result = action()
+    except CorpusError as e:
+        body = ErrorBody(error=e.code, message=e.message)
+        return JSONResponse(body.model_dump(), status_code=_CORPUS_STATUS.get(e.code, 400))
+    return ActionBody(message=result.message, sources=result.sources)
+
+
+def _saved_upload(upload: UploadFile, folder: Path, limit: int) -> Path:
+    """The uploaded file under its own base name in `folder`, refused beyond `limit` bytes."""
+    name = Path(upload.filename or "").name
+    if not name:
+        raise StarletteHTTPException(422, "file: the upload has no file name")
+    path = folder / name
+    size = 0
+    with open(path, "wb") as out:
+        while block := upload.file.read(1 << 20):
+            size += len(block)
+            if size > limit:
+                raise StarletteHTTPException(413, f"file: larger than {limit // 2**20} MB (RAG_MAX_FILE_MB)")
+            out.write(block)
+    return path
+
+
+@router.post("/reports", response_model=ActionBody, summary="Add report files (all checked first)",
+             dependencies=[Depends(require_admin)])
+def post_reports(request: Request, files: Annotated[list[UploadFile], File(description="report files")]) -> Any:
+    from rag.corpus import add_reports
+
+    settings = _settings(request)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [_saved_upload(f, Path(tmp), int(settings.max_file_mb * 2**20)) for f in files]
+        result = add_reports(paths, settings)
+    if not result.ok:
+        body = ErrorBody(error="bad_file", message=result.message,
+                         errors=[{"field": name, "message": reason} for name, reason in result.rejected])
+        return JSONResponse(body.model_dump(), status_code=422)
+    return ActionBody(message=result.message, sources=result.added)
+
+
+@router.delete("/reports/{source:path}", response_model=ActionBody, summary="Delete one of the office's reports",
+               dependencies=[Depends(require_admin)])
+def delete_report_route(request: Request, source: str) -> Any:
+    from rag.corpus import delete_report
+
+    return _corpus_call(lambda: delete_report(source, _settings(request)))
+
+
+@router.put("/reports/{source:path}/file", response_model=ActionBody, summary="Replace a report with a new file",
+            dependencies=[Depends(require_admin)])
+def put_report_file(request: Request, source: str, file: Annotated[UploadFile, File(description="the new file")]) -> Any:
+    from rag.corpus import replace_report
+
+    settings = _settings(request)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = _saved_upload(file, Path(tmp), int(settings.max_file_mb * 2**20))
+        return _corpus_call(lambda: replace_report(source, path, settings))
+
+
+@router.patch("/reports/{source:path}/meta", response_model=ActionBody,
+              summary="Edit a report's township, county or year (its sidecar), and re-index it",
+              dependencies=[Depends(require_admin)])
+def patch_report_meta(request: Request, source: str, body: MetaEdit) -> Any:
+    from rag.corpus import edit_report
+
+    return _corpus_call(lambda: edit_report(source, body, _settings(request)))
 
 
 def _sse(events: Iterator[str | Answer]) -> Iterator[str]:

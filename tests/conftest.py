@@ -22,6 +22,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
         if key.startswith("RAG_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -233,8 +233,8 @@ def test_good_upload_is_copied_and_indexed_incrementally(tmp_path: Path, builds:
     progress: list[tuple[int, int, str]] = []
     result = add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
     assert result.ok, result.message
-    assert (settings.corpus_dir / "uploads" / "新报告.txt").read_bytes() == upload.read_bytes()
-    assert builds == [{"paths": [settings.corpus_dir], "index_dir": settings.index_dir, "embedder": settings.embedder,
+    assert (settings.data_dir / "新报告.txt").read_bytes() == upload.read_bytes()
+    assert builds == [{"paths": [settings.data_dir], "index_dir": settings.index_dir, "embedder": settings.embedder,
                        "progress": False, "on_progress": builds[0]["on_progress"]}]
     assert progress == [(1, 1, "embed")]
     assert "已加入 1 份报告：新报告.txt" in result.message
@@ -253,13 +253,13 @@ def test_a_bad_file_is_rejected_with_its_reason_and_nothing_changes(
     good = _report_file(tmp_path)
     bad = tmp_path / name
     bad.write_bytes(content)
-    before = sorted(settings.corpus_dir.rglob("*"))
+    before = sorted(settings.data_dir.rglob("*"))
     result = add_reports([good, bad], settings)
     assert not result.ok
     assert [n for n, _ in result.rejected] == [name]
     assert reason in result.rejected[0][1]
     assert name in result.message and "未做任何更改" in result.message
-    assert sorted(settings.corpus_dir.rglob("*")) == before  # not even the good file
+    assert sorted(settings.data_dir.rglob("*")) == before  # not even the good file
     assert builds == []
 
 
@@ -273,11 +273,11 @@ def test_the_same_file_again_changes_nothing(tmp_path: Path, builds: list[dict[s
 
 def test_same_name_with_other_content_is_rejected(tmp_path: Path, builds: list[dict[str, Any]]) -> None:
     settings = get_settings()
-    (settings.corpus_dir / "uploads").mkdir(parents=True)
-    (settings.corpus_dir / "uploads" / "新报告.txt").write_text("旧内容", encoding="utf-8")
+    settings.data_dir.mkdir(parents=True)
+    (settings.data_dir / "新报告.txt").write_text("旧内容", encoding="utf-8")
     result = add_reports([_report_file(tmp_path)], settings)
     assert not result.ok and "同名文件" in result.message
-    assert (settings.corpus_dir / "uploads" / "新报告.txt").read_text(encoding="utf-8") == "旧内容"
+    assert (settings.data_dir / "新报告.txt").read_text(encoding="utf-8") == "旧内容"
 
 
 def test_a_failed_build_removes_the_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,7 +290,7 @@ def test_a_failed_build_removes_the_copies(tmp_path: Path, monkeypatch: pytest.M
     settings = get_settings()
     result = add_reports([_report_file(tmp_path)], settings)
     assert not result.ok and "rag index --rebuild" in result.message
-    assert not (settings.corpus_dir / "uploads" / "新报告.txt").exists()
+    assert not (settings.data_dir / "新报告.txt").exists()
 
 
 def test_no_files(builds: list[dict[str, Any]]) -> None:
@@ -346,8 +346,9 @@ def test_upload_indexes_incrementally_with_the_real_index(tmp_path: Path) -> Non
     result = add_reports([upload], settings, on_progress=lambda *a: progress.append(a))
 
     assert result.ok, result.message
-    assert "新增 1" in result.message and "未变 1" in result.message
+    assert "已加入 1 份报告：高观镇2022.txt" in result.message and "现有 2 份报告" in result.message
     assert progress and progress[-1][0] == progress[-1][1]
     reports = get_index().reports
-    assert set(reports) == {next(seeds.glob("002_*.txt")).name, "uploads/高观镇2022.txt"}
-    assert reports["uploads/高观镇2022.txt"].township == "高观镇"
+    assert set(reports) == {next(seeds.glob("002_*.txt")).name, "高观镇2022.txt"}
+    assert (settings.data_dir / "高观镇2022.txt").is_file() and not (settings.corpus_dir / "uploads").exists()
+    assert reports["高观镇2022.txt"].township == "高观镇"

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.config import get_settings
+from rag.config import corpus_folders, get_settings
 from rag.embed import Embedder, get_embedder
 from rag.index.cache import EmbeddingCache
 from rag.index.loaded import check_compatible, place_names_of
@@ -173,7 +173,7 @@ def build_index(
     """Build the index, or update it incrementally (see the module docstring for the semantics).
 
     Args:
-        paths: report files or folders; default ``settings.corpus_dir``.
+        paths: report files or folders; default ``corpus_folders(settings)`` (the data dir, or the demo).
         index_dir: default ``settings.index_dir``.
         embedder: embedder spec; default ``settings.embedder``.
         rebuild: replace the whole index with the files under ``paths``, all embedded again.
@@ -191,7 +191,7 @@ def build_index(
     index_dir = Path(index_dir or settings.index_dir)
     spec = embedder or settings.embedder
     corpus_dir = Path(settings.corpus_dir).resolve()
-    targets = [Path(p) for p in paths] if paths else [corpus_dir]
+    targets = [Path(p) for p in paths] if paths else corpus_folders(settings)
     model = get_embedder(spec)
 
     with build_lock(index_dir):

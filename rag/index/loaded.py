@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.config import Settings, get_settings
+from rag.config import Settings, corpus_folders, get_settings
 from rag.embed import Embedder, embedder_id, get_embedder
 from rag.index.bm25 import BM25Index, Tokenizer
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version, passage_text, query_text
@@ -248,7 +248,7 @@ def get_index(settings: Settings | None = None) -> Index:
     """The process-wide index for these settings (default: ``get_settings()``).
 
     Loaded once and reloaded when manifest.json changes on disk (e.g. after an upload was indexed).
-    When there is no index yet, one is built from ``settings.corpus_dir`` first (and logged).
+    When there is no index yet, one is built from ``corpus_folders(settings)`` first (and logged).
     """
     s = settings or get_settings()
     index_dir = Path(s.index_dir)
@@ -264,9 +264,10 @@ def get_index(settings: Settings | None = None) -> Index:
         if stamp is None:
             from rag.index.build import build_index
 
-            logger.info("no index in %s: building one from %s", index_dir, s.corpus_dir)
+            folders = corpus_folders(s)
+            logger.info("no index in %s: building one from %s", index_dir, ", ".join(map(str, folders)))
             stats = build_index(
-                [s.corpus_dir], index_dir=index_dir, embedder=s.embedder, progress=sys.stderr.isatty()
+                folders, index_dir=index_dir, embedder=s.embedder, progress=sys.stderr.isatty()
             )
             logger.info("%s", stats.summary())
         elif cached is not None:
