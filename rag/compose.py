@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rag.coverage import coverage, coverage_question, missing_reports
 from rag.decide import Asked, Candidate, decide, report_candidates
 from rag.evidence import (
     Scored,
@@ -79,6 +80,11 @@ def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> Non
 
 
 def compose_extractive(plan: Plan, index: Any) -> Answer:
+    year = coverage_question(plan.effective)
+    if year is not None:  # "哪些乡镇还没有2024年的报告？" asks about the corpus itself
+        gap = missing_reports(coverage(index.reports.values()), year)
+        return Answer(question=plan.question, text=gap.text, found=bool(gap.missing or gap.present),
+                      considered=len(index.reports))
     reports, reason = reports_in_scope(plan, index)
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
@@ -109,7 +115,8 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
     citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
     towns = [town_label(c.township, c.source) for c in citations]
-    lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容：{'、'.join(towns)}。"]
+    rest = f"，{n - len(chosen)}份未提到" if n > len(chosen) else ""
+    lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容{rest}。提到的有：{'、'.join(towns)}。"]
     for c in citations:
         lines.append(f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]")
     others = [town_label(r.township, r.source) for r in reports if r.source not in {src for src, _ in chosen}]

