@@ -19,18 +19,25 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls from an intranet server
 
 import gradio as gr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from rag.api import MAX_QUESTION_CHARS, is_index_problem  # noqa: E402
 from rag.config import Settings, get_settings  # noqa: E402
 from rag.corpus import (  # noqa: E402
+    CorpusError,
+    MetaEdit,
     Passage,
     ReportList,
     add_reports,
+    delete_report,
+    edit_report,
     find_passage,
     list_reports,
     md_escape,
+    replace_report,
     upload_allowed,
 )
+from rag.coverage import UNKNOWN_COUNTY, Coverage, index_coverage  # noqa: E402
 from rag.models import Answer, Citation, Filters  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -56,6 +63,14 @@ CSS = """
 .passage .passage-section { font-weight: 600; margin-bottom: 4px; }
 .passage mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
 .sources { font-size: 0.95em; }
+.coverage-scroll { overflow-x: auto; }
+.coverage table { border-collapse: collapse; font-size: 0.95em; }
+.coverage th, .coverage td { border: 1px solid var(--border-color-primary); padding: 2px 8px; text-align: center;
+  white-space: nowrap; }
+.coverage tr.county th { text-align: left; background: var(--background-fill-secondary); }
+.coverage td.missing { color: #b91c1c; font-weight: 600; }
+.coverage td.have { color: #15803d; }
+#corpus-table table { min-width: 720px; }
 /* a source's passage is not copied on its own: the answer's copy button copies the answer with its sources */
 #chat .message-row:has(.thought-group) + .message-buttons { display: none; }
 #chat .message-row:has(.thought-group) { margin-top: 2px; margin-bottom: 2px; }
@@ -183,6 +198,40 @@ def corpus_info(listing: ReportList) -> str:
     return f"共 **{listing.count}** 份报告、**{chunks}** 个分块。索引建立时间：**{built}**"
 
 
+def coverage_html(cov: Coverage) -> str:
+    """The overview as an HTML table: per county, its townships x years, with each missing report marked."""
+    e = html.escape
+    if not cov.counties:
+        return '<div class="coverage">报告库中还没有注明乡镇和年度的报告。</div>'
+    head = "".join(f"<th>{y}</th>" for y in cov.years)
+    body = []
+    for block in cov.counties:
+        county = block.county or UNKNOWN_COUNTY
+        body.append(f'<tr class="county"><th colspan="{len(cov.years) + 1}">{e(county)}'
+                    f"（{block.reports} 份，缺 {block.missing} 份）</th></tr>")
+        for row in block.townships:
+            cells = "".join(
+                f'<td class="have" title="{e("、".join(row.reports[y]))}">✓{len(row.reports[y]) if len(row.reports[y]) > 1 else ""}</td>'
+                if y in row.reports else '<td class="missing">缺</td>'
+                for y in cov.years
+            )
+            body.append(f"<tr><td>{e(row.township)}</td>{cells}</tr>")
+    by_year = "，".join(f"{y}年 {n} 份" for y, n in cov.by_year.items())
+    by_county = "，".join(f"{e(c)} {n} 份" for c, n in cov.by_county.items())
+    unplaced = f"<p>未注明乡镇或年度的报告 {len(cov.unplaced)} 份：{e('、'.join(cov.unplaced))}</p>" if cov.unplaced else ""
+    return (
+        f'<div class="coverage"><p>共 {cov.townships} 个乡镇、{cov.reports} 份报告。按年度：{by_year}。按区县：{by_county}。</p>'
+        f'<div class="coverage-scroll"><table><thead><tr><th>乡镇</th>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div>{unplaced}</div>'
+    )
+
+
+def own_choices(listing: ReportList) -> list[tuple[str, str]]:
+    """The office's own reports (not the demo) as (label, source) for the manage dropdown."""
+    return [(f"{r.township or '（乡镇不详）'} · {r.year or '（年度不详）'} · {r.source}", r.source)
+            for r in listing.reports if r.own]
+
+
 # ---------------------------------------------------------------- uploads
 
 
@@ -235,6 +284,21 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
                                  column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
             refresh = gr.Button("刷新列表", size="sm")
+            with gr.Accordion("覆盖情况：各区县乡镇 × 年度", open=True, elem_id="coverage-box"):
+                overview = gr.HTML(elem_id="coverage")
+            with gr.Accordion("管理本单位报告：删除 · 替换 · 修改乡镇/区县/年度", open=False, elem_id="manage-box"):
+                gr.Markdown("演示报告（seeds/）不能在此更改；本单位上传的报告可以。每次更改都会增量更新索引，失败则不做任何更改。")
+                target = gr.Dropdown(label="报告", choices=[], elem_id="manage-report")
+                with gr.Row():
+                    new_township = gr.Textbox(label="乡镇", elem_id="edit-township", min_width=120)
+                    new_county = gr.Textbox(label="区县", elem_id="edit-county", min_width=120)
+                    new_year = gr.Textbox(label="年度", elem_id="edit-year", min_width=90)
+                save_meta = gr.Button("保存元数据", elem_id="edit-save")
+                new_file = gr.File(label="替换用的新文件", type="filepath", elem_id="replace-file")
+                with gr.Row():
+                    replace_btn = gr.Button("用新文件替换", elem_id="replace")
+                    delete_btn = gr.Button("删除该报告", variant="stop", elem_id="delete")
+                manage_status = gr.Markdown(elem_id="manage-status")
             gr.Markdown(f"### 上传新报告\n支持 {' '.join(SUPPORTED)} 文件。所有文件都通过检查后才会加入报告库并增量更新索引；"
                         "任一文件不合格则整批不做任何更改，并说明原因。")
             files = gr.File(label="报告文件", file_count="multiple", type="filepath", elem_id="upload-files")
@@ -254,8 +318,33 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         chatbot.clear(lambda: [], None, turns, api_visibility="private")
 
         corpus_outputs = [info, table, townships, years]
-        demo.load(load_corpus, None, corpus_outputs, api_visibility="private")
-        refresh.click(load_corpus, None, corpus_outputs, api_visibility="private")
+        overview_outputs = [overview, target]
+        demo.load(load_corpus, None, corpus_outputs, api_visibility="private").then(
+            load_overview, None, overview_outputs, api_visibility="private")
+        refresh.click(load_corpus, None, corpus_outputs, api_visibility="private").then(
+            load_overview, None, overview_outputs, api_visibility="private")
+
+        def on_manage(action: str, source: str | None, given: str, township: str, county: str, year: str,
+                      file: str | None) -> tuple[Any, ...]:
+            message, changed = manage(settings, action, source, given, township, county, year, file)
+            refreshed = (*load_corpus(), *load_overview()) if changed else [gr.skip()] * (len(corpus_outputs) + 2)
+            return (message, *refreshed)
+
+        manage_outputs = [manage_status, *corpus_outputs, *overview_outputs]
+        def manage_fn(action: str) -> Callable[..., tuple[Any, ...]]:
+            def run(source: str | None, given: str, township: str, county: str, year: str,
+                    file: str | None) -> tuple[Any, ...]:
+                return on_manage(action, source, given, township, county, year, file)
+
+            run.__name__ = f"on_{action}"
+            return run
+
+        for button, action in ((save_meta, "edit"), (replace_btn, "replace"), (delete_btn, "delete")):
+            button.click(
+                manage_fn(action),
+                [target, password, new_township, new_county, new_year, new_file], manage_outputs,
+                api_visibility="private", concurrency_limit=1,
+            )
 
         def on_upload(paths: list[str] | None, given: str, progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
             if not upload_allowed(settings, given):
@@ -265,10 +354,10 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 progress((done, total), desc=STAGES.get(stage, stage))
 
             result = add_reports([Path(p) for p in paths or []], settings, on_progress=report)
-            corpus = load_corpus() if result.added else [gr.skip()] * len(corpus_outputs)
+            corpus = (*load_corpus(), *load_overview()) if result.added else [gr.skip()] * (len(corpus_outputs) + 2)
             return (result.message, None if result.ok else gr.skip(), *corpus)
 
-        upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs],
+        upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs, *overview_outputs],
                      api_visibility="private", concurrency_limit=1)
     return demo
 
@@ -358,3 +447,44 @@ def load_corpus() -> tuple[Any, ...]:
         gr.Dropdown(choices=townships),
         gr.Dropdown(choices=[(f"{y}年", y) for y in years]),
     )
+
+
+def load_overview() -> tuple[Any, ...]:
+    """The coverage overview and the manage dropdown, from the index."""
+    try:
+        listing = list_reports()
+        cov = index_coverage()
+    except Exception as e:
+        logger.exception("could not read the coverage")
+        return (f"<p>{html.escape(_reason(e))}</p>", gr.skip())
+    return coverage_html(cov), gr.Dropdown(choices=own_choices(listing), value=None)
+
+
+def manage(settings: Settings, action: str, source: str | None, given: str, township: str, county: str, year: str,
+           file: str | None) -> tuple[str, bool]:
+    """Run one corpus action from the 报告库 tab: (the message, whether the corpus changed)."""
+    if not upload_allowed(settings, given):
+        return "上传密码不正确，未做任何更改。", False
+    if not source:
+        return "请先选择要管理的报告。", False
+    try:
+        if action == "delete":
+            result = delete_report(source, settings)
+        elif action == "replace":
+            if not file:
+                return "请先选择替换用的新文件。", False
+            result = replace_report(source, Path(file), settings)
+        else:
+            fields: dict[str, Any] = {k: v.strip() for k, v in (("township", township), ("county", county)) if v.strip()}
+            if year.strip():
+                if not year.strip().isdigit():
+                    return "年度应为四位数字，如 2024。", False
+                fields["year"] = int(year.strip())
+            result = edit_report(source, MetaEdit(**fields), settings)
+    except CorpusError as e:
+        return md_escape(e.message), False
+    except ValidationError as e:  # MetaEdit's own checks (e.g. a year out of range)
+        err = e.errors()[0]
+        label = {"township": "乡镇", "county": "区县", "year": "年度"}.get(str(err["loc"][0]), str(err["loc"][0]))
+        return f"{label}有误（{md_escape(str(err['msg']))}），未做任何更改。", False
+    return md_escape(result.message), True
