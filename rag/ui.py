@@ -115,21 +115,75 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
     return history
 
 
-def source_line(c: Citation) -> str:
-    """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer."""
+def source_line(c: Citation, with_quote: bool = True) -> str:
+    """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer. Without the quote when
+    the answer's text already shows it (no quote twice)."""
     place = c.township or "（乡镇不详）"
     year = f"{c.year}年" if c.year else "（年份不详）"
     section = c.section or KIND_LABELS.get(c.kind, c.kind)
-    return f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)} — “{md_escape(c.quote)}”"
+    line = f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)}"
+    return f"{line} — “{md_escape(c.quote)}”" if with_quote else line
+
+
+TABLE_ROWS = 20  # a list answer's table shows this many rows until expanded
+TABLE_HEADERS = ["序号", "乡镇", "区县", "年度", "原文", "章节"]
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s")
+
+
+def is_list_answer(a: Answer) -> bool:
+    """An answer that lists places (two bullets or more, citing two reports or more): shown as a table."""
+    bullets = sum(1 for line in a.text.splitlines() if _BULLET.match(line))
+    return bullets >= 2 and len({c.source for c in a.citations}) >= 2
+
+
+def end_lists(text: str) -> str:
+    """A blank line between a list and the paragraph after it, so that Markdown does not fold that
+    paragraph ("其余报告…未见相关表述") into the last bullet."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and line.strip() and not _BULLET.match(line) and _BULLET.match(lines[i - 1]):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 def answer_markdown(a: Answer) -> str:
-    """The answer text, its notes, then one line per source (township, year, section, quote)."""
-    parts = [a.text]
+    """The answer text, its notes, then one line per source (township, year, section; the quote when the text
+    does not show it). A list answer keeps only its summary: its rows are in the table under the chat."""
+    if is_list_answer(a):
+        summary = [line for line in a.text.splitlines() if line.strip() and not _BULLET.match(line)]
+        unique = len(citation_rows(a))
+        parts = ["\n\n".join(summary), f"共 **{unique}** 条引文，见对话下方的“来源表”（可排序，可导出 Excel / Word）。"]
+        parts += [f"注：{md_escape(note)}" for note in a.notes]
+        return "\n\n".join(parts)
+    parts = [end_lists(a.text)]
     parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
-        parts.append("来源：\n" + "\n".join(source_line(c) for c in a.citations))
+        parts.append("来源：\n" + "\n".join(source_line(c, c.quote not in a.text) for c in a.citations))
     return "\n\n".join(parts)
+
+
+def citation_rows(a: Answer) -> list[list[Any]]:
+    """One row per distinct quote: [n, 乡镇, 区县, 年度, 原文, 章节] (values as text, never markup)."""
+    seen: set[tuple[str, int, int]] = set()
+    rows: list[list[Any]] = []
+    for c in a.citations:
+        if (c.source, c.start, c.end) in seen:
+            continue
+        seen.add((c.source, c.start, c.end))
+        rows.append([c.n, c.township or "", c.county or "", c.year or "", c.quote, c.section])
+    return rows
+
+
+def table_view(turns: list[Turn], show_all: bool = False) -> tuple[bool, str, list[list[Any]], bool]:
+    """(visible, the count line, the rows, whether an "expand" button is needed) for the last answer."""
+    if not turns or not is_list_answer(turns[-1].answer):
+        return False, "", [], False
+    rows = citation_rows(turns[-1].answer)
+    shown = rows if show_all or len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS]
+    count = f"共 {len(rows)} 条引文" + ("" if len(shown) == len(rows) else f"，先显示前 {TABLE_ROWS} 条")
+    return True, count + "。点表头可排序。", shown, len(shown) < len(rows)
 
 
 def passage_html(p: Passage) -> str:
@@ -279,6 +333,16 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                                       elem_id="question", autofocus=True)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="send")
                 clear = gr.Button("清空对话", scale=1, min_width=90, elem_id="clear")
+            with gr.Row(equal_height=True):
+                past = gr.Dropdown(label="历史问题（保存在本浏览器中）", choices=[], scale=4, elem_id="past-questions")
+                xlsx_btn = gr.DownloadButton("导出 Excel", visible=False, scale=1, min_width=100, elem_id="export-xlsx")
+                docx_btn = gr.DownloadButton("导出 Word", visible=False, scale=1, min_width=100, elem_id="export-docx")
+            with gr.Accordion("来源表", open=True, visible=False, elem_id="cite-box") as cite_box:
+                cite_count = gr.Markdown(elem_id="cite-count")
+                cite_table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, wrap=True, elem_id="cite-table",
+                                          column_widths=["7%", "12%", "14%", "8%", "39%", "20%"])
+                show_all = gr.Button("显示全部", size="sm", visible=False, elem_id="cite-all")
+        saved = gr.BrowserState([], storage_key="fazhi-rag-chat")
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
@@ -309,13 +373,21 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
 
         chat_inputs = [question, turns, townships, years, kinds]
         chat_outputs = [question, chatbot, turns]
+        after_outputs = [cite_box, cite_count, cite_table, show_all, xlsx_btn, docx_btn, past, saved]
         for trigger in (question.submit, send.click):
-            trigger(respond, chat_inputs, chat_outputs, api_visibility="private")
+            trigger(respond, chat_inputs, chat_outputs, api_visibility="private").then(
+                after_answer, turns, after_outputs, api_visibility="private")
         chatbot.example_select(pick_example, None, question, api_visibility="private").then(
             respond, chat_inputs, chat_outputs, api_visibility="private"
-        )
-        clear.click(lambda: ("", [], []), None, chat_outputs, api_visibility="private")
-        chatbot.clear(lambda: [], None, turns, api_visibility="private")
+        ).then(after_answer, turns, after_outputs, api_visibility="private")
+        clear.click(lambda: ("", [], []), None, chat_outputs, api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
+        chatbot.clear(lambda: [], None, turns, api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
+        show_all.click(expand_table, turns, [cite_count, cite_table, show_all], api_visibility="private")
+        past.select(lambda q: q or gr.skip(), past, question, api_visibility="private")
+        demo.load(restore_turns, saved, [chatbot, turns], api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
 
         corpus_outputs = [info, table, townships, years]
         overview_outputs = [overview, target]
@@ -488,3 +560,61 @@ def manage(settings: Settings, action: str, source: str | None, given: str, town
         label = {"township": "乡镇", "county": "区县", "year": "年度"}.get(str(err["loc"][0]), str(err["loc"][0]))
         return f"{label}有误（{md_escape(str(err['msg']))}），未做任何更改。", False
     return md_escape(result.message), True
+
+
+SAVED_TURNS = 30  # the conversation kept in the browser: the last this many questions
+
+
+def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load)."""
+    return [{"question": t.question, "answer": t.answer.model_dump(mode="json")} for t in turns[-SAVED_TURNS:]]
+
+
+def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
+    """The conversation saved in this browser, shown again; anything unreadable is dropped."""
+    turns: list[Turn] = []
+    for item in saved if isinstance(saved, list) else []:
+        try:
+            a = Answer.model_validate(item["answer"])
+            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return render_chat(turns), turns
+
+
+def after_answer(turns: list[Turn]) -> tuple[Any, ...]:
+    """After each answer: the list table, the export buttons, the past questions and the saved conversation."""
+    visible, count, rows, more = table_view(turns)
+    last = turns[-1].answer if turns else None
+    files = export_files(last) if last is not None and last.citations else (None, None)
+    questions = list(dict.fromkeys(reversed([t.question for t in turns])))
+    return (
+        gr.Accordion(visible=visible), count, rows, gr.Button(visible=more, value="显示全部"),
+        gr.DownloadButton(value=files[0], visible=files[0] is not None),
+        gr.DownloadButton(value=files[1], visible=files[1] is not None),
+        gr.Dropdown(choices=questions, value=None), saved_turns(turns),
+    )
+
+
+def expand_table(turns: list[Turn]) -> tuple[Any, ...]:
+    _, count, rows, more = table_view(turns, show_all=True)
+    return count, rows, gr.Button(visible=more)
+
+
+def export_files(a: Answer) -> tuple[str | None, str | None]:
+    """The answer written as .xlsx and .docx in a fresh temporary folder (served by Gradio's file cache)."""
+    import tempfile
+
+    from rag.export import export_answer, export_name
+
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="fazhi-export-"))
+        paths = []
+        for fmt in ("xlsx", "docx"):
+            path = folder / export_name(a, fmt)
+            path.write_bytes(export_answer(a, fmt))
+            paths.append(str(path))
+    except Exception:
+        logger.exception("export failed")
+        return None, None
+    return paths[0], paths[1]
