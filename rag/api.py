@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -125,6 +125,29 @@ def post_answer(body: AnswerRequest) -> Any:
         return answer(body.question, filters=body.filters, history=history)
     except QuestionError as e:  # the core's own input checks, if ours let something through
         return _invalid(str(e))
+
+
+@router.post(
+    "/answer/export",
+    summary="Answer a question and return it as an Excel or Word file",
+    responses={200: {"content": {t: {} for t in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")},
+                     "description": "the question, the answer and every citation (quote, section, file, date)"}},
+)
+def post_answer_export(body: AnswerRequest, format: Annotated[Literal["xlsx", "docx"], Query()] = "xlsx") -> Any:
+    """The same answer as `/api/answer` (`stream` is ignored), as a .xlsx or .docx download."""
+    from urllib.parse import quote
+
+    from rag.answer import QuestionError, answer
+    from rag.export import MEDIA_TYPES, export_answer, export_name
+
+    try:
+        a = answer(body.question, filters=body.filters, history=[m.model_dump() for m in body.history])
+    except QuestionError as e:
+        return _invalid(str(e))
+    name = export_name(a, format)
+    return Response(export_answer(a, format), media_type=MEDIA_TYPES[format], headers={
+        "Content-Disposition": f"attachment; filename=answer.{format}; filename*=UTF-8''{quote(name)}"})
 
 
 @router.post("/search", response_model=list[Hit], summary="Hybrid search over the report passages")

@@ -159,13 +159,23 @@ def search(query: str, k: int, as_json: bool, township: str | None, county: str 
 @cli.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="也把回答和全部来源导出为 Excel 文件")
+@click.option("--docx", "docx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="也把回答和全部来源导出为 Word 文件")
 @with_filters
-def ask(question: str, as_json: bool, township: str | None, county: str | None,
-        year: tuple[int | None, int | None] | None, kind: str | None) -> None:
+def ask(question: str, as_json: bool, xlsx_path: Path | None, docx_path: Path | None, township: str | None,
+        county: str | None, year: tuple[int | None, int | None] | None, kind: str | None) -> None:
     """Answer a question, with citations to the exact passages."""
     from rag.answer import answer
 
     a = answer(question, filters=_filters(township, county, year, kind))
+    for path, fmt in ((xlsx_path, "xlsx"), (docx_path, "docx")):
+        if path is not None:
+            from rag.export import export_answer
+
+            path.write_bytes(export_answer(a, fmt))
+            click.echo(f"已导出 {path}", err=True)
     if as_json:
         _echo_json(a.model_dump())
         return

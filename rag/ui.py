@@ -19,18 +19,25 @@ from typing import Any
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls from an intranet server
 
 import gradio as gr  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from rag.api import MAX_QUESTION_CHARS, is_index_problem  # noqa: E402
 from rag.config import Settings, get_settings  # noqa: E402
 from rag.corpus import (  # noqa: E402
+    CorpusError,
+    MetaEdit,
     Passage,
     ReportList,
     add_reports,
+    delete_report,
+    edit_report,
     find_passage,
     list_reports,
     md_escape,
+    replace_report,
     upload_allowed,
 )
+from rag.coverage import UNKNOWN_COUNTY, Coverage, index_coverage  # noqa: E402
 from rag.models import Answer, Citation, Filters  # noqa: E402
 
 logger = logging.getLogger(__name__)
@@ -56,6 +63,14 @@ CSS = """
 .passage .passage-section { font-weight: 600; margin-bottom: 4px; }
 .passage mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
 .sources { font-size: 0.95em; }
+.coverage-scroll { overflow-x: auto; }
+.coverage table { border-collapse: collapse; font-size: 0.95em; }
+.coverage th, .coverage td { border: 1px solid var(--border-color-primary); padding: 2px 8px; text-align: center;
+  white-space: nowrap; }
+.coverage tr.county th { text-align: left; background: var(--background-fill-secondary); }
+.coverage td.missing { color: #b91c1c; font-weight: 600; }
+.coverage td.have { color: #15803d; }
+#corpus-table table { min-width: 720px; }
 /* a source's passage is not copied on its own: the answer's copy button copies the answer with its sources */
 #chat .message-row:has(.thought-group) + .message-buttons { display: none; }
 #chat .message-row:has(.thought-group) { margin-top: 2px; margin-bottom: 2px; }
@@ -100,12 +115,37 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
     return history
 
 
-def source_line(c: Citation) -> str:
-    """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer."""
+def source_line(c: Citation, with_quote: bool = True) -> str:
+    """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer. Without the quote when
+    the answer's text already shows it (no quote twice)."""
     place = c.township or "（乡镇不详）"
     year = f"{c.year}年" if c.year else "（年份不详）"
     section = c.section or KIND_LABELS.get(c.kind, c.kind)
-    return f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)} — “{md_escape(c.quote)}”"
+    line = f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)}"
+    return f"{line} — “{md_escape(c.quote)}”" if with_quote else line
+
+
+TABLE_ROWS = 20  # a list answer's table shows this many rows until expanded
+TABLE_HEADERS = ["序号", "乡镇", "区县", "年度", "原文", "章节"]
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.、])\s")
+
+
+def is_list_answer(a: Answer) -> bool:
+    """An answer that lists places (two bullets or more, citing two reports or more): shown as a table."""
+    bullets = sum(1 for line in a.text.splitlines() if _BULLET.match(line))
+    return bullets >= 2 and len({c.source for c in a.citations}) >= 2
+
+
+def end_lists(text: str) -> str:
+    """A blank line between a list and the paragraph after it, so that Markdown does not fold that
+    paragraph ("其余报告…未见相关表述") into the last bullet."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and line.strip() and not _BULLET.match(line) and _BULLET.match(lines[i - 1]):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
 
 
 _MARKER = re.compile(r"\\\[(\d{1,3})\\\](?![(:])")
@@ -117,15 +157,44 @@ def answer_text(text: str) -> str:
 
 
 def answer_markdown(a: Answer) -> str:
-    """The answer text, its notes, then one line per source (township, year, section, quote).
+    """The answer text, its notes, then one line per source (township, year, section; the quote when the text
+    does not show it). A list answer keeps only its summary: its rows are in the table under the chat.
 
     Everything but the product's own frame (注：, 来源：, the source lines' layout) is escaped: the answer text
     quotes reports (and an LLM may echo them), so an ``<img>`` or a ``[x](javascript:…)`` in a report stays text."""
-    parts = [answer_text(a.text)]
+    if is_list_answer(a):
+        summary = [answer_text(line) for line in a.text.splitlines() if line.strip() and not _BULLET.match(line)]
+        unique = len(citation_rows(a))
+        parts = ["\n\n".join(summary), f"共 **{unique}** 条引文，见对话下方的“来源表”（可排序，可导出 Excel / Word）。"]
+        parts += [f"注：{md_escape(note)}" for note in a.notes]
+        return "\n\n".join(parts)
+    parts = [answer_text(end_lists(a.text))]
     parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
-        parts.append("来源：\n" + "\n".join(source_line(c) for c in a.citations))
+        parts.append("来源：\n" + "\n".join(source_line(c, c.quote not in a.text) for c in a.citations))
     return "\n\n".join(parts)
+
+
+def citation_rows(a: Answer) -> list[list[Any]]:
+    """One row per distinct quote: [n, 乡镇, 区县, 年度, 原文, 章节] (values as text, never markup)."""
+    seen: set[tuple[str, int, int]] = set()
+    rows: list[list[Any]] = []
+    for c in a.citations:
+        if (c.source, c.start, c.end) in seen:
+            continue
+        seen.add((c.source, c.start, c.end))
+        rows.append([c.n, c.township or "", c.county or "", c.year or "", c.quote, c.section])
+    return rows
+
+
+def table_view(turns: list[Turn], show_all: bool = False) -> tuple[bool, str, list[list[Any]], bool]:
+    """(visible, the count line, the rows, whether an "expand" button is needed) for the last answer."""
+    if not turns or not is_list_answer(turns[-1].answer):
+        return False, "", [], False
+    rows = citation_rows(turns[-1].answer)
+    shown = rows if show_all or len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS]
+    count = f"共 {len(rows)} 条引文" + ("" if len(shown) == len(rows) else f"，先显示前 {TABLE_ROWS} 条")
+    return True, count + "。点表头可排序。", shown, len(shown) < len(rows)
 
 
 def passage_html(p: Passage) -> str:
@@ -195,6 +264,40 @@ def corpus_info(listing: ReportList) -> str:
     return f"共 **{listing.count}** 份报告、**{chunks}** 个分块。索引建立时间：**{built}**"
 
 
+def coverage_html(cov: Coverage) -> str:
+    """The overview as an HTML table: per county, its townships x years, with each missing report marked."""
+    e = html.escape
+    if not cov.counties:
+        return '<div class="coverage">报告库中还没有注明乡镇和年度的报告。</div>'
+    head = "".join(f"<th>{y}</th>" for y in cov.years)
+    body = []
+    for block in cov.counties:
+        county = block.county or UNKNOWN_COUNTY
+        body.append(f'<tr class="county"><th colspan="{len(cov.years) + 1}">{e(county)}'
+                    f"（{block.reports} 份，缺 {block.missing} 份）</th></tr>")
+        for row in block.townships:
+            cells = "".join(
+                f'<td class="have" title="{e("、".join(row.reports[y]))}">✓{len(row.reports[y]) if len(row.reports[y]) > 1 else ""}</td>'
+                if y in row.reports else '<td class="missing">缺</td>'
+                for y in cov.years
+            )
+            body.append(f"<tr><td>{e(row.township)}</td>{cells}</tr>")
+    by_year = "，".join(f"{y}年 {n} 份" for y, n in cov.by_year.items())
+    by_county = "，".join(f"{e(c)} {n} 份" for c, n in cov.by_county.items())
+    unplaced = f"<p>未注明乡镇或年度的报告 {len(cov.unplaced)} 份：{e('、'.join(cov.unplaced))}</p>" if cov.unplaced else ""
+    return (
+        f'<div class="coverage"><p>共 {cov.townships} 个乡镇、{cov.reports} 份报告。按年度：{by_year}。按区县：{by_county}。</p>'
+        f'<div class="coverage-scroll"><table><thead><tr><th>乡镇</th>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div>{unplaced}</div>'
+    )
+
+
+def own_choices(listing: ReportList) -> list[tuple[str, str]]:
+    """The office's own reports (not the demo) as (label, source) for the manage dropdown."""
+    return [(f"{r.township or '（乡镇不详）'} · {r.year or '（年度不详）'} · {r.source}", r.source)
+            for r in listing.reports if r.own]
+
+
 # ---------------------------------------------------------------- uploads
 
 
@@ -242,11 +345,36 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                                       elem_id="question", autofocus=True)
                 send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="send")
                 clear = gr.Button("清空对话", scale=1, min_width=90, elem_id="clear")
+            with gr.Row(equal_height=True):
+                past = gr.Dropdown(label="历史问题（保存在本浏览器中）", choices=[], scale=4, elem_id="past-questions")
+                xlsx_btn = gr.DownloadButton("导出 Excel", visible=False, scale=1, min_width=100, elem_id="export-xlsx")
+                docx_btn = gr.DownloadButton("导出 Word", visible=False, scale=1, min_width=100, elem_id="export-docx")
+            with gr.Accordion("来源表", open=True, visible=False, elem_id="cite-box") as cite_box:
+                cite_count = gr.Markdown(elem_id="cite-count")
+                cite_table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, wrap=True, elem_id="cite-table",
+                                          column_widths=["7%", "12%", "14%", "8%", "39%", "20%"])
+                show_all = gr.Button("显示全部", size="sm", visible=False, elem_id="cite-all")
+        saved = gr.BrowserState([], storage_key="fazhi-rag-chat")
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
                                  column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
             refresh = gr.Button("刷新列表", size="sm")
+            with gr.Accordion("覆盖情况：各区县乡镇 × 年度", open=True, elem_id="coverage-box"):
+                overview = gr.HTML(elem_id="coverage")
+            with gr.Accordion("管理本单位报告：删除 · 替换 · 修改乡镇/区县/年度", open=False, elem_id="manage-box"):
+                gr.Markdown("演示报告（seeds/）不能在此更改；本单位上传的报告可以。每次更改都会增量更新索引，失败则不做任何更改。")
+                target = gr.Dropdown(label="报告", choices=[], elem_id="manage-report")
+                with gr.Row():
+                    new_township = gr.Textbox(label="乡镇", elem_id="edit-township", min_width=120)
+                    new_county = gr.Textbox(label="区县", elem_id="edit-county", min_width=120)
+                    new_year = gr.Textbox(label="年度", elem_id="edit-year", min_width=90)
+                save_meta = gr.Button("保存元数据", elem_id="edit-save")
+                new_file = gr.File(label="替换用的新文件", type="filepath", elem_id="replace-file")
+                with gr.Row():
+                    replace_btn = gr.Button("用新文件替换", elem_id="replace")
+                    delete_btn = gr.Button("删除该报告", variant="stop", elem_id="delete")
+                manage_status = gr.Markdown(elem_id="manage-status")
             gr.Markdown(f"### 上传新报告\n支持 {' '.join(SUPPORTED)} 文件。所有文件都通过检查后才会加入报告库并增量更新索引；"
                         "任一文件不合格则整批不做任何更改，并说明原因。")
             files = gr.File(label="报告文件", file_count="multiple", type="filepath", elem_id="upload-files")
@@ -260,17 +388,50 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         # Every way of asking shares RAG_CHAT_CONCURRENCY slots: a slow LLM answer takes one, others go on.
         answering = {"api_visibility": "private", "concurrency_limit": settings.chat_concurrency,
                      "concurrency_id": "answer"}
+        after_outputs = [cite_box, cite_count, cite_table, show_all, xlsx_btn, docx_btn, past, saved]
         for trigger in (question.submit, send.click):
-            trigger(respond, chat_inputs, chat_outputs, **answering)  # type: ignore[arg-type]
+            trigger(respond, chat_inputs, chat_outputs, **answering).then(  # type: ignore[arg-type]
+                after_answer, turns, after_outputs, api_visibility="private")
         chatbot.example_select(pick_example, None, question, api_visibility="private").then(
             respond, chat_inputs, chat_outputs, **answering  # type: ignore[arg-type]
-        )
-        clear.click(lambda: ("", [], []), None, chat_outputs, api_visibility="private")
-        chatbot.clear(lambda: [], None, turns, api_visibility="private")
+        ).then(after_answer, turns, after_outputs, api_visibility="private")
+        clear.click(lambda: ("", [], []), None, chat_outputs, api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
+        chatbot.clear(lambda: [], None, turns, api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
+        show_all.click(expand_table, turns, [cite_count, cite_table, show_all], api_visibility="private")
+        past.select(lambda q: q or gr.skip(), past, question, api_visibility="private")
+        demo.load(restore_turns, saved, [chatbot, turns], api_visibility="private").then(
+            after_answer, turns, after_outputs, api_visibility="private")
 
         corpus_outputs = [info, table, townships, years]
-        demo.load(load_corpus, None, corpus_outputs, api_visibility="private")
-        refresh.click(load_corpus, None, corpus_outputs, api_visibility="private")
+        overview_outputs = [overview, target]
+        demo.load(load_corpus, None, corpus_outputs, api_visibility="private").then(
+            load_overview, None, overview_outputs, api_visibility="private")
+        refresh.click(load_corpus, None, corpus_outputs, api_visibility="private").then(
+            load_overview, None, overview_outputs, api_visibility="private")
+
+        def on_manage(action: str, source: str | None, given: str, township: str, county: str, year: str,
+                      file: str | None) -> tuple[Any, ...]:
+            message, changed = manage(settings, action, source, given, township, county, year, file)
+            refreshed = (*load_corpus(), *load_overview()) if changed else [gr.skip()] * (len(corpus_outputs) + 2)
+            return (message, *refreshed)
+
+        manage_outputs = [manage_status, *corpus_outputs, *overview_outputs]
+        def manage_fn(action: str) -> Callable[..., tuple[Any, ...]]:
+            def run(source: str | None, given: str, township: str, county: str, year: str,
+                    file: str | None) -> tuple[Any, ...]:
+                return on_manage(action, source, given, township, county, year, file)
+
+            run.__name__ = f"on_{action}"
+            return run
+
+        for button, action in ((save_meta, "edit"), (replace_btn, "replace"), (delete_btn, "delete")):
+            button.click(
+                manage_fn(action),
+                [target, password, new_township, new_county, new_year, new_file], manage_outputs,
+                api_visibility="private", concurrency_limit=1,
+            )
 
         def on_upload(paths: list[str] | None, given: str, progress: gr.Progress = _PROGRESS) -> tuple[Any, ...]:
             if not upload_allowed(settings, given):
@@ -280,10 +441,10 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 progress((done, total), desc=STAGES.get(stage, stage))
 
             result = add_reports([Path(p) for p in paths or []], settings, on_progress=report)
-            corpus = load_corpus() if result.added else [gr.skip()] * len(corpus_outputs)
+            corpus = (*load_corpus(), *load_overview()) if result.added else [gr.skip()] * (len(corpus_outputs) + 2)
             return (result.message, None if result.ok else gr.skip(), *corpus)
 
-        upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs],
+        upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs, *overview_outputs],
                      api_visibility="private", concurrency_limit=1)
     return demo
 
@@ -373,3 +534,102 @@ def load_corpus() -> tuple[Any, ...]:
         gr.Dropdown(choices=townships),
         gr.Dropdown(choices=[(f"{y}年", y) for y in years]),
     )
+
+
+def load_overview() -> tuple[Any, ...]:
+    """The coverage overview and the manage dropdown, from the index."""
+    try:
+        listing = list_reports()
+        cov = index_coverage()
+    except Exception as e:
+        logger.exception("could not read the coverage")
+        return (f"<p>{html.escape(_reason(e))}</p>", gr.skip())
+    return coverage_html(cov), gr.Dropdown(choices=own_choices(listing), value=None)
+
+
+def manage(settings: Settings, action: str, source: str | None, given: str, township: str, county: str, year: str,
+           file: str | None) -> tuple[str, bool]:
+    """Run one corpus action from the 报告库 tab: (the message, whether the corpus changed)."""
+    if not upload_allowed(settings, given):
+        return "上传密码不正确，未做任何更改。", False
+    if not source:
+        return "请先选择要管理的报告。", False
+    try:
+        if action == "delete":
+            result = delete_report(source, settings)
+        elif action == "replace":
+            if not file:
+                return "请先选择替换用的新文件。", False
+            result = replace_report(source, Path(file), settings)
+        else:
+            fields: dict[str, Any] = {k: v.strip() for k, v in (("township", township), ("county", county)) if v.strip()}
+            if year.strip():
+                if not year.strip().isdigit():
+                    return "年度应为四位数字，如 2024。", False
+                fields["year"] = int(year.strip())
+            result = edit_report(source, MetaEdit(**fields), settings)
+    except CorpusError as e:
+        return md_escape(e.message), False
+    except ValidationError as e:  # MetaEdit's own checks (e.g. a year out of range)
+        err = e.errors()[0]
+        label = {"township": "乡镇", "county": "区县", "year": "年度"}.get(str(err["loc"][0]), str(err["loc"][0]))
+        return f"{label}有误（{md_escape(str(err['msg']))}），未做任何更改。", False
+    return md_escape(result.message), True
+
+
+SAVED_TURNS = 30  # the conversation kept in the browser: the last this many questions
+
+
+def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
+    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load)."""
+    return [{"question": t.question, "answer": t.answer.model_dump(mode="json")} for t in turns[-SAVED_TURNS:]]
+
+
+def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
+    """The conversation saved in this browser, shown again; anything unreadable is dropped."""
+    turns: list[Turn] = []
+    for item in saved if isinstance(saved, list) else []:
+        try:
+            a = Answer.model_validate(item["answer"])
+            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return render_chat(turns), turns
+
+
+def after_answer(turns: list[Turn]) -> tuple[Any, ...]:
+    """After each answer: the list table, the export buttons, the past questions and the saved conversation."""
+    visible, count, rows, more = table_view(turns)
+    last = turns[-1].answer if turns else None
+    files = export_files(last) if last is not None and last.citations else (None, None)
+    questions = list(dict.fromkeys(reversed([t.question for t in turns])))
+    return (
+        gr.Accordion(visible=visible), count, rows, gr.Button(visible=more, value="显示全部"),
+        gr.DownloadButton(value=files[0], visible=files[0] is not None),
+        gr.DownloadButton(value=files[1], visible=files[1] is not None),
+        gr.Dropdown(choices=questions, value=None), saved_turns(turns),
+    )
+
+
+def expand_table(turns: list[Turn]) -> tuple[Any, ...]:
+    _, count, rows, more = table_view(turns, show_all=True)
+    return count, rows, gr.Button(visible=more)
+
+
+def export_files(a: Answer) -> tuple[str | None, str | None]:
+    """The answer written as .xlsx and .docx in a fresh temporary folder (served by Gradio's file cache)."""
+    import tempfile
+
+    from rag.export import export_answer, export_name
+
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="fazhi-export-"))
+        paths = []
+        for fmt in ("xlsx", "docx"):
+            path = folder / export_name(a, fmt)
+            path.write_bytes(export_answer(a, fmt))
+            paths.append(str(path))
+    except Exception:
+        logger.exception("export failed")
+        return None, None
+    return paths[0], paths[1]

@@ -262,3 +262,21 @@ def test_coverage_from_the_api_and_the_cli(office: Settings) -> None:
     edit_report("甲.txt", MetaEdit(year=year), office)
     gap = client.get("/api/coverage/missing", params={"year": year}).json()
     assert len(gap["present"]) == 1
+
+
+def test_the_corpus_tab_manages_the_office_reports(office: Settings) -> None:
+    from rag import ui
+
+    pw = office.model_copy(update={"upload_password": "pw"})
+    assert ui.manage(pw, "delete", "乙.txt", "wrong", "", "", "", None) == ("上传密码不正确，未做任何更改。", False)
+    assert ui.manage(pw, "edit", "乙.txt", "pw", "", "", "明年", None)[1] is False
+    message, changed = ui.manage(pw, "edit", "乙.txt", "pw", "", "", "1800", None)
+    assert not changed and message.startswith("年度有误")
+    message, changed = ui.manage(pw, "edit", "乙.txt", "pw", "", "某县", "", None)
+    assert changed and "区县：某县" in message
+    message, changed = ui.manage(pw, "delete", "演示.txt", "pw", "", "", "", None)
+    assert not changed and "演示报告" in message
+    assert ui.manage(pw, "replace", "乙.txt", "pw", "", "", "", None)[1] is False
+    assert ui.manage(pw, "delete", "乙.txt", "pw", "", "", "", None)[1] is True
+    overview, dropdown = ui.load_overview()
+    assert "某县" not in overview and [c[1] for c in dropdown.choices] == ["甲.txt"]

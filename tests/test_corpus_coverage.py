@@ -60,3 +60,14 @@ def test_which_townships_have_no_report_for_a_year() -> None:
 ])
 def test_coverage_question(question: str, year: int | None) -> None:
     assert coverage_question(question) == year
+
+
+def test_the_overview_html_escapes_report_values_and_marks_the_gaps() -> None:
+    from rag.ui import coverage_html
+
+    cov = coverage([*REPORTS, R("x1", "<b>镇</b>", "<i>县</i>", 2022)])
+    page = coverage_html(cov)
+    assert "<b>镇</b>" not in page and "&lt;b&gt;镇&lt;/b&gt;" in page and "&lt;i&gt;县&lt;/i&gt;" in page
+    assert page.count('class="missing"') == sum(len(r.missing) for b in cov.counties for r in b.townships)
+    assert "（区县不详）" in page and "按年度：2022年 2 份" in page
+    assert "还没有" in coverage_html(coverage([]))
