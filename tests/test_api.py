@@ -187,7 +187,7 @@ def test_search(client: TestClient, core: FakeCore, body: dict[str, Any], status
 @pytest.mark.parametrize(("method", "path", "status", "allow"), [
     ("GET", "/api/answer", 405, "POST"),
     ("GET", "/api/search", 405, "POST"),
-    ("POST", "/api/reports", 405, "GET"),
+    ("PUT", "/api/reports", 405, "GET, POST"),
     ("DELETE", "/api/passage", 405, "GET"),
     ("PUT", "/api/docs", 405, "GET"),
     ("POST", "/api/openapi.json", 405, "GET, HEAD"),
