@@ -227,7 +227,7 @@ def test_reports_lists_metadata_chunk_counts_and_build_date(client: TestClient) 
     assert body["count"] == 1
     assert body["reports"][0] == {
         "source": SOURCE, "township": "大铭乡", "county": "德化县", "province": "福建省", "year": 2023,
-        "date": "2024-01-10", "title": "大铭乡2023年法治政府建设年度报告", "chunks": 4,
+        "date": "2024-01-10", "title": "大铭乡2023年法治政府建设年度报告", "chunks": 4, "own": False,
     }
 
 
