@@ -19,7 +19,8 @@ It writes ``reports/NNNNN.txt`` with a sidecar ``NNNNN.meta.json`` (true townshi
 year) and ``truth.jsonl`` in the schema of ``../shared/eval/dev.jsonl`` (id, type, question, cite,
 forbid, keys, evidence) for questions whose answers follow from what was generated:
 
-- list: "哪些乡镇提到{topic}？" cites every township with a report whose text holds the topic term,
+- list: "哪些乡镇提到{topic}？" cites every township with a report whose text holds the topic term
+  (in simplified script, pinyin annotations dropped),
   forbids the townships none of whose reports hold it;
 - fact: "{township}{year}年{clause}多少{unit}？" for a perturbed figure whose clause is unique in
   its report; the key is the new value;
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rag.text import to_simplified, to_traditional  # noqa: E402
+from rag.text import strip_pinyin, to_simplified, to_traditional  # noqa: E402
 
 DEV_DIR = ROOT.parent / "shared" / "corpus-dev"
 # Topic terms of the genre (not of any one report or question); a list question is asked for each
@@ -239,7 +240,8 @@ def generate(
 
 
 def _simple(text: str) -> str:
-    return to_simplified(text)
+    """The text as a reader sees it: pinyin annotations such as 調(tiáo) dropped, simplified script."""
+    return to_simplified(strip_pinyin(text))
 
 
 def questions(reports: list[Generated], *, seed: int = 0, max_facts: int = 30, max_coverage: int = 10) -> list[dict[str, object]]:

@@ -120,6 +120,16 @@ def test_list_and_coverage_truth_match_the_generated_texts() -> None:
         assert set(q) <= {"id", "type", "question", "cite", "forbid", "keys", "evidence"}
 
 
+def test_a_topic_written_with_pinyin_annotations_counts() -> None:
+    annotated = SIMPLE.replace("全年调处矛盾纠纷45宗", "全年人民調(tiáo)解(jiě)委員會調處糾紛45宗")
+    reports = generate([Template("a.txt", annotated, "甲乙镇", "丙丁县", "某省", 2021),
+                        Template("b.txt", SIMPLE, "戊己乡", "丙丁县", "某省", 2021)], 16, seed=1, drop=0.0)
+    holders = {r.township for r in reports if r.template == "a.txt"}
+    assert holders and holders != {r.township for r in reports}
+    mediation = [q for q in questions(reports) if q["question"] == "哪些乡镇提到人民调解？"]
+    assert mediation and set(mediation[0]["cite"]) == holders
+
+
 def test_reshuffling_keeps_the_preamble_and_headings_in_place() -> None:
     reports = generate(templates()[:1], 9, seed=7, drop=0.3)
     heads = [ln for ln in SIMPLE.splitlines() if re.match(r"^[一二三（]", ln)]
