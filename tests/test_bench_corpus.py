@@ -109,8 +109,10 @@ def test_list_and_coverage_truth_match_the_generated_texts() -> None:
     for q in lists:
         topic = q["evidence"][0]
         assert q["question"] == f"哪些乡镇提到{topic}？"
-        assert set(q["cite"]) | set(q["forbid"]) == towns and not set(q["cite"]) & set(q["forbid"])
+        assert set(q["cite"]) | set(q["forbid"]) <= towns and not set(q["cite"]) & set(q["forbid"])
         assert all(topic in text_of[t] for t in q["cite"]) and not any(topic in text_of[t] for t in q["forbid"])
+        for t in towns - set(q["cite"]) - set(q["forbid"]):  # neither: a sentence holds all the term's characters
+            assert any(all(c in s for c in topic) for s in re.split(r"[。；\n]", text_of[t]))
     for q in (q for q in truth if q["type"] == "coverage"):
         county, year, topic = re.match(r"(.+?)各乡镇(\d{4})年在(.+?)方面", q["question"]).groups()  # type: ignore[union-attr]
         same = [r for r in reports if r.county == county and r.year == int(year)]
@@ -128,6 +130,18 @@ def test_a_topic_written_with_pinyin_annotations_counts() -> None:
     assert holders and holders != {r.township for r in reports}
     mediation = [q for q in questions(reports) if q["question"] == "哪些乡镇提到人民调解？"]
     assert mediation and set(mediation[0]["cite"]) == holders
+
+
+def test_a_loose_mention_is_neither_required_nor_forbidden() -> None:
+    loose = SIMPLE.replace("全年开展法治讲座12场", "全年开展法治专题讲座12场")
+    other = SIMPLE.replace("全年开展法治讲座12场", "全年开展宣传12场")
+    reports = generate([Template("a.txt", SIMPLE, "甲乙镇", "丙丁县", "某省", 2021),
+                        Template("b.txt", loose, "戊己乡", "丙丁县", "某省", 2021),
+                        Template("c.txt", other, "庚辛镇", "丙丁县", "某省", 2021)], 30, seed=2, drop=0.0)
+    by_template = {t: {r.township for r in reports if r.template == t} for t in ("a.txt", "b.txt", "c.txt")}
+    assert all(by_template.values())
+    talks = [q for q in questions(reports) if q["question"] == "哪些乡镇提到法治讲座？"][0]
+    assert set(talks["cite"]) == by_template["a.txt"] and set(talks["forbid"]) == by_template["c.txt"]
 
 
 def test_reshuffling_keeps_the_preamble_and_headings_in_place() -> None:
