@@ -180,3 +180,25 @@ def test_the_seeds_make_a_corpus_with_sidecars_the_ingestion_reads(tmp_path: Pat
         assert meta == {"township": r.township, "county": r.county, "province": r.province, "year": r.year}
         got = ingested[r.file]
         assert (got.township, got.county, got.year) == (r.township, r.county, r.year)
+
+
+def test_the_bench_scores_answers_by_the_scorers_rules() -> None:
+    from run import Tally, evidence_hits, score
+
+    listed = {"type": "list", "cite": ["甲镇", "乙镇"], "forbid": ["丙镇"], "evidence": ["法律顾问"]}
+    assert score(listed, "甲镇、乙镇", True, {"甲镇", "乙镇"})
+    assert not score(listed, "甲镇", True, {"甲镇"})
+    assert not score(listed, "…", True, {"甲镇", "乙镇", "丙镇"})
+    assert not score(listed, "…", False, {"甲镇", "乙镇"})
+    fact = {"type": "fact", "cite": ["甲镇"], "keys": ["12|十二"]}
+    assert score(fact, "甲镇开展讲座 12 场。", True, {"甲镇"})
+    assert not score(fact, "甲镇开展讲座13场。", True, {"甲镇"})
+    assert not score(fact, "12场。" + "很" * 400, True, {"甲镇"})
+    assert score({"type": "none"}, "", False, set())
+    hits = [("丙镇", "丙镇聘请法律顾问"), ("乙镇", "乙镇聘请法律顾问")]
+    assert evidence_hits(listed, hits, k=1) == (0, 1) and evidence_hits(listed, hits, k=2) == (1, 1)
+
+    tally = Tally()  # 丁镇 is neither required nor forbidden (a loose mention): out of the precision
+    tally.add(listed, "…", True, {"甲镇", "丁镇", "丙镇"}, hits, 0.1)
+    row = tally.row()
+    assert row["list_recall"] == 0.5 and row["list_precision"] == 0.5 and row["pass"] == 0.0
