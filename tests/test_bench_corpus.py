@@ -109,8 +109,10 @@ def test_list_and_coverage_truth_match_the_generated_texts() -> None:
     for q in lists:
         topic = q["evidence"][0]
         assert q["question"] == f"哪些乡镇提到{topic}？"
-        assert set(q["cite"]) | set(q["forbid"]) == towns and not set(q["cite"]) & set(q["forbid"])
+        assert set(q["cite"]) | set(q["forbid"]) <= towns and not set(q["cite"]) & set(q["forbid"])
         assert all(topic in text_of[t] for t in q["cite"]) and not any(topic in text_of[t] for t in q["forbid"])
+        for t in towns - set(q["cite"]) - set(q["forbid"]):  # neither: a sentence holds all the term's characters
+            assert any(all(c in s for c in topic) for s in re.split(r"[。；\n]", text_of[t]))
     for q in (q for q in truth if q["type"] == "coverage"):
         county, year, topic = re.match(r"(.+?)各乡镇(\d{4})年在(.+?)方面", q["question"]).groups()  # type: ignore[union-attr]
         same = [r for r in reports if r.county == county and r.year == int(year)]
@@ -118,6 +120,28 @@ def test_list_and_coverage_truth_match_the_generated_texts() -> None:
         assert not {r.county for r in reports if r.township in q["forbid"]} & {county}
     for q in truth:
         assert set(q) <= {"id", "type", "question", "cite", "forbid", "keys", "evidence"}
+
+
+def test_a_topic_written_with_pinyin_annotations_counts() -> None:
+    annotated = SIMPLE.replace("全年调处矛盾纠纷45宗", "全年人民調(tiáo)解(jiě)委員會調處糾紛45宗")
+    reports = generate([Template("a.txt", annotated, "甲乙镇", "丙丁县", "某省", 2021),
+                        Template("b.txt", SIMPLE, "戊己乡", "丙丁县", "某省", 2021)], 16, seed=1, drop=0.0)
+    holders = {r.township for r in reports if r.template == "a.txt"}
+    assert holders and holders != {r.township for r in reports}
+    mediation = [q for q in questions(reports) if q["question"] == "哪些乡镇提到人民调解？"]
+    assert mediation and set(mediation[0]["cite"]) == holders
+
+
+def test_a_loose_mention_is_neither_required_nor_forbidden() -> None:
+    loose = SIMPLE.replace("全年开展法治讲座12场", "全年开展法治专题讲座12场")
+    other = SIMPLE.replace("全年开展法治讲座12场", "全年开展宣传12场")
+    reports = generate([Template("a.txt", SIMPLE, "甲乙镇", "丙丁县", "某省", 2021),
+                        Template("b.txt", loose, "戊己乡", "丙丁县", "某省", 2021),
+                        Template("c.txt", other, "庚辛镇", "丙丁县", "某省", 2021)], 30, seed=2, drop=0.0)
+    by_template = {t: {r.township for r in reports if r.template == t} for t in ("a.txt", "b.txt", "c.txt")}
+    assert all(by_template.values())
+    talks = [q for q in questions(reports) if q["question"] == "哪些乡镇提到法治讲座？"][0]
+    assert set(talks["cite"]) == by_template["a.txt"] and set(talks["forbid"]) == by_template["c.txt"]
 
 
 def test_reshuffling_keeps_the_preamble_and_headings_in_place() -> None:
@@ -156,3 +180,25 @@ def test_the_seeds_make_a_corpus_with_sidecars_the_ingestion_reads(tmp_path: Pat
         assert meta == {"township": r.township, "county": r.county, "province": r.province, "year": r.year}
         got = ingested[r.file]
         assert (got.township, got.county, got.year) == (r.township, r.county, r.year)
+
+
+def test_the_bench_scores_answers_by_the_scorers_rules() -> None:
+    from run import Tally, evidence_hits, score
+
+    listed = {"type": "list", "cite": ["甲镇", "乙镇"], "forbid": ["丙镇"], "evidence": ["法律顾问"]}
+    assert score(listed, "甲镇、乙镇", True, {"甲镇", "乙镇"})
+    assert not score(listed, "甲镇", True, {"甲镇"})
+    assert not score(listed, "…", True, {"甲镇", "乙镇", "丙镇"})
+    assert not score(listed, "…", False, {"甲镇", "乙镇"})
+    fact = {"type": "fact", "cite": ["甲镇"], "keys": ["12|十二"]}
+    assert score(fact, "甲镇开展讲座 12 场。", True, {"甲镇"})
+    assert not score(fact, "甲镇开展讲座13场。", True, {"甲镇"})
+    assert not score(fact, "12场。" + "很" * 400, True, {"甲镇"})
+    assert score({"type": "none"}, "", False, set())
+    hits = [("丙镇", "丙镇聘请法律顾问"), ("乙镇", "乙镇聘请法律顾问")]
+    assert evidence_hits(listed, hits, k=1) == (0, 1) and evidence_hits(listed, hits, k=2) == (1, 1)
+
+    tally = Tally()  # 丁镇 is neither required nor forbidden (a loose mention): out of the precision
+    tally.add(listed, "…", True, {"甲镇", "丁镇", "丙镇"}, hits, 0.1)
+    row = tally.row()
+    assert row["list_recall"] == 0.5 and row["list_precision"] == 0.5 and row["pass"] == 0.0

