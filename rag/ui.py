@@ -70,7 +70,6 @@ CSS = """
 .coverage tr.county th { text-align: left; background: var(--background-fill-secondary); }
 .coverage td.missing { color: #b91c1c; font-weight: 600; }
 .coverage td.have { color: #15803d; }
-#corpus-table table { min-width: 720px; }
 /* a source's passage is not copied on its own: the answer's copy button copies the answer with its sources */
 #chat .message-row:has(.thought-group) + .message-buttons { display: none; }
 #chat .message-row:has(.thought-group) { margin-top: 2px; margin-bottom: 2px; }
@@ -183,7 +182,7 @@ def table_view(turns: list[Turn], show_all: bool = False) -> tuple[bool, str, li
     rows = citation_rows(turns[-1].answer)
     shown = rows if show_all or len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS]
     count = f"共 {len(rows)} 条引文" + ("" if len(shown) == len(rows) else f"，先显示前 {TABLE_ROWS} 条")
-    return True, count + "。点表头可排序。", shown, len(shown) < len(rows)
+    return True, count + "。点表头的 ⋮ 可按该列排序。", shown, len(shown) < len(rows)
 
 
 def passage_html(p: Passage) -> str:
@@ -340,13 +339,13 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             with gr.Accordion("来源表", open=True, visible=False, elem_id="cite-box") as cite_box:
                 cite_count = gr.Markdown(elem_id="cite-count")
                 cite_table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, wrap=True, elem_id="cite-table",
-                                          column_widths=["7%", "12%", "14%", "8%", "39%", "20%"])
+                                          column_widths=["60px", "100px", "120px", "70px", "440px", "240px"])
                 show_all = gr.Button("显示全部", size="sm", visible=False, elem_id="cite-all")
         saved = gr.BrowserState([], storage_key="fazhi-rag-chat")
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
-                                 column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
+                                 column_widths=["90px", "110px", "80px", "70px", "110px", "70px", "270px", "240px"])
             refresh = gr.Button("刷新列表", size="sm")
             with gr.Accordion("覆盖情况：各区县乡镇 × 年度", open=True, elem_id="coverage-box"):
                 overview = gr.HTML(elem_id="coverage")
