@@ -7,6 +7,7 @@ and render what comes back. Rendering helpers are pure functions, so they are te
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
@@ -77,6 +78,67 @@ CSS = """
   .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
 }
 """
+
+
+# Gradio's own strings: its i18n follows the browser's language, and some (a chat's "Copy message", a
+# toast's "Warning") are English in every language. This is a Chinese office's tool, so these are shown in
+# Chinese whatever the browser: GRADIO_ZH maps each English string to its Chinese.
+GRADIO_ZH = {
+    "Copy message": "复制", "Copy conversation": "复制全部对话", "Copied message": "已复制", "Copied conversation": "已复制",
+    "Clear": "清空", "Warning": "提示", "Error": "错误", "Info": "信息", "Success": "成功", "Close": "关闭",
+    "Loading...": "加载中……", "Sort ascending": "升序排列", "Sort descending": "降序排列", "Clear sort": "取消排序",
+    "Filter": "筛选", "Clear filter": "取消筛选", "Search": "搜索", "Copy": "复制", "Copied": "已复制",
+    "Download": "下载", "Fullscreen": "全屏", "Exit fullscreen mode": "退出全屏", "Exit fullscreen": "退出全屏",
+    "Drop File Here": "将文件拖放到此处", "Click to Upload": "点击上传", "Remove": "移除", "Upload": "上传",
+    "More tabs": "更多标签页", "Open cell menu": "打开列菜单", "Select all": "全选", "No results": "无结果",
+    "Connection errored out.": "连接出错。", "Retry": "重试", "Undo": "撤销",
+}
+# Runs in the page once Gradio has loaded: (1) the strings above in Chinese, now and as the page changes;
+# (2) a citation marker [n] in an answer opens that source below it (see link_markers()).
+HEAD = """<script>
+(function () {
+  var ZH = __ZH__;
+  function fix(node) {
+    if (node.nodeType === 3) {
+      var t = node.nodeValue.trim();
+      if (t && ZH[t]) node.nodeValue = node.nodeValue.replace(t, ZH[t]);
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    ["aria-label", "title", "placeholder"].forEach(function (a) {
+      var v = node.getAttribute(a);
+      if (v && ZH[v]) node.setAttribute(a, ZH[v]);
+    });
+    for (var c = node.firstChild; c; c = c.nextSibling) fix(c);
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (m) {
+      if (m.type === "characterData") fix(m.target);
+      else if (m.type === "attributes") fix(m.target);
+      else m.addedNodes.forEach(fix);
+    });
+  }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true,
+                                          attributeFilter: ["aria-label", "title", "placeholder"] });
+  fix(document.body);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#cite-"]');
+    if (!link) return;
+    event.preventDefault();
+    var n = link.getAttribute("href").slice(6);
+    var rows = Array.prototype.slice.call(document.querySelectorAll("#chat .message-row"));
+    var start = rows.findIndex(function (row) { return row.contains(link); });
+    for (var i = start + 1; i < rows.length; i++) {
+      if (rows[i].classList.contains("user-row")) break;
+      if ((rows[i].innerText || "").indexOf("查看原文 [" + n + "]") !== -1) {
+        var title = rows[i].querySelector(".thought-group .title") || rows[i];
+        if (!rows[i].querySelector("mark")) title.click();
+        rows[i].scrollIntoView({ behavior: "smooth", block: "center" });
+        break;
+      }
+    }
+  });
+})();
+</script>""".replace("__ZH__", json.dumps(GRADIO_ZH, ensure_ascii=False))
 
 
 @dataclass
@@ -156,11 +218,16 @@ def answer_markdown(a: Answer) -> str:
         parts = ["\n\n".join(summary), f"共 **{unique}** 条引文，见对话下方的“来源表”（可排序，可导出 Excel / Word）。"]
         parts += [f"注：{md_escape(note)}" for note in a.notes]
         return "\n\n".join(parts)
-    parts = [end_lists(a.text)]
+    parts = [link_markers(end_lists(a.text), {c.n for c in a.citations})]
     parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
         parts.append("来源：\n" + "\n".join(source_line(c, c.quote not in a.text) for c in a.citations))
     return "\n\n".join(parts)
+
+
+def link_markers(text: str, numbers: set[int]) -> str:
+    """Each citation marker [n] as a link that opens source n (see HEAD); other brackets unchanged."""
+    return re.sub(r"\[(\d+)\](?!\()", lambda m: f"[\\[{m[1]}\\]](#cite-{m[1]})" if int(m[1]) in numbers else m[0], text)
 
 
 def citation_rows(a: Answer) -> list[list[Any]]:
