@@ -187,7 +187,8 @@ def test_search(client: TestClient, core: FakeCore, body: dict[str, Any], status
 @pytest.mark.parametrize(("method", "path", "status", "allow"), [
     ("GET", "/api/answer", 405, "POST"),
     ("GET", "/api/search", 405, "POST"),
-    ("POST", "/api/reports", 405, "GET"),
+    ("PUT", "/api/reports", 405, "GET, POST"),
+    ("GET", "/api/reports/a.txt/meta", 405, "PATCH, DELETE"),  # DELETE: a report named a.txt/meta
     ("DELETE", "/api/passage", 405, "GET"),
     ("PUT", "/api/docs", 405, "GET"),
     ("POST", "/api/openapi.json", 405, "GET, HEAD"),
@@ -227,7 +228,7 @@ def test_reports_lists_metadata_chunk_counts_and_build_date(client: TestClient) 
     assert body["count"] == 1
     assert body["reports"][0] == {
         "source": SOURCE, "township": "大铭乡", "county": "德化县", "province": "福建省", "year": 2023,
-        "date": "2024-01-10", "title": "大铭乡2023年法治政府建设年度报告", "chunks": 4,
+        "date": "2024-01-10", "title": "大铭乡2023年法治政府建设年度报告", "chunks": 4, "own": False,
     }
 
 
