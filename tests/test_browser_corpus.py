@@ -31,6 +31,7 @@ DEV_REPORTS = ROOT.parent / "shared" / "corpus-dev" / "reports"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 LIST_QUESTION = "哪些乡镇提到执法人员不足？"
+SECTION_QUESTION = "大铭乡2023年法治政府建设存在哪些问题？"
 # Screenshots go to test-output/browser/; with DOCS_SHOTS=1 to docs/ (the README's pictures) instead.
 SHOTS = ROOT / "docs" if os.environ.get("DOCS_SHOTS") else ROOT / "test-output" / "browser"
 
@@ -118,7 +119,8 @@ def test_manage_the_corpus_then_export_a_list_answer(office_server: tuple[str, P
 
     base, work = office_server
     seeds_before = _tree_hash(ROOT / "seeds")
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True)
+    # an English browser: the page, Gradio's own strings included, is Chinese all the same
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(120_000)
     page.goto(base + "/")
@@ -174,6 +176,25 @@ def test_manage_the_corpus_then_export_a_list_answer(office_server: tuple[str, P
         download.value.save_as(files[fmt])
     _shot(page, "screenshot-list", 1366)
     _shot(page, "screenshot-list", 420)
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+    # the conversation is kept across a reload, with the past questions
+    page.reload()
+    page.locator("#chat").get_by_text(LIST_QUESTION).first.wait_for()
+    page.locator("#cite-count").get_by_text("条引文").wait_for()
+    page.locator("#past-questions input").click()
+    page.get_by_role("option", name=LIST_QUESTION).wait_for()
+    page.locator("#header").click()
+
+    # a marker [n] opens its source; Gradio's own buttons speak Chinese
+    page.locator("#question textarea").fill(SECTION_QUESTION)
+    page.locator("#send").click()
+    page.locator("#chat").get_by_text("来源").last.wait_for()
+    assert page.locator("#chat mark").count() == 0
+    page.locator('#chat a[href^="#cite-"]').last.click()
+    page.locator("#chat mark").first.wait_for()
+    assert page.locator('[aria-label="复制"]').count() > 0
+    assert page.locator('[aria-label="Copy message"], [aria-label="Copy conversation"]').count() == 0
     context.close()
 
     answer = httpx.post(base + "/api/answer", json={"question": LIST_QUESTION}, timeout=120).json()
