@@ -60,6 +60,7 @@ STAGES = {"ingest": "正在读取报告", "embed": "正在计算向量、更新�
 CORPUS_HEADERS = ["乡镇", "区县", "省份", "年度", "成文日期", "分块数", "标题", "文件"]
 
 CSS = """
+#chat a.cite-link { text-decoration: none; cursor: pointer; }
 .passage { line-height: 1.75; color: var(--body-text-color) !important; font-size: var(--text-md) !important; }
 .passage .passage-section { font-weight: 600; margin-bottom: 4px; }
 .passage mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
@@ -94,14 +95,32 @@ GRADIO_ZH = {
     "Connection errored out.": "连接出错。", "Retry": "重试", "Undo": "撤销",
 }
 # Runs in the page once Gradio has loaded: (1) the strings above in Chinese, now and as the page changes;
-# (2) a citation marker [n] in an answer opens that source below it (see link_markers()).
-HEAD = """<script>
+# (2) a citation marker [n] in an answer becomes a link that opens that source below it (the message itself
+# keeps a plain [n], so that the copy button copies plain text).
+HEAD = r"""<script>
 (function () {
   var ZH = __ZH__;
+  function linkMarkers(node) {
+    var parent = node.parentElement;
+    if (!parent || !/\[\d+\]/.test(node.nodeValue) || parent.closest("a, .thought-group, .user-row")
+        || !parent.closest("#chat .bot-row")) return;
+    var frag = document.createDocumentFragment();
+    node.nodeValue.split(/(\[\d+\])/).forEach(function (part) {
+      var m = /^\[(\d+)\]$/.exec(part);
+      if (!m) { frag.appendChild(document.createTextNode(part)); return; }
+      var a = document.createElement("a");
+      a.href = "#cite-" + m[1];
+      a.className = "cite-link";
+      a.textContent = part;
+      frag.appendChild(a);
+    });
+    parent.replaceChild(frag, node);
+  }
   function fix(node) {
     if (node.nodeType === 3) {
       var t = node.nodeValue.trim();
       if (t && ZH[t]) node.nodeValue = node.nodeValue.replace(t, ZH[t]);
+      else linkMarkers(node);
       return;
     }
     if (node.nodeType !== 1) return;
@@ -109,7 +128,7 @@ HEAD = """<script>
       var v = node.getAttribute(a);
       if (v && ZH[v]) node.setAttribute(a, ZH[v]);
     });
-    for (var c = node.firstChild; c; c = c.nextSibling) fix(c);
+    Array.prototype.slice.call(node.childNodes).forEach(fix);
   }
   new MutationObserver(function (changes) {
     changes.forEach(function (m) {
@@ -148,6 +167,7 @@ class Turn:
     question: str
     answer: Answer
     passages: list[str] = field(default_factory=list)
+    filters: str = ""  # the active filters, as filter_label() says them
 
 
 # ---------------------------------------------------------------- pure helpers (tested without Gradio)
@@ -165,6 +185,23 @@ def make_filters(
     if kinds:
         values["kind"] = list(kinds)
     return Filters(**values) if values else None
+
+
+def filter_label(townships: Sequence[str] | None, years: Sequence[int | str] | None,
+                 kinds: Sequence[str] | None) -> str:
+    """The active filters for people: '大歇镇 · 2024年 · 存在问题'; '' when none."""
+    parts = [*(townships or []), *(f"{y}年" for y in years or []), *(KIND_LABELS.get(k, k) for k in kinds or [])]
+    return " · ".join(str(p) for p in parts)
+
+
+FILTERS_TITLE = "筛选：乡镇 · 年度 · 章节类型"
+
+
+def filters_title(townships: Sequence[str] | None, years: Sequence[int | str] | None,
+                  kinds: Sequence[str] | None) -> str:
+    """The filter bar's title: says which filters are active even when the bar is folded."""
+    active = filter_label(townships, years, kinds)
+    return f"筛选（已启用：{active}）" if active else FILTERS_TITLE
 
 
 def history_of(turns: list[Turn]) -> list[dict[str, str]]:
@@ -218,16 +255,11 @@ def answer_markdown(a: Answer) -> str:
         parts = ["\n\n".join(summary), f"共 **{unique}** 条引文，见对话下方的“来源表”（可排序，可导出 Excel / Word）。"]
         parts += [f"注：{md_escape(note)}" for note in a.notes]
         return "\n\n".join(parts)
-    parts = [link_markers(end_lists(a.text), {c.n for c in a.citations})]
+    parts = [end_lists(a.text)]
     parts += [f"注：{md_escape(note)}" for note in a.notes]
     if a.citations:
         parts.append("来源：\n" + "\n".join(source_line(c, c.quote not in a.text) for c in a.citations))
     return "\n\n".join(parts)
-
-
-def link_markers(text: str, numbers: set[int]) -> str:
-    """Each citation marker [n] as a link that opens source n (see HEAD); other brackets unchanged."""
-    return re.sub(r"\[(\d+)\](?!\()", lambda m: f"[\\[{m[1]}\\]](#cite-{m[1]})" if int(m[1]) in numbers else m[0], text)
 
 
 def citation_rows(a: Answer) -> list[list[Any]]:
@@ -282,9 +314,12 @@ def source_title(c: Citation) -> str:
 
 
 def render_turn(t: Turn) -> list[dict[str, Any]]:
+    shown = answer_markdown(t.answer)
+    if t.filters:
+        shown = f"*已按 {md_escape(t.filters)} 筛选*\n\n{shown}"
     messages: list[dict[str, Any]] = [
         {"role": "user", "content": t.question},
-        {"role": "assistant", "content": answer_markdown(t.answer)},
+        {"role": "assistant", "content": shown},
     ]
     for c, body in zip(t.answer.citations, t.passages, strict=False):
         messages.append({"role": "assistant", "content": body, "metadata": {"title": source_title(c), "status": "done"}})
@@ -376,7 +411,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         )
         turns = gr.State([])
         with gr.Tab("问答", id="chat-tab"):
-            with gr.Accordion("筛选：乡镇 · 年度 · 章节类型", open=False, elem_id="filters"), gr.Row():
+            with gr.Accordion(FILTERS_TITLE, open=False, elem_id="filters") as filter_bar, gr.Row():
                 townships = gr.Dropdown(label="乡镇", choices=[], multiselect=True, min_width=200, elem_id="f-township")
                 years = gr.Dropdown(label="年度", choices=[], multiselect=True, min_width=140, elem_id="f-year")
                 kinds = gr.Dropdown(label="章节类型", choices=[(v, k) for k, v in KIND_LABELS.items()],
@@ -450,6 +485,9 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             after_answer, turns, after_outputs, api_visibility="private")
         chatbot.clear(lambda: [], None, turns, api_visibility="private").then(
             after_answer, turns, after_outputs, api_visibility="private")
+        for dropdown in (townships, years, kinds):
+            dropdown.change(lambda t, y, k: gr.Accordion(label=filters_title(t, y, k)), [townships, years, kinds],
+                            filter_bar, api_visibility="private")
         show_all.click(expand_table, turns, [cite_count, cite_table, show_all], api_visibility="private")
         past.select(lambda q: q or gr.skip(), past, question, api_visibility="private")
         demo.load(restore_turns, saved, [chatbot, turns], api_visibility="private").then(
@@ -533,7 +571,8 @@ def respond(
         raise gr.Error(f"回答失败：{_reason(e)}") from e
     if final is None:
         raise gr.Error("回答失败：没有得到完整的回答")
-    turn = Turn(question, final, [citation_passage(c) for c in final.citations])
+    turn = Turn(question, final, [citation_passage(c) for c in final.citations],
+                filter_label(townships, years, kinds))
     turns = [*turns, turn]
     yield gr.skip(), render_chat(turns), turns
 
@@ -633,7 +672,8 @@ SAVED_TURNS = 30  # the conversation kept in the browser: the last this many que
 
 def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
     """The conversation as JSON for the browser's localStorage (the passages are rendered again on load)."""
-    return [{"question": t.question, "answer": t.answer.model_dump(mode="json")} for t in turns[-SAVED_TURNS:]]
+    return [{"question": t.question, "answer": t.answer.model_dump(mode="json"), "filters": t.filters}
+            for t in turns[-SAVED_TURNS:]]
 
 
 def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
@@ -642,7 +682,8 @@ def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
     for item in saved if isinstance(saved, list) else []:
         try:
             a = Answer.model_validate(item["answer"])
-            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations]))
+            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations],
+                              str(item.get("filters") or "")))
         except (KeyError, TypeError, ValueError):
             continue
     return render_chat(turns), turns

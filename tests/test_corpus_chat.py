@@ -56,8 +56,7 @@ def test_the_same_quote_is_one_row_and_never_repeated_in_the_sources() -> None:
     assert "[1] 大铭乡 · 2024年 · 二、存在问题\n" in text
 
 
-def test_markers_are_links_and_a_list_ends_before_the_next_paragraph() -> None:
-    assert ui.link_markers("甲[1]乙[2][9]（见[1](x)）", {1, 2}) == "甲[\\[1\\]](#cite-1)乙[\\[2\\]](#cite-2)[9]（见[1](x)）"
+def test_a_list_ends_before_the_next_paragraph() -> None:
     assert ui.end_lists("总述\n- 一[1]\n- 二[2]\n其余未见。") == "总述\n- 一[1]\n- 二[2]\n\n其余未见。"
     assert ui.end_lists("- 一\n\n其余") == "- 一\n\n其余"
 
@@ -72,3 +71,15 @@ def test_the_conversation_round_trips_through_the_browser_storage(monkeypatch: A
     assert chat[0] == {"role": "user", "content": "问一"}
     assert ui.restore_turns(None) == ([], [])
     assert len(ui.saved_turns([turns[0]] * 50)) == ui.SAVED_TURNS
+
+
+def test_active_filters_are_shown_on_the_answer_and_on_the_folded_bar() -> None:
+    assert ui.filter_label(["大歇镇"], [2024], ["problems"]) == "大歇镇 · 2024年 · 存在问题"
+    assert ui.filter_label(None, [], None) == ""
+    assert ui.filters_title(["大歇镇"], None, ["problems"]) == "筛选（已启用：大歇镇 · 存在问题）"
+    assert ui.filters_title(None, None, None) == ui.FILTERS_TITLE
+    a = Answer(question="q", text="答", found=False)
+    shown = ui.render_turn(ui.Turn("q", a, [], "大歇镇 · 存在问题"))[1]["content"]
+    assert shown.startswith("*已按 大歇镇 · 存在问题 筛选*")
+    saved = ui.saved_turns([ui.Turn("q", a, [], "大歇镇")])
+    assert ui.restore_turns(saved)[1][0].filters == "大歇镇"
