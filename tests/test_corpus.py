@@ -143,7 +143,8 @@ def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.
     before = _tree_hash(office.data_dir)
 
     def broken_build(*args: object, **kwargs: object) -> None:
-        raise rag.index.IndexMismatchError("built with another embedder: run `rag index --rebuild`")
+        raise rag.index.IndexMismatchError("index in /srv/secret/index was built with e5-model-id-x: "
+                                           "run `rag index --rebuild`")
 
     monkeypatch.setattr(rag.index, "build_index", broken_build)
     for action in (lambda: delete_report("甲.txt", office), lambda: edit_report("甲.txt", MetaEdit(year=2030), office),
@@ -151,6 +152,7 @@ def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.
         with pytest.raises(CorpusError) as e:
             action()
         assert e.value.code == "index_failed" and "rag index --rebuild" in e.value.message
+        assert "/srv" not in e.value.message and "model-id" not in e.value.message  # no server path, no model id
         assert _tree_hash(office.data_dir) == before
     assert set(_sources()) == {"演示.txt", "甲.txt", "乙.txt"}
 
