@@ -667,13 +667,20 @@ def manage(settings: Settings, action: str, source: str | None, given: str, town
     return md_escape(result.message), True
 
 
-SAVED_TURNS = 30  # the conversation kept in the browser: the last this many questions
+SAVED_TURNS = 30  # the conversation kept in the browser: at most the last this many questions,
+SAVED_CHARS = 1_500_000  # and within this size (localStorage holds about 5 MB per site)
 
 
 def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
-    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load)."""
-    return [{"question": t.question, "answer": t.answer.model_dump(mode="json"), "filters": t.filters}
-            for t in turns[-SAVED_TURNS:]]
+    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load);
+    the oldest questions are dropped first when it would grow too large."""
+    items = [{"question": t.question, "answer": t.answer.model_dump(mode="json"), "filters": t.filters}
+             for t in turns[-SAVED_TURNS:]]
+    sizes = [len(json.dumps(i, ensure_ascii=False)) for i in items]
+    while len(items) > 1 and sum(sizes) > SAVED_CHARS:
+        items.pop(0)
+        sizes.pop(0)
+    return items
 
 
 def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:

@@ -83,3 +83,10 @@ def test_active_filters_are_shown_on_the_answer_and_on_the_folded_bar() -> None:
     assert shown.startswith("*已按 大歇镇 · 存在问题 筛选*")
     saved = ui.saved_turns([ui.Turn("q", a, [], "大歇镇")])
     assert ui.restore_turns(saved)[1][0].filters == "大歇镇"
+
+
+def test_a_large_conversation_keeps_its_latest_questions(monkeypatch: Any) -> None:
+    monkeypatch.setattr(ui, "SAVED_CHARS", 3000)
+    turns = [ui.Turn(f"问{i}", _list_answer(5)) for i in range(6)]
+    saved = ui.saved_turns(turns)
+    assert 1 <= len(saved) < 6 and saved[-1]["question"] == "问5"
