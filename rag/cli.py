@@ -1,4 +1,4 @@
-"""The command-line door: `rag ingest | index | search | ask | serve | settings`. Thin: it parses
+"""The command-line door: `rag ingest | index | search | ask | serve | settings | reports`. Thin: it parses
 options and calls the same core functions as the UI and the HTTP API."""
 
 from __future__ import annotations
@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rag.models import Filters
+
+if TYPE_CHECKING:
+    from rag.corpus import ActionResult
 
 
 def _echo_json(data: object) -> None:
@@ -219,15 +224,15 @@ def reports() -> None:
     """管理报告库：列出、添加、删除、替换报告，修改报告的乡镇、区县和年度。"""
 
 
-def _corpus_action(action: object) -> None:
+def _corpus_action(action: Callable[[], ActionResult]) -> None:
     """Run a corpus action; a refusal prints its (Chinese) reason and exits 1."""
     from rag.corpus import CorpusError
 
     try:
-        result = action() if callable(action) else action
+        result = action()
     except CorpusError as e:
         raise click.ClickException(e.message) from e
-    click.echo(getattr(result, "message", ""))
+    click.echo(result.message)
 
 
 @reports.command("list")
@@ -257,7 +262,10 @@ def reports_coverage(year: int | None, as_json: bool) -> None:
     cov = index_coverage()
     if year is not None:
         gap = missing_reports(cov, year)
-        _echo_json(gap.model_dump()) if as_json else click.echo(gap.text)
+        if as_json:
+            _echo_json(gap.model_dump())
+        else:
+            click.echo(gap.text)
         return
     if as_json:
         _echo_json(cov.model_dump())
