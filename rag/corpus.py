@@ -368,10 +368,15 @@ def _reindex(settings: Settings, on_progress: ProgressFn | None) -> BuildStats:
 
 
 def _error_text(e: Exception) -> str:
-    """What a user may see of a failure: the index's own (actionable) messages, otherwise only its type."""
+    """What a user may see of a failure: what to do about the index, never a server path or a model id
+    (the full error is in the log); otherwise only the error's type."""
     from rag.index import IndexStoreError
 
-    return str(e) if isinstance(e, IndexStoreError) else type(e).__name__
+    if isinstance(e, IndexStoreError):
+        if "rag index --rebuild" in str(e):
+            return "索引需要重建，请管理员在服务器上运行 `rag index --rebuild`"
+        return "索引无法读取，请管理员在服务器上运行 `rag index`"
+    return type(e).__name__
 
 
 class _Stage:

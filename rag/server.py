@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    from rag.ui import CSS, build_ui
+    from rag.ui import CSS, HEAD, build_ui
 
     settings = settings or get_settings()
     root_path = normalize_root_path(settings.root_path)
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         path="/",
         root_path=root_path or None,
         css=CSS,
+        head=HEAD,
         theme=_theme(gr),
         footer_links=[],
         run_history=False,

@@ -7,6 +7,7 @@ and render what comes back. Rendering helpers are pure functions, so they are te
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
@@ -59,6 +60,7 @@ STAGES = {"ingest": "正在读取报告", "embed": "正在计算向量、更新�
 CORPUS_HEADERS = ["乡镇", "区县", "省份", "年度", "成文日期", "分块数", "标题", "文件"]
 
 CSS = """
+#chat a.cite-link { text-decoration: none; cursor: pointer; }
 .passage { line-height: 1.75; color: var(--body-text-color) !important; font-size: var(--text-md) !important; }
 .passage .passage-section { font-weight: 600; margin-bottom: 4px; }
 .passage mark { background: #fde68a; color: #1f2937; padding: 0 2px; border-radius: 2px; }
@@ -70,7 +72,6 @@ CSS = """
 .coverage tr.county th { text-align: left; background: var(--background-fill-secondary); }
 .coverage td.missing { color: #b91c1c; font-weight: 600; }
 .coverage td.have { color: #15803d; }
-#corpus-table table { min-width: 720px; }
 /* a source's passage is not copied on its own: the answer's copy button copies the answer with its sources */
 #chat .message-row:has(.thought-group) + .message-buttons { display: none; }
 #chat .message-row:has(.thought-group) { margin-top: 2px; margin-bottom: 2px; }
@@ -80,6 +81,85 @@ CSS = """
 """
 
 
+# Gradio's own strings: its i18n follows the browser's language, and some (a chat's "Copy message", a
+# toast's "Warning") are English in every language. This is a Chinese office's tool, so these are shown in
+# Chinese whatever the browser: GRADIO_ZH maps each English string to its Chinese.
+GRADIO_ZH = {
+    "Copy message": "复制", "Copy conversation": "复制全部对话", "Copied message": "已复制", "Copied conversation": "已复制",
+    "Clear": "清空", "Warning": "提示", "Error": "错误", "Info": "信息", "Success": "成功", "Close": "关闭",
+    "Loading...": "加载中……", "Sort ascending": "升序排列", "Sort descending": "降序排列", "Clear sort": "取消排序",
+    "Filter": "筛选", "Clear filter": "取消筛选", "Search": "搜索", "Copy": "复制", "Copied": "已复制",
+    "Download": "下载", "Fullscreen": "全屏", "Exit fullscreen mode": "退出全屏", "Exit fullscreen": "退出全屏",
+    "Drop File Here": "将文件拖放到此处", "Click to Upload": "点击上传", "Remove": "移除", "Upload": "上传",
+    "More tabs": "更多标签页", "Open cell menu": "打开列菜单", "Select all": "全选", "No results": "无结果",
+    "Connection errored out.": "连接出错。", "Retry": "重试", "Undo": "撤销",
+}
+# Runs in the page once Gradio has loaded: (1) the strings above in Chinese, now and as the page changes;
+# (2) a citation marker [n] in an answer becomes a link that opens that source below it (the message itself
+# keeps a plain [n], so that the copy button copies plain text).
+HEAD = r"""<script>
+(function () {
+  var ZH = __ZH__;
+  function linkMarkers(node) {
+    var parent = node.parentElement;
+    if (!parent || !/\[\d+\]/.test(node.nodeValue) || parent.closest("a, .thought-group, .user-row")
+        || !parent.closest("#chat .bot-row")) return;
+    var frag = document.createDocumentFragment();
+    node.nodeValue.split(/(\[\d+\])/).forEach(function (part) {
+      var m = /^\[(\d+)\]$/.exec(part);
+      if (!m) { frag.appendChild(document.createTextNode(part)); return; }
+      var a = document.createElement("a");
+      a.href = "#cite-" + m[1];
+      a.className = "cite-link";
+      a.textContent = part;
+      frag.appendChild(a);
+    });
+    parent.replaceChild(frag, node);
+  }
+  function fix(node) {
+    if (node.nodeType === 3) {
+      var t = node.nodeValue.trim();
+      if (t && ZH[t]) node.nodeValue = node.nodeValue.replace(t, ZH[t]);
+      else linkMarkers(node);
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    ["aria-label", "title", "placeholder"].forEach(function (a) {
+      var v = node.getAttribute(a);
+      if (v && ZH[v]) node.setAttribute(a, ZH[v]);
+    });
+    Array.prototype.slice.call(node.childNodes).forEach(fix);
+  }
+  new MutationObserver(function (changes) {
+    changes.forEach(function (m) {
+      if (m.type === "characterData") fix(m.target);
+      else if (m.type === "attributes") fix(m.target);
+      else m.addedNodes.forEach(fix);
+    });
+  }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true,
+                                          attributeFilter: ["aria-label", "title", "placeholder"] });
+  fix(document.body);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest('a[href^="#cite-"]');
+    if (!link) return;
+    event.preventDefault();
+    var n = link.getAttribute("href").slice(6);
+    var rows = Array.prototype.slice.call(document.querySelectorAll("#chat .message-row"));
+    var start = rows.findIndex(function (row) { return row.contains(link); });
+    for (var i = start + 1; i < rows.length; i++) {
+      if (rows[i].classList.contains("user-row")) break;
+      if ((rows[i].innerText || "").indexOf("查看原文 [" + n + "]") !== -1) {
+        var title = rows[i].querySelector(".thought-group .title") || rows[i];
+        if (!rows[i].querySelector("mark")) title.click();
+        rows[i].scrollIntoView({ behavior: "smooth", block: "center" });
+        break;
+      }
+    }
+  });
+})();
+</script>""".replace("__ZH__", json.dumps(GRADIO_ZH, ensure_ascii=False))
+
+
 @dataclass
 class Turn:
     """One question and its answer, with each citation's passage already rendered."""
@@ -87,6 +167,7 @@ class Turn:
     question: str
     answer: Answer
     passages: list[str] = field(default_factory=list)
+    filters: str = ""  # the active filters, as filter_label() says them
 
 
 # ---------------------------------------------------------------- pure helpers (tested without Gradio)
@@ -104,6 +185,23 @@ def make_filters(
     if kinds:
         values["kind"] = list(kinds)
     return Filters(**values) if values else None
+
+
+def filter_label(townships: Sequence[str] | None, years: Sequence[int | str] | None,
+                 kinds: Sequence[str] | None) -> str:
+    """The active filters for people: '大歇镇 · 2024年 · 存在问题'; '' when none."""
+    parts = [*(townships or []), *(f"{y}年" for y in years or []), *(KIND_LABELS.get(k, k) for k in kinds or [])]
+    return " · ".join(str(p) for p in parts)
+
+
+FILTERS_TITLE = "筛选：乡镇 · 年度 · 章节类型"
+
+
+def filters_title(townships: Sequence[str] | None, years: Sequence[int | str] | None,
+                  kinds: Sequence[str] | None) -> str:
+    """The filter bar's title: says which filters are active even when the bar is folded."""
+    active = filter_label(townships, years, kinds)
+    return f"筛选（已启用：{active}）" if active else FILTERS_TITLE
 
 
 def history_of(turns: list[Turn]) -> list[dict[str, str]]:
@@ -194,7 +292,7 @@ def table_view(turns: list[Turn], show_all: bool = False) -> tuple[bool, str, li
     rows = citation_rows(turns[-1].answer)
     shown = rows if show_all or len(rows) <= TABLE_ROWS else rows[:TABLE_ROWS]
     count = f"共 {len(rows)} 条引文" + ("" if len(shown) == len(rows) else f"，先显示前 {TABLE_ROWS} 条")
-    return True, count + "。点表头可排序。", shown, len(shown) < len(rows)
+    return True, count + "。点表头的 ⋮ 可按该列排序。", shown, len(shown) < len(rows)
 
 
 def passage_html(p: Passage) -> str:
@@ -228,9 +326,12 @@ def source_title(c: Citation) -> str:
 
 
 def render_turn(t: Turn) -> list[dict[str, Any]]:
+    shown = answer_markdown(t.answer)
+    if t.filters:
+        shown = f"*已按 {md_escape(t.filters)} 筛选*\n\n{shown}"
     messages: list[dict[str, Any]] = [
         {"role": "user", "content": md_escape(t.question)},
-        {"role": "assistant", "content": answer_markdown(t.answer)},
+        {"role": "assistant", "content": shown},
     ]
     for c, body in zip(t.answer.citations, t.passages, strict=False):
         messages.append({"role": "assistant", "content": body, "metadata": {"title": source_title(c), "status": "done"}})
@@ -322,7 +423,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         )
         turns = gr.State([])
         with gr.Tab("问答", id="chat-tab"):
-            with gr.Accordion("筛选：乡镇 · 年度 · 章节类型", open=False, elem_id="filters"), gr.Row():
+            with gr.Accordion(FILTERS_TITLE, open=False, elem_id="filters") as filter_bar, gr.Row():
                 townships = gr.Dropdown(label="乡镇", choices=[], multiselect=True, min_width=200, elem_id="f-township")
                 years = gr.Dropdown(label="年度", choices=[], multiselect=True, min_width=140, elem_id="f-year")
                 kinds = gr.Dropdown(label="章节类型", choices=[(v, k) for k, v in KIND_LABELS.items()],
@@ -352,13 +453,13 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             with gr.Accordion("来源表", open=True, visible=False, elem_id="cite-box") as cite_box:
                 cite_count = gr.Markdown(elem_id="cite-count")
                 cite_table = gr.Dataframe(headers=TABLE_HEADERS, interactive=False, wrap=True, elem_id="cite-table",
-                                          column_widths=["7%", "12%", "14%", "8%", "39%", "20%"])
+                                          column_widths=["60px", "100px", "120px", "70px", "440px", "240px"])
                 show_all = gr.Button("显示全部", size="sm", visible=False, elem_id="cite-all")
         saved = gr.BrowserState([], storage_key="fazhi-rag-chat")
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
-                                 column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
+                                 column_widths=["90px", "110px", "80px", "70px", "110px", "70px", "270px", "240px"])
             refresh = gr.Button("刷新列表", size="sm")
             with gr.Accordion("覆盖情况：各区县乡镇 × 年度", open=True, elem_id="coverage-box"):
                 overview = gr.HTML(elem_id="coverage")
@@ -399,6 +500,9 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             after_answer, turns, after_outputs, api_visibility="private")
         chatbot.clear(lambda: [], None, turns, api_visibility="private").then(
             after_answer, turns, after_outputs, api_visibility="private")
+        for dropdown in (townships, years, kinds):
+            dropdown.change(lambda t, y, k: gr.Accordion(label=filters_title(t, y, k)), [townships, years, kinds],
+                            filter_bar, api_visibility="private")
         show_all.click(expand_table, turns, [cite_count, cite_table, show_all], api_visibility="private")
         past.select(lambda q: q or gr.skip(), past, question, api_visibility="private")
         demo.load(restore_turns, saved, [chatbot, turns], api_visibility="private").then(
@@ -482,7 +586,8 @@ def respond(
         raise gr.Error(f"回答失败：{html.escape(_reason(e), quote=False)}") from e
     if final is None:
         raise gr.Error("回答失败：没有得到完整的回答")
-    turn = Turn(question, final, [citation_passage(c) for c in final.citations])
+    turn = Turn(question, final, [citation_passage(c) for c in final.citations],
+                filter_label(townships, years, kinds))
     turns = [*turns, turn]
     yield gr.skip(), render_chat(turns), turns
 
@@ -577,12 +682,20 @@ def manage(settings: Settings, action: str, source: str | None, given: str, town
     return md_escape(result.message), True
 
 
-SAVED_TURNS = 30  # the conversation kept in the browser: the last this many questions
+SAVED_TURNS = 30  # the conversation kept in the browser: at most the last this many questions,
+SAVED_CHARS = 1_500_000  # and within this size (localStorage holds about 5 MB per site)
 
 
 def saved_turns(turns: list[Turn]) -> list[dict[str, Any]]:
-    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load)."""
-    return [{"question": t.question, "answer": t.answer.model_dump(mode="json")} for t in turns[-SAVED_TURNS:]]
+    """The conversation as JSON for the browser's localStorage (the passages are rendered again on load);
+    the oldest questions are dropped first when it would grow too large."""
+    items = [{"question": t.question, "answer": t.answer.model_dump(mode="json"), "filters": t.filters}
+             for t in turns[-SAVED_TURNS:]]
+    sizes = [len(json.dumps(i, ensure_ascii=False)) for i in items]
+    while len(items) > 1 and sum(sizes) > SAVED_CHARS:
+        items.pop(0)
+        sizes.pop(0)
+    return items
 
 
 def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
@@ -591,7 +704,8 @@ def restore_turns(saved: Any) -> tuple[list[dict[str, Any]], list[Turn]]:
     for item in saved if isinstance(saved, list) else []:
         try:
             a = Answer.model_validate(item["answer"])
-            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations]))
+            turns.append(Turn(str(item["question"]), a, [citation_passage(c) for c in a.citations],
+                              str(item.get("filters") or "")))
         except (KeyError, TypeError, ValueError):
             continue
     return render_chat(turns), turns

@@ -246,7 +246,8 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     workdir = Path(tempfile.mkdtemp(prefix="rag-serve-"))
     port, intranet_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
-    env.update(RAG_INDEX_DIR=str(index_dir), RAG_CORPUS_DIR=str(corpus_dir), RAG_API_TOKEN=API_TOKEN,
+    env.update(RAG_INDEX_DIR=str(index_dir), RAG_CORPUS_DIR=str(corpus_dir), RAG_DATA_DIR=str(workdir / "data"),
+               RAG_API_TOKEN=API_TOKEN,
                RAG_CORS_ORIGINS=f"http://127.0.0.1:{intranet_port}", GRADIO_ANALYTICS_ENABLED="False",
                PYTHONUNBUFFERED="1")
     log = workdir / "server.log"

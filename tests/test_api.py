@@ -188,6 +188,7 @@ def test_search(client: TestClient, core: FakeCore, body: dict[str, Any], status
     ("GET", "/api/answer", 405, "POST"),
     ("GET", "/api/search", 405, "POST"),
     ("PUT", "/api/reports", 405, "GET, POST"),
+    ("GET", "/api/reports/a.txt/meta", 405, "PATCH, DELETE"),  # DELETE: a report named a.txt/meta
     ("DELETE", "/api/passage", 405, "GET"),
     ("PUT", "/api/docs", 405, "GET"),
     ("POST", "/api/openapi.json", 405, "GET, HEAD"),

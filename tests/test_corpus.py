@@ -143,7 +143,8 @@ def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.
     before = _tree_hash(office.data_dir)
 
     def broken_build(*args: object, **kwargs: object) -> None:
-        raise rag.index.IndexMismatchError("built with another embedder: run `rag index --rebuild`")
+        raise rag.index.IndexMismatchError("index in /srv/secret/index was built with e5-model-id-x: "
+                                           "run `rag index --rebuild`")
 
     monkeypatch.setattr(rag.index, "build_index", broken_build)
     for action in (lambda: delete_report("甲.txt", office), lambda: edit_report("甲.txt", MetaEdit(year=2030), office),
@@ -151,6 +152,7 @@ def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.
         with pytest.raises(CorpusError) as e:
             action()
         assert e.value.code == "index_failed" and "rag index --rebuild" in e.value.message
+        assert "/srv" not in e.value.message and "model-id" not in e.value.message  # no server path, no model id
         assert _tree_hash(office.data_dir) == before
     assert set(_sources()) == {"演示.txt", "甲.txt", "乙.txt"}
 
@@ -280,3 +282,14 @@ def test_the_corpus_tab_manages_the_office_reports(office: Settings) -> None:
     assert ui.manage(pw, "delete", "乙.txt", "pw", "", "", "", None)[1] is True
     overview, dropdown = ui.load_overview()
     assert "某县" not in overview and [c[1] for c in dropdown.choices] == ["甲.txt"]
+
+
+def test_answer_coverage_for_the_question_path(office: Settings) -> None:
+    from rag.coverage import answer_coverage
+
+    townships = {(r.county, r.township) for r in list_reports().reports if r.township and r.year}
+    a = answer_coverage("哪些乡镇还没有2099年的报告？")
+    assert a is not None and a.found and a.considered == 3
+    assert a.text.startswith(f"报告库共有{len(townships)}个乡镇，其中{len(townships)}个还没有2099年的报告，0个已有。")
+    assert all(t in a.text for _, t in townships)
+    assert answer_coverage("哪些乡镇提到执法人员不足？") is None
