@@ -24,9 +24,6 @@ QUESTION = "哪些乡镇提到执法人员不足？"
 SHOTS = ROOT / "test-output" / "browser"
 
 pytestmark = [
-    # KNOWN BROKEN: after merging the security (#10) and corpus (#11) branches the chat page does not show a
-    # submitted question (Locator wait times out). Marked xfail so that the rest lands; to be fixed first next session.
-    pytest.mark.xfail(strict=False, reason="chat page broken after merging #10/#11 branches; see session note"),
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (install it with `make browser`)"),
