@@ -234,6 +234,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 examples=[{"text": q} for q in EXAMPLES],
                 buttons=["copy", "copy_all"],
                 feedback_options=None,
+                latex_delimiters=[],  # \[ … \] or $$ … $$ in a report is text, not a formula
                 group_consecutive_messages=False,
                 autoscroll=True,
             )
@@ -245,6 +246,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
+                                 datatype="str",  # plain text: a report's title is never markup
                                  column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
             refresh = gr.Button("刷新列表", size="sm")
             gr.Markdown(f"### 上传新报告\n支持 {' '.join(SUPPORTED)} 文件。所有文件都通过检查后才会加入报告库并增量更新索引；"

@@ -242,12 +242,19 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     global _REAL
     if _REAL is not None and _REAL.process.poll() is None:
         return _REAL
+    _REAL = spawn_server(index_dir, corpus_dir)
+    return _REAL
+
+
+def spawn_server(index_dir: Path, corpus_dir: Path, **settings: str) -> RealServer:
+    """`rag serve` in a subprocess over this index, with API_TOKEN and ROOT_PATH (and `settings` as RAG_*)."""
     workdir = Path(tempfile.mkdtemp(prefix="rag-serve-"))
     port, intranet_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
     env.update(RAG_INDEX_DIR=str(index_dir), RAG_CORPUS_DIR=str(corpus_dir), RAG_API_TOKEN=API_TOKEN,
                RAG_CORS_ORIGINS=f"http://127.0.0.1:{intranet_port}", GRADIO_ANALYTICS_ENABLED="False",
                PYTHONUNBUFFERED="1")
+    env.update({f"RAG_{k.upper()}": v for k, v in settings.items()})
     log = workdir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -259,7 +266,6 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     server = RealServer(base, base + ROOT_PATH, API_TOKEN, intranet_port, workdir, log, process)
     atexit.register(server.stop)
     _wait_ready(server)
-    _REAL = server
     return server
 
 
