@@ -260,6 +260,8 @@ def test_each_truncated_index_file_gives_the_rebuild_message_at_every_door(damag
     with TestClient(app, raise_server_exceptions=False) as client:
         r = client.post("/api/answer", json={"question": "哪些乡镇提到执法人员不足？"})
         assert r.status_code == 503 and REBUILD in r.json()["message"], r.text
+        streamed = client.post("/api/answer", json={"question": "哪些乡镇提到执法人员不足？", "stream": True})
+        assert "event: error" in streamed.text and "index_unavailable" in streamed.text and REBUILD in streamed.text
         health = client.get("/healthz").json()
         assert health["index"] is False and REBUILD in health["index_problem"]
 
