@@ -169,12 +169,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
-    """A real uvicorn server on a free 127.0.0.1 port, in a thread; yields its base URL."""
+def serve_in_thread(app: Any, lifespan: str = "off") -> Iterator[str]:
+    """A real uvicorn server on a free 127.0.0.1 port, in a thread; yields its base URL. The chat's queue
+    answers only with lifespan="on" (Gradio starts it at start-up)."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -341,3 +341,56 @@ def test_a_second_build_says_it_waits(tmp_path: Path, capfd: pytest.CaptureFixtu
         assert "waiting for the build in progress" in capfd.readouterr().err
     worker.join(timeout=5)
     assert entered.is_set()
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def chat_ask(base: str, question: str) -> dict[str, Any]:
+    """One question through the chat's own door (queue/join, then its event stream); the final message."""
+    import json
+    import secrets
+
+    session = secrets.token_hex(8)
+    with httpx.Client(base_url=base, timeout=60) as client:
+        join = client.post("/gradio_api/queue/join", json={
+            "data": [question, None, [], [], []], "fn_index": 0, "session_hash": session, "event_data": None})
+        assert join.status_code == 200, join.text
+        with client.stream("GET", "/gradio_api/queue/data", params={"session_hash": session}) as stream:
+            for line in stream.iter_lines():
+                if line.startswith("data:"):
+                    msg = json.loads(line[5:])
+                    if msg.get("msg") == "process_completed":
+                        return dict(msg)
+    raise AssertionError("no answer")
+
+
+@pytest.mark.slow
+def test_a_slow_llm_answer_does_not_block_other_chat_users(use_seeds_index: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from fake_openai import fake_openai_server
+
+    from rag.server import create_app
+
+    with fake_openai_server(["大铭乡提到执法人员不足[1]。"], mode="slow", delay=4.0) as llm:
+        monkeypatch.setenv("RAG_LLM_BASE_URL", llm.base_url)
+        monkeypatch.setenv("RAG_LLM_MODEL", "fake")
+        monkeypatch.setenv("RAG_LLM_TIMEOUT", "20")
+        get_settings.cache_clear()
+        with serve_in_thread(create_app(get_settings()), lifespan="on") as base:
+            chat_ask(base, "火星基地的建设情况如何？")  # warm: index and model loaded
+            slow: dict[str, Any] = {}
+            started = time.perf_counter()
+            worker = threading.Thread(target=lambda: slow.update(chat_ask(base, "哪些乡镇提到执法人员不足？")))
+            worker.start()
+            deadline = time.monotonic() + 10
+            while not llm.requests and time.monotonic() < deadline:  # the slow answer is at the LLM
+                time.sleep(0.05)
+            assert llm.requests
+            t0 = time.perf_counter()
+            other = chat_ask(base, "火星基地的建设情况如何？")  # found nothing: extractive, no LLM
+            assert other["success"] and time.perf_counter() - t0 < 2.0
+            worker.join(timeout=30)
+            assert slow.get("success") and time.perf_counter() - started >= 4.0
