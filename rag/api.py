@@ -298,8 +298,11 @@ def _sse(events: Iterator[str | Answer]) -> Iterator[str]:
                 yield _event("delta", json.dumps({"text": item}, ensure_ascii=False))
     except QuestionError as e:
         yield _event("error", _invalid_body(str(e)).model_dump_json())
-    except Exception:
+    except Exception as e:
         logger.exception("streamed answer failed")
+        if is_index_problem(e):  # damaged, missing, mismatched: the message says what to run
+            yield _event("error", ErrorBody(error="index_unavailable", message=str(e)).model_dump_json())
+            return
         yield _event("error", ErrorBody(error="internal_error", message="the answer failed").model_dump_json())
 
 

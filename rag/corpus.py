@@ -438,8 +438,10 @@ def name_problem(name: str) -> str | None:
 
 def md_escape(text: str) -> str:
     """Report text and file names as literal Markdown text: no emphasis, no HTML tag (``<img>``), no link or
-    image (``[x](javascript:…)``), no table; each such character is backslash-escaped."""
-    return re.sub(r"([\\`*_<>\[\]~|])", r"\\\1", text)
+    image (``[x](javascript:…)``), no bare-URL link, no table, no LaTeX; each such character is backslash-escaped."""
+    text = re.sub(r"([\\`*_<>\[\]~|$])", r"\\\1", text)
+    # no bare-URL autolinks either (http://…, www.…): a link from a report is still a link an attacker wrote
+    return re.sub(r"(?<=\w):(?=//)|(?<=www)\.", lambda m: "\\" + m.group(0), text, flags=re.I)
 
 
 # Ingestion states its reasons in English (logs, CLI); the chat shows them in Chinese first.

@@ -438,6 +438,7 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 examples=[{"text": q} for q in EXAMPLES],
                 buttons=["copy", "copy_all"],
                 feedback_options=None,
+                latex_delimiters=[],  # \[ … \] or $$ … $$ in a report is text, not a formula
                 group_consecutive_messages=False,
                 autoscroll=True,
             )
@@ -459,7 +460,8 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
         with gr.Tab("报告库", id="corpus-tab"):
             info = gr.Markdown(elem_id="corpus-info")
             table = gr.Dataframe(headers=CORPUS_HEADERS, interactive=False, wrap=True, elem_id="corpus-table",
-                                 column_widths=["90px", "110px", "80px", "70px", "110px", "70px", "270px", "240px"])
+                                 datatype="str",  # plain text: a report's title is never markup
+                                 column_widths=["9%", "11%", "8%", "9%", "13%", "8%", "24%", "18%"])
             refresh = gr.Button("刷新列表", size="sm")
             with gr.Accordion("覆盖情况：各区县乡镇 × 年度", open=True, elem_id="coverage-box"):
                 overview = gr.HTML(elem_id="coverage")

@@ -170,12 +170,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
-    """A real uvicorn server on a free 127.0.0.1 port, in a thread; yields its base URL."""
+def serve_in_thread(app: Any, lifespan: str = "off") -> Iterator[str]:
+    """A real uvicorn server on a free 127.0.0.1 port, in a thread; yields its base URL. The chat's queue
+    answers only with lifespan="on" (Gradio starts it at start-up)."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -243,6 +244,12 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     global _REAL
     if _REAL is not None and _REAL.process.poll() is None:
         return _REAL
+    _REAL = spawn_server(index_dir, corpus_dir)
+    return _REAL
+
+
+def spawn_server(index_dir: Path, corpus_dir: Path, **settings: str) -> RealServer:
+    """`rag serve` in a subprocess over this index, with API_TOKEN and ROOT_PATH (and `settings` as RAG_*)."""
     workdir = Path(tempfile.mkdtemp(prefix="rag-serve-"))
     port, intranet_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
@@ -250,6 +257,7 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
                RAG_API_TOKEN=API_TOKEN,
                RAG_CORS_ORIGINS=f"http://127.0.0.1:{intranet_port}", GRADIO_ANALYTICS_ENABLED="False",
                PYTHONUNBUFFERED="1")
+    env.update({f"RAG_{k.upper()}": v for k, v in settings.items()})
     log = workdir / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -261,7 +269,6 @@ def real_server(index_dir: Path, corpus_dir: Path) -> RealServer:
     server = RealServer(base, base + ROOT_PATH, API_TOKEN, intranet_port, workdir, log, process)
     atexit.register(server.stop)
     _wait_ready(server)
-    _REAL = server
     return server
 
 

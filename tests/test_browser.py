@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import RealServer, real_server, serve_folder
+from browser_helpers import RealServer, free_port, real_server, serve_folder, spawn_server
 
 from rag.config import ROOT
 
@@ -73,9 +73,15 @@ def ask(root: Any, question: str) -> None:
     root.locator("#send").click()
 
 
+def enter(page: Any, server: RealServer) -> None:
+    """Open the chat as an embedding portal does under RAG_API_TOKEN: the token once in the address."""
+    page.goto(f"{server.app}/?token={server.token}")
+    assert "token=" not in page.url  # kept in a cookie, not in the address
+
+
 def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, page: Any, shots: Path,
                                                           tmp_path: Path) -> None:
-    page.goto(server.app + "/")
+    enter(page, server)
     chat = page.locator("#chat")
     example = chat.get_by_text(QUESTION)
     example.wait_for()  # example questions on the first screen
@@ -131,7 +137,7 @@ def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, p
 
 
 def test_filters_limit_the_sources(server: RealServer, page: Any, shots: Path) -> None:
-    page.goto(server.app + "/")
+    enter(page, server)
     page.get_by_text("筛选：乡镇 · 年度 · 章节类型").click()
     page.locator("#f-township input").click()
     page.get_by_role("option", name="大歇镇").click()
@@ -148,11 +154,35 @@ def test_embedded_in_an_intranet_page(server: RealServer, page: Any, shots: Path
     """examples/embed.html served by another origin (allowed by RAG_CORS_ORIGINS), as an intranet portal would."""
     page.set_viewport_size({"width": 900, "height": 1500})
     with serve_folder(ROOT / "examples", server.intranet_port) as intranet:
-        _use_embedded_chat(page, f"{intranet}/embed.html?app={server.app}/", shots)
+        # Under RAG_API_TOKEN the iframe gets the token; a web component on another origin sends no cookie
+        # (Gradio fetches with credentials "same-origin"), so it is shown by the same-origin test below.
+        page.goto(f"{intranet}/embed.html?app={server.app}/&token={server.token}")
+        frame = page.frame_locator("#chat-iframe")
+        ask(frame, "大铭乡2023年法治政府建设存在哪些问题？")
+        frame.locator("#chat").get_by_text("来源").wait_for()
+        page.locator("#chat-iframe").screenshot(path=shots / "6-embed-iframe.png")
+
+
+def test_embedded_in_a_page_of_the_same_origin(server: RealServer, page: Any, shots: Path) -> None:
+    """Both ways, as a portal behind the same reverse proxy would embed the chat; the token passed once."""
+    page.set_viewport_size({"width": 900, "height": 1500})
+    _use_embedded_chat(page, f"{server.app}/examples/embed.html?token={server.token}", shots)
+
+
+def test_the_chat_asks_for_the_token_once(server: RealServer, page: Any) -> None:
+    page.goto(server.app + "/")
+    page.locator("input[name=token]").fill("wrong")
+    page.locator("button[type=submit]").click()
+    page.get_by_text("口令不正确").wait_for()
+    page.locator("input[name=token]").fill(server.token)
+    page.locator("button[type=submit]").click()
+    page.locator("#question textarea").wait_for()
+    page.goto(server.app + "/")  # the cookie: not asked again
+    page.locator("#question textarea").wait_for()
 
 
 def test_embed_page_is_served_by_the_app_too(server: RealServer, page: Any) -> None:
-    page.goto(f"{server.app}/examples/embed.html")  # no ?app=: the server it came from
+    page.goto(f"{server.app}/examples/embed.html?token={server.token}")  # no ?app=: the server it came from
     assert page.locator("#app-url").inner_text() == f"{server.app}/"
     page.frame_locator("#chat-iframe").locator("#question textarea").wait_for()
     page.locator("#chat-wc #question textarea").wait_for()
@@ -192,3 +222,59 @@ def _use_embedded_chat(page: Any, url: str, shots: Path) -> None:
     ask(frame, "大铭乡2023年法治政府建设存在哪些问题？")
     frame.locator("#chat").get_by_text("来源").wait_for()
     page.locator("#chat-iframe").screenshot(path=shots / "6-embed-iframe.png")
+
+
+HOSTILE = """测试镇2023年法治政府建设工作报告<img src="http://127.0.0.1:{port}/title.png">
+
+一、工作成效
+测试镇全面推进依法行政，开展普法宣传活动十二场。
+
+二、存在的问题
+测试镇执法人员配备不足<img src="http://127.0.0.1:{port}/b.png" onerror="fetch('http://127.0.0.1:{port}/x')">，[点我](javascript:alert(1))仍需加强培训。
+
+三、下一步计划
+测试镇将继续加强执法队伍建设。
+"""
+
+
+def test_report_markup_stays_text_in_the_chat(browser: Any, tmp_path: Path, shots: Path) -> None:
+    """A report with an <img> and a javascript: link: shown as text, no request to the image's URL, no link."""
+    from rag.config import Settings
+    from rag.index import build_index
+
+    trap = free_port()  # nothing listens: a request would still be seen by the browser
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hostile.txt").write_text(HOSTILE.format(port=trap), encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index([corpus], index_dir=settings.index_dir, embedder=settings.embedder, progress=False)
+    server = spawn_server(settings.index_dir, corpus)
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        seen: list[str] = []
+        page.on("request", lambda r: seen.append(r.url) if f":{trap}" in r.url else None)
+        enter(page, server)
+        ask(page, "测试镇存在哪些问题？")
+        chat = page.locator("#chat")
+        chat.get_by_text("来源").wait_for()
+        chat.get_by_text(re.compile(r"查看原文 \[\d+\]")).first.click()
+        chat.locator("mark").first.wait_for()
+        page.get_by_role("tab", name="报告库").click()
+        page.locator("#corpus-table [role=gridcell]").get_by_text("hostile.txt").first.wait_for()
+        page.wait_for_timeout(1000)
+        page.get_by_role("tab", name="问答").click()
+        text = chat.inner_text()
+        # shown as the report has it, without escape characters
+        assert f'<img src="http://127.0.0.1:{trap}/b.png"' in text and "[点我](javascript:alert(1))" in text, text
+        assert chat.locator(f'img[src*=":{trap}"]').count() == 0
+        assert page.locator('a[href^="javascript:"]').count() == 0
+        assert chat.locator(f'a[href*=":{trap}"]').count() == 0  # no bare-URL link either
+        table = page.locator("#corpus-table")
+        assert table.locator("img").count() == 0
+        page.screenshot(path=shots / "8-hostile-report.png", full_page=True)
+        assert seen == []
+    finally:
+        context.close()
+        server.stop()
