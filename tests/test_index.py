@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -360,7 +361,6 @@ def test_dense_index_round_trip() -> None:
 # ---------------------------------------------------------------- the embedding cache
 
 
-@register_embedder("counting")
 class CountingEmbedder(HashEmbedder):
     """The hash embedder under the id "counting:<tag>", recording every text it embeds."""
 
@@ -380,6 +380,19 @@ class CountingEmbedder(HashEmbedder):
         return super().embed_batch(texts, is_query=is_query)
 
 
+@pytest.fixture
+def counting() -> Iterator[type[CountingEmbedder]]:
+    """CountingEmbedder registered as "counting" for one test only (other tests list the known embedders)."""
+    from rag import embed
+
+    register_embedder("counting")(CountingEmbedder)
+    try:
+        yield CountingEmbedder
+    finally:
+        embed._REGISTRY.pop("counting", None)
+        embed.get_embedder.cache_clear()
+
+
 def _vectors(index_dir: Path, spec: str) -> np.ndarray:
     return np.asarray(load_index(index_dir, spec).sentence_vectors)
 
@@ -395,7 +408,7 @@ def test_a_rebuild_embeds_nothing_new(corpus: Path, tmp_path: Path) -> None:
     assert (tmp_path / "index" / "embed-cache").is_dir()
 
 
-def test_identical_sentences_are_embedded_once(tmp_path: Path) -> None:
+def test_identical_sentences_are_embedded_once(tmp_path: Path, counting: type[CountingEmbedder]) -> None:
     shared = "我镇聘请常年法律顾问一名，为重大决策提供法律意见。"
     folder = tmp_path / "made"
     folder.mkdir()
@@ -414,7 +427,8 @@ def test_identical_sentences_are_embedded_once(tmp_path: Path) -> None:
     assert int(np.isclose(stored @ expected, 1.0, atol=1e-5).sum()) == 4  # twice in each report
 
 
-def test_another_embedder_does_not_reuse_cached_vectors(corpus: Path, tmp_path: Path) -> None:
+def test_another_embedder_does_not_reuse_cached_vectors(corpus: Path, tmp_path: Path,
+                                                        counting: type[CountingEmbedder]) -> None:
     CountingEmbedder.seen.clear()
     a = build_index([corpus], index_dir=tmp_path / "idx", embedder="counting:a", progress=False)
     n = len(CountingEmbedder.seen)
