@@ -6,18 +6,17 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
 from rag.decide import Asked, Candidate, decide, report_candidates
 from rag.evidence import (
     Scored,
-    alternative_sides,
     asks_quantity,
     contains,
     figures,
     has_figure,
     head,
     keywords,
-    quoted_phrases,
 )
 from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING
 from rag.metadata_answers import metadata_answer
@@ -39,7 +38,8 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
     table = get_evidence(index)
     kinds = plan.filters.kind
     kind_set: set[str] | None = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
-    kw = keywords(plan.topic or plan.effective)
+    topic = plan.topic or plan.effective
+    kw = keywords(topic)
     cues = kind_cues(plan.effective)
     plan.section_mode = False
     if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k) and k not in GENRE_WORDS]:
@@ -47,15 +47,13 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
         kind_set, kw = set(cues), []
         plan.section_mode = True
     sources = {r.source for r in reports}
-    candidates = [
+    units = [
         i
         for s in sources
         for i in table.by_source.get(s, [])
         if kind_set is None or index.chunks[table.units[i].chunk].chunk.kind in kind_set
     ]
-    qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
-    alternatives = alternative_sides(plan.topic or plan.effective) if kw else []
-    scored = table.score(kw, qvec, candidates, alternatives, quoted_phrases(plan.effective))
+    scored, kw, table = score_sentences(index, topic, plan.effective, units, kw)
     _boost_kind(plan, index, table, scored)
     if plan.qtype == "list" and "problems" in cues:
         # A question about shortcomings is answered only by sentences that state one.

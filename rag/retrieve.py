@@ -46,8 +46,9 @@ Ranking = Sequence[tuple[int, float]]
 FusionFn = Callable[..., list[tuple[int, float]]]
 FUSIONS: dict[str, FusionFn] = {}
 
-# weights of the rankings fused: dense, BM25 on words, BM25 on character bigrams, section kind
-WEIGHTS = (1.0, 1.0, 0.5, 0.5)
+# weights of the rankings fused: dense, BM25 on words, BM25 on character bigrams, section kind, and the
+# passage's best candidate sentence (rag.candidates: the same scoring that answer() decides from)
+WEIGHTS = (1.0, 1.0, 0.5, 0.5, 1.0)
 # each further hit from a report already in the results loses this share of the top score
 DIVERSITY_PENALTY = 0.08
 # search() returns at most this many hits (as the HTTP API allows)
@@ -243,8 +244,19 @@ def rank_chunks(
         _ranking(index.bigram_scores(text), candidates, positive_only=True),
         # the section kind the question is about (问题/不足 -> problems), ordered by meaning
         [r for r in _ranking(dense, candidates, positive_only=False) if index.chunks[r[0]].chunk.kind in scope.kinds],
+        _sentence_ranking(index, text, query, candidates),
     ]
     return fuse(rankings, weights=WEIGHTS)
+
+
+def _sentence_ranking(index: Index, text: str, query: str, candidates: np.ndarray) -> list[tuple[int, float]]:
+    """Passages by their best sentence as answer() scores it; only sentences that hold a keyword count."""
+    from rag.candidates import chunk_ranking, score_sentences, units_in_chunks
+    from rag.evidence_store import get_evidence
+
+    units = units_in_chunks(get_evidence(index), candidates.tolist())
+    scored, kw, table = score_sentences(index, text, query, units)
+    return chunk_ranking([s for s in scored if s.lexical > 0], table) if kw else []
 
 
 def diversify(
