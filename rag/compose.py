@@ -241,7 +241,10 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
     lines = []
     for r in reports:
         units = sorted(by_source.get(r.source, []), key=lambda i: table.units[i].start)
-        points = [i for i in units if _ENUMERATED.match(table.units[i].text)] or units
+        # the section's points, not its bare sub-headings ("（一）法治队伍建设上有差距。"), when it has both
+        body = [i for i in units if not table.units[i].heading] or units
+        enumerated = [i for i in body if _ENUMERATED.match(table.units[i].text)]
+        points = enumerated if len(enumerated) >= 2 else body
         cs = []
         for i in points[: 4 if len(reports) == 1 else 3]:
             c = _citation(len(citations) + 1, index, table, score_of[i], [])
