@@ -65,7 +65,8 @@ CUE_REST: frozenset[str] = frozenset(
 # The kind of section a heading names (matched on the simplified heading; the first match wins).
 HEADING_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("problems", re.compile(
-        r"存在的?(主要)?(问题|不足|困难|短板|差距)|问题(和|与|及)(不足|短板|原因|差距)|不足|短板|差距|薄弱环节|问题$")),
+        r"存在的?(主要)?(问题|不足|困难|短板|差距)|问题(和|与|及)(不足|短板|原因|差距)|不足|短板|弱项|差距|薄弱环节|问题$"
+        r"|(有待|需要|需)(改进|提高|加强|完善)的?(方面|地方|问题)|面临的?(主要)?(困难|挑战)|困难(和|与)挑战")),
     ("plans", re.compile(
         r"下一步|下一年度?|工作思路|思路(和|与|及)?目标|打算|工作(安排|计划)|主要安排|意见建议|工作举措和?(目标|计划)|明年|今后")),
     ("leadership", re.compile(r"第一责任人|履职情况|负责人.{0,6}(履职|职责|情况)|述法")),

@@ -198,8 +198,7 @@ def test_unseen_report_township_year_sections(tmp_path: Path) -> None:
     assert "执法力量薄弱" in problems and "化解率" not in problems
 
 
-@pytest.mark.xfail(reason="rag/ingest/sections.py (not this module) does not read these headings as problems yet")
-@pytest.mark.parametrize("heading", ["二、有待改进的方面", "二、面临的困难和挑战"])
+@pytest.mark.parametrize("heading", ["二、有待改进的方面", "二、面临的困难和挑战", "二、需要改进的地方"])
 def test_unseen_report_problems_in_plainer_words(tmp_path: Path, heading: str) -> None:
     r = _ingest(tmp_path, UNSEEN_REPORT.replace("二、工作中的短板弱项", heading))
     assert r.township == "云栖镇"
