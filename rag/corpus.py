@@ -173,7 +173,7 @@ def add_reports(
     for s in skipped:  # e.g. the same report already indexed under another name: don't keep the copy
         (target / Path(s.source).name).unlink(missing_ok=True)
     added = [p.name for p in copied if p.name not in {Path(s.source).name for s in skipped}]
-    notes = [f"已加入 {len(added)} 份报告：{'、'.join(added) or '无'}。"]
+    notes = [f"已加入 {len(added)} 份报告：{'、'.join(md_escape(n) for n in added) or '无'}。"]
     notes += [f"- 已在报告库中（内容相同）：{md_escape(p.name)}" for p in files if p.name not in new_names]
     notes += [f"- 未加入 {md_escape(Path(s.source).name)}：{md_escape(reason_zh(s.reason))}" for s in skipped]
     notes.append(md_escape(stats.summary().splitlines()[0]))
