@@ -31,7 +31,13 @@ COOKIE = "rag_token"
 UPLOAD_COOKIE = "rag_upload"  # the upload password as typed in the chat (set by the page's own script)
 LOGIN = "/login"
 # Paths that never need the credential: the API checks its own token; health, static files and the embed example.
-OPEN_PREFIXES = ("/api", "/healthz", "/gradio.js", "/assets/", "/static/", "/examples/", "/favicon.ico", LOGIN)
+OPEN_EXACT = ("/healthz", "/gradio.js", "/favicon.ico", "/examples/embed.html", LOGIN)
+OPEN_PREFIXES = ("/api/", "/assets/", "/static/")
+
+
+def is_open(path: str) -> bool:
+    """Paths that never need the credential (the API under /api/ checks its own)."""
+    return path in OPEN_EXACT or path == "/api" or path.startswith(OPEN_PREFIXES)
 UPLOAD_PATH = "/gradio_api/upload"
 
 
@@ -109,7 +115,7 @@ class AccessMiddleware:
         path = str(scope.get("path", ""))
         if root and (path == root or path.startswith(root + "/")):
             path = path[len(root):] or "/"
-        if self.token and not path.startswith(OPEN_PREFIXES) and not has_credential(scope, self.token):
+        if self.token and not is_open(path) and not has_credential(scope, self.token):
             await self._refuse(scope, receive, send, root, path)
             return
         if self.token and path == LOGIN and scope["type"] == "http" and scope["method"] == "POST":

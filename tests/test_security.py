@@ -406,3 +406,14 @@ def test_a_slow_llm_answer_does_not_block_other_chat_users(use_seeds_index: Path
             assert other["success"] and time.perf_counter() - t0 < 2.0
             worker.join(timeout=30)
             assert slow.get("success") and time.perf_counter() - started >= 4.0
+
+
+@pytest.mark.parametrize(("path", "open_"), [
+    ("/healthz", True), ("/api/answer", True), ("/api", True), ("/assets/index.js", True), ("/login", True),
+    ("/apix", False), ("/healthz/x", False), ("/gradio_api/upload", False), ("/config", False), ("/", False),
+    ("/gradio_api/file=/etc/passwd", False), ("/examples/other.html", False),
+])
+def test_only_health_static_and_the_api_skip_the_chat_credential(path: str, open_: bool) -> None:
+    from rag.access import is_open
+
+    assert is_open(path) is open_
