@@ -7,9 +7,10 @@ The credential is `Authorization: Bearer <token>` or the `rag_token` cookie. The
 sets the cookie (HttpOnly, SameSite=Lax) and redirects to the address without the token. The API under /api/
 checks the bearer token itself (rag.api.require_token); /healthz and static files stay open.
 
-Uploads through the chat are also bounded here: one upload request may carry at most RAG_UPLOAD_BATCH_MB and
-the server accepts at most RAG_UPLOAD_DAILY_MB a day (the upload password is checked before anything
-reaches the corpus, in the chat's upload callback).
+Uploads through the chat are also guarded here: with RAG_UPLOAD_PASSWORD set, /gradio_api/upload needs it in the
+`rag_upload` cookie (the chat's password field sets it as it is typed; the upload callback checks it again
+before anything reaches the corpus); one upload request may carry at most RAG_UPLOAD_BATCH_MB and the server
+accepts at most RAG_UPLOAD_DAILY_MB a day.
 """
 
 from __future__ import annotations
@@ -20,17 +21,38 @@ import secrets
 import threading
 import time
 from http.cookies import SimpleCookie
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rag.config import Settings
 
 COOKIE = "rag_token"
+UPLOAD_COOKIE = "rag_upload"  # the upload password as typed in the chat (set by the page's own script)
 LOGIN = "/login"
 # Paths that never need the credential: the API checks its own token; health, static files and the embed example.
-OPEN_PREFIXES = ("/api", "/healthz", "/gradio.js", "/assets/", "/static/", "/examples/", "/favicon.ico", LOGIN)
+OPEN_EXACT = ("/healthz", "/gradio.js", "/favicon.ico", "/examples/embed.html", LOGIN)
+OPEN_PREFIXES = ("/api/", "/assets/", "/static/")
+
+
+def is_open(path: str) -> bool:
+    """Paths that never need the credential (the API under /api/ checks its own)."""
+    return path in OPEN_EXACT or path == "/api" or path.startswith(OPEN_PREFIXES)
 UPLOAD_PATH = "/gradio_api/upload"
+
+
+def _cookie_value(scope: Scope, name: str) -> str:
+    headers = dict(scope.get("headers") or [])
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except Exception:  # a malformed cookie header is no credential
+        return ""
+    return unquote(jar[name].value) if name in jar else ""
+
+
+def _matches(given: str, expected: str) -> bool:
+    return bool(given) and secrets.compare_digest(given.encode(), expected.encode())
 
 
 def has_credential(scope: Scope, token: str) -> bool:
@@ -40,14 +62,7 @@ def has_credential(scope: Scope, token: str) -> bool:
     auth = headers.get(b"authorization", b"").decode("latin-1")
     if auth[:7].lower() == "bearer ":
         given = auth[7:].strip()
-    if not given:
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(headers.get(b"cookie", b"").decode("latin-1"))
-        except Exception:  # a malformed cookie header is no credential
-            return False
-        given = jar[COOKIE].value if COOKIE in jar else ""
-    return bool(given) and secrets.compare_digest(given.encode(), token.encode())
+    return _matches(given or _cookie_value(scope, COOKIE), token)
 
 
 def login_page(root: str, wrong: bool = False) -> bytes:
@@ -88,6 +103,7 @@ class AccessMiddleware:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.token = settings.api_token or ""
+        self.upload_password = settings.upload_password or ""
         self.batch = int(settings.upload_batch_mb * 2**20)
         self.daily = DailyBudget(int(settings.upload_daily_mb * 2**20))
 
@@ -99,7 +115,7 @@ class AccessMiddleware:
         path = str(scope.get("path", ""))
         if root and (path == root or path.startswith(root + "/")):
             path = path[len(root):] or "/"
-        if self.token and not path.startswith(OPEN_PREFIXES) and not has_credential(scope, self.token):
+        if self.token and not is_open(path) and not has_credential(scope, self.token):
             await self._refuse(scope, receive, send, root, path)
             return
         if self.token and path == LOGIN and scope["type"] == "http" and scope["method"] == "POST":
@@ -108,12 +124,15 @@ class AccessMiddleware:
         if path == UPLOAD_PATH and scope["type"] == "http":
             problem = self._upload_problem(scope)
             if problem:
-                await _send(send, 413, json.dumps({"error": "upload_too_large", "message": problem}).encode(),
+                status, code = (403, "forbidden") if "RAG_UPLOAD_PASSWORD" in problem else (413, "upload_too_large")
+                await _send(send, status, json.dumps({"error": code, "message": problem}, ensure_ascii=False).encode(),
                             "application/json")
                 return
         await self.app(scope, receive, send)
 
     def _upload_problem(self, scope: Scope) -> str | None:
+        if self.upload_password and not _matches(_cookie_value(scope, UPLOAD_COOKIE), self.upload_password):
+            return "上传密码不正确：请先输入上传密码，再选择文件 (RAG_UPLOAD_PASSWORD)"
         headers = dict(scope.get("headers") or [])
         try:
             size = int(headers.get(b"content-length", b""))

@@ -480,9 +480,10 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
                 manage_status = gr.Markdown(elem_id="manage-status")
             gr.Markdown(f"### 上传新报告\n支持 {' '.join(SUPPORTED)} 文件。所有文件都通过检查后才会加入报告库并增量更新索引；"
                         "任一文件不合格则整批不做任何更改，并说明原因。")
+            # the password comes first: the file box sends each file as soon as it is chosen (see rag.access)
+            password = gr.Textbox(label="上传密码", info="先输入密码，再选择文件", type="password",
+                                  visible=bool(settings.upload_password), elem_id="upload-password")
             files = gr.File(label="报告文件", file_count="multiple", type="filepath", elem_id="upload-files")
-            password = gr.Textbox(label="上传密码", type="password", visible=bool(settings.upload_password),
-                                  elem_id="upload-password")
             upload = gr.Button("上传并更新索引", variant="primary", elem_id="upload")
             upload_status = gr.Markdown(elem_id="upload-status")
 
@@ -550,9 +551,20 @@ def build_ui(settings: Settings | None = None) -> gr.Blocks:
             corpus = (*load_corpus(), *load_overview()) if result.added else [gr.skip()] * (len(corpus_outputs) + 2)
             return (result.message, None if result.ok else gr.skip(), *corpus)
 
+        password.change(None, password, None, js=_remember_upload_password(root))
         upload.click(on_upload, [files, password], [upload_status, files, *corpus_outputs, *overview_outputs],
                      api_visibility="private", concurrency_limit=1)
     return demo
+
+
+def _remember_upload_password(root: str) -> str:
+    """The page's own script: keep the typed upload password in the rag_upload cookie, which
+    /gradio_api/upload needs when RAG_UPLOAD_PASSWORD is set."""
+    from rag.access import UPLOAD_COOKIE
+
+    path = json.dumps((root or "") + "/")
+    return (f"(p) => {{ document.cookie = '{UPLOAD_COOKIE}=' + encodeURIComponent(p || '') + "
+            f"'; path=' + {path} + '; SameSite=Strict'; return []; }}")
 
 
 def pick_example(evt: gr.SelectData) -> str:

@@ -248,7 +248,7 @@ def test_report_markup_stays_text_in_the_chat(browser: Any, tmp_path: Path, shot
     (corpus / "hostile.txt").write_text(HOSTILE.format(port=trap), encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
     build_index([corpus], index_dir=settings.index_dir, embedder=settings.embedder, progress=False)
-    server = spawn_server(settings.index_dir, corpus)
+    server = spawn_server(settings.index_dir, corpus, upload_password="pw-hostile")
     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     try:
         page = context.new_page()
@@ -264,6 +264,15 @@ def test_report_markup_stays_text_in_the_chat(browser: Any, tmp_path: Path, shot
         page.get_by_role("tab", name="报告库").click()
         page.locator("#corpus-table [role=gridcell]").get_by_text("hostile.txt").first.wait_for()
         page.wait_for_timeout(1000)
+        # an upload through the chat: the password typed first (the file box sends each file at once, and
+        # /gradio_api/upload needs the password too)
+        extra = tmp_path / "新增报告.txt"
+        extra.write_text("某某镇2023年法治政府建设工作报告。\n一、工作成效\n某某镇开展普法宣传。", encoding="utf-8")
+        page.locator("#upload-password input").fill("pw-hostile")
+        page.locator("#upload-files input[type=file]").set_input_files(extra)
+        page.locator("#upload-files").get_by_text("新增报告.txt").first.wait_for()
+        page.locator("#upload").click()
+        page.locator("#upload-status").get_by_text("已加入 1 份报告").wait_for()
         page.get_by_role("tab", name="问答").click()
         text = chat.inner_text()
         # shown as the report has it, without escape characters

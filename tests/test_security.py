@@ -109,6 +109,18 @@ def test_uploads_are_capped_per_batch_and_per_day(guarded: str) -> None:
     assert sizes[:2] == [200, 200] and sizes[-1] == 413, sizes
 
 
+def test_upload_endpoint_needs_the_upload_password_whichever_door(tmp_path: Path) -> None:
+    from rag.server import create_app
+
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", upload_password="pw-9")
+    with serve_in_thread(create_app(settings)) as base:
+        url, files = base + "/gradio_api/upload", {"files": ("a.txt", b"x" * 100)}
+        refused = httpx.post(url, files=files, timeout=30)
+        assert refused.status_code == 403 and "RAG_UPLOAD_PASSWORD" in refused.json()["message"]
+        assert httpx.post(url, files=files, cookies={"rag_upload": "guess"}, timeout=30).status_code == 403
+        assert httpx.post(url, files=files, cookies={"rag_upload": "pw-9"}, timeout=30).status_code == 200
+
+
 def test_daily_budget_starts_again_the_next_day(monkeypatch: pytest.MonkeyPatch) -> None:
     from rag.access import DailyBudget
 
@@ -394,3 +406,14 @@ def test_a_slow_llm_answer_does_not_block_other_chat_users(use_seeds_index: Path
             assert other["success"] and time.perf_counter() - t0 < 2.0
             worker.join(timeout=30)
             assert slow.get("success") and time.perf_counter() - started >= 4.0
+
+
+@pytest.mark.parametrize(("path", "open_"), [
+    ("/healthz", True), ("/api/answer", True), ("/api", True), ("/assets/index.js", True), ("/login", True),
+    ("/apix", False), ("/healthz/x", False), ("/gradio_api/upload", False), ("/config", False), ("/", False),
+    ("/gradio_api/file=/etc/passwd", False), ("/examples/other.html", False),
+])
+def test_only_health_static_and_the_api_skip_the_chat_credential(path: str, open_: bool) -> None:
+    from rag.access import is_open
+
+    assert is_open(path) is open_
