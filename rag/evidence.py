@@ -149,8 +149,14 @@ class EvidenceTable:
 def contains(text: str, term: str) -> bool:
     """A keyword is a word, or alternatives joined by | (any one of them counts)."""
     if "|" in term:
-        return any(alt in text for alt in term.split("|"))
+        return _alternatives(term).search(text) is not None
     return term in text
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(term: str) -> re.Pattern[str]:
+    """One compiled search for a keyword's alternatives (a single pass over the sentence)."""
+    return re.compile("|".join(re.escape(alt) for alt in term.split("|")))
 
 
 def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], total: float) -> float:
