@@ -1,17 +1,22 @@
-"""Fit the list answers' support decision (rag/decide.py) on labelled questions; print held-out figures.
+"""Fit the list answers' decision (rag/decide.py) on labelled questions; print held-out figures.
 
     .venv/bin/python bench/calibrate.py --index-dir /tmp/idx-eval --corpus seeds --corpus ../shared/corpus-dev/reports
     .venv/bin/python bench/calibrate.py --index-dir /tmp/idx-eval --write      # also write rag/data/decision.json
 
-The questions (default tests/eval/questions.jsonl) carry a split: the model is fitted on `calib` only,
+The questions (default tests/eval/questions.jsonl) carry a split: both models are fitted on `calib` only,
 with leave-one-group-out cross-validation there (rewordings of one question are one group, so a
 question's paraphrase never helps to decide the question itself), and the figures on `heldout` are
-printed for a model that never saw them. A report's label is whether its township is in `cite` (complete
-for list questions in that file); reports whose township is unknown are left out.
+printed for models that never saw them. The questions used are the list questions and the not-covered
+questions asked as lists (every report a negative).
 
-Training rows: every candidate sentence of a report that does not support the answer is a negative; for a
-report that does, the candidate holding one of the question's evidence strings (else its best-ranked
-candidate) is the positive, and its other candidates are left out (they may or may not carry it).
+- The gate (is the question covered at all?): one row per question, label "some report supports it";
+  its threshold is the one that answers most calib questions right in cross-validation.
+- The report model: a report's label is whether its township is in `cite` (complete for list questions in
+  that file); reports whose township is unknown are left out. Training rows: every candidate sentence of a
+  report that does not support the answer is a negative; for a report that does, the candidate holding one
+  of the question's evidence strings (else its best-ranked candidate) is the positive, and its other
+  candidates are left out (they may or may not carry it). Its threshold maximises the reports' F1 in
+  cross-validation over the covered questions.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import os
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -30,8 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def collect(items: list[dict], index) -> list[dict]:  # type: ignore[no-untyped-def]
-    """For each list question: the candidates per report, their features, and the report labels."""
+def collect(items: list[dict[str, Any]], index: Any) -> list[dict[str, Any]]:
+    """For each list-form question: the candidates per report, their features and labels, and the
+    question's gate features."""
     from rag.compose import _score, list_candidates
     from rag.evaluate import any_in, norm
     from rag.models import Filters
@@ -40,15 +48,19 @@ def collect(items: list[dict], index) -> list[dict]:  # type: ignore[no-untyped-
     out = []
     for item in items:
         plan = make_plan(item["question"], Filters(), [], index)
+        if plan.qtype != "list":
+            continue  # a not-covered question asked as a fact
         reports, reason = reports_in_scope(plan, index)
         if reason or not reports:
             continue
         scored, kw, table = _score(plan, index, reports)
-        cands = list_candidates(plan, index, scored, kw, table) if kw and not plan.section_mode else []
-        by_report: dict[str, list] = defaultdict(list)
+        if not kw or plan.section_mode:
+            continue
+        cands, qx = list_candidates(plan, index, scored, kw, table)
+        by_report: dict[str, list[Any]] = defaultdict(list)
         for c in cands:
             by_report[c.source].append(c)
-        cite = set(item.get("cite", []))
+        cite, forbid = set(item.get("cite", [])), set(item.get("forbid", []))
         rows = []
         for r in reports:
             if not r.township:
@@ -57,13 +69,14 @@ def collect(items: list[dict], index) -> list[dict]:  # type: ignore[no-untyped-
             cs = by_report.get(r.source, [])
             holds = [i for i, c in enumerate(cs) if any(any_in(ev, norm(table.units[c.scored.unit].text))
                                                          for ev in item.get("evidence", []))]
-            rows.append({"source": r.source, "label": label, "x": [c.x for c in cs],
+            rows.append({"label": label, "forbidden": int(norm(r.township) in forbid), "x": [c.x for c in cs],
                          "positive": (holds[0] if holds else 0) if label and cs else None})
-        out.append({"item": item, "rows": rows})
+        out.append({"item": item, "rows": rows, "qx": qx, "covered": int(any(r["label"] for r in rows)),
+                    "group": item.get("group", item["id"])})
     return out
 
 
-def training_set(questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+def report_rows(questions: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for q in questions:
         for row in q["rows"]:
@@ -77,30 +90,48 @@ def training_set(questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     return np.array(xs), np.array(ys, dtype=float)
 
 
-def report_scores(questions: list[dict], params) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """(max probability over a report's candidates, label) for every report of every question."""
-    ps, ys = [], []
-    for q in questions:
-        for row in q["rows"]:
-            p = float(params.probability(np.stack(row["x"])).max()) if row["x"] else 0.0
-            ps.append(p)
-            ys.append(row["label"])
-    return np.array(ps), np.array(ys)
-
-
-def figures(p: np.ndarray, y: np.ndarray, threshold: float) -> dict[str, float]:
-    pred = p >= threshold
-    tp = int((pred & (y == 1)).sum())
-    return {"precision": tp / max(1, int(pred.sum())), "recall": tp / max(1, int((y == 1).sum())),
-            "tp": tp, "predicted": int(pred.sum()), "positives": int((y == 1).sum())}
-
-
-def fit(questions: list[dict], l2: float):  # type: ignore[no-untyped-def]
+def fit(x: np.ndarray, y: np.ndarray, l2: float) -> Any:
     from rag.decide import Params, fit_logistic
 
-    x, y = training_set(questions)
     w, b, mean, scale = fit_logistic(x, y, l2=l2)
     return Params(tuple(w.tolist()), b, 0.5, tuple(mean.tolist()), tuple(scale.tolist()))
+
+
+def fit_both(questions: list[dict[str, Any]], l2: float) -> Any:
+    from rag.decide import Decision
+
+    gate = fit(np.stack([q["qx"] for q in questions]), np.array([q["covered"] for q in questions], float), l2)
+    return Decision(gate, fit(*report_rows(questions), l2))
+
+
+def report_probs(q: dict[str, Any], report: Any) -> np.ndarray:
+    """Each report's best candidate probability (0 without a candidate)."""
+    return np.array([float(report.probability(np.stack(r["x"])).max()) if r["x"] else 0.0 for r in q["rows"]])
+
+
+def outcome(q: dict[str, Any], decision: Any) -> dict[str, Any]:
+    """Which reports the decision cites for a question, and whether the question is answered right."""
+    covered = float(decision.gate.probability(q["qx"][None])[0]) >= decision.gate.threshold
+    cited = (report_probs(q, decision.report) >= decision.report.threshold) & covered
+    labels = np.array([r["label"] for r in q["rows"]], dtype=bool)
+    forbidden = np.array([r["forbidden"] for r in q["rows"]], dtype=bool)
+    right = bool(cited[labels].all() and not (cited & forbidden).any()) if labels.any() else not cited.any()
+    return {"tp": int((cited & labels).sum()), "cited": int(cited.sum()), "positives": int(labels.sum()), "right": right}
+
+
+def summary(questions: list[dict[str, Any]], decisions: list[Any]) -> dict[str, Any]:
+    outs = [outcome(q, d) for q, d in zip(questions, decisions, strict=True)]
+    tp, cited, pos = (sum(o[k] for o in outs) for k in ("tp", "cited", "positives"))
+    nones = [o for q, o in zip(questions, outs, strict=True) if not q["covered"]]
+    return {"precision": tp / max(1, cited), "recall": tp / max(1, pos), "tp": tp, "cited": cited, "positives": pos,
+            "right": sum(o["right"] for o in outs), "questions": len(outs),
+            "not_covered_right": sum(o["right"] for o in nones), "not_covered": len(nones)}
+
+
+def show(name: str, s: dict[str, Any]) -> None:
+    print(f"{name}: reports precision {s['precision']:.1%} recall {s['recall']:.1%} ({s['tp']}/{s['cited']} cited, "
+          f"{s['positives']} supporting); questions right {s['right']}/{s['questions']}; "
+          f"not covered said so {s['not_covered_right']}/{s['not_covered']}")
 
 
 def main() -> int:
@@ -113,67 +144,64 @@ def main() -> int:
     args = ap.parse_args()
     if args.index_dir:
         os.environ["RAG_INDEX_DIR"] = args.index_dir
-    from dataclasses import replace
-
-    from rag.decide import FEATURES, PARAMS_FILE, best_threshold
+    from rag.decide import FEATURES, GATE_FEATURES, PARAMS_FILE, best_threshold
     from rag.evaluate import read_questions
     from rag.index import build_index, get_index
 
     if args.corpus:
         build_index(args.corpus, progress=False)
     index = get_index()
-    items = [q for q in read_questions(args.questions) if q["type"] == "list"]
+    items = [q for q in read_questions(args.questions) if q["type"] in ("list", "none")]
     t0 = time.perf_counter()
     data = collect(items, index)
     calib = [q for q in data if q["item"].get("split") == "calib"]
     held = [q for q in data if q["item"].get("split") == "heldout"]
-    print(f"{len(items)} list questions ({len(calib)} calib, {len(held)} heldout), features in {time.perf_counter() - t0:.1f} s")
+    print(f"{len(data)} list-form questions ({len(calib)} calib, {len(held)} heldout; "
+          f"{sum(1 - q['covered'] for q in data)} not covered), features in {time.perf_counter() - t0:.1f} s")
 
-    # leave-one-group-out on calib: each group's reports scored by a model fitted without that group
-    groups = sorted({q["item"].get("group", q["item"]["id"]) for q in calib})
-    cv_p, cv_y = [], []
-    for g in groups:
-        train = [q for q in calib if q["item"].get("group", q["item"]["id"]) != g]
-        test = [q for q in calib if q["item"].get("group", q["item"]["id"]) == g]
-        params = fit(train, args.l2)
-        p, y = report_scores(test, params)
-        cv_p.append(p)
-        cv_y.append(y)
-    p_cv, y_cv = np.concatenate(cv_p), np.concatenate(cv_y)
-    threshold = best_threshold(p_cv, y_cv)
-    cv = figures(p_cv, y_cv, threshold)
-    print(f"calib, leave-one-group-out ({len(groups)} groups): threshold {threshold:.3f}; "
-          f"precision {cv['precision']:.1%} recall {cv['recall']:.1%} ({cv['tp']}/{cv['predicted']} cited, "
-          f"{cv['positives']} supporting)")
+    # leave-one-group-out on calib: each question decided by models fitted without its group
+    groups = sorted({q["group"] for q in calib})
+    fitted = {g: fit_both([q for q in calib if q["group"] != g], args.l2) for g in groups}
+    cv = [fitted[q["group"]] for q in calib]
+    gate_p = np.array([float(d.gate.probability(q["qx"][None])[0]) for q, d in zip(calib, cv, strict=True)])
+    covered = np.array([q["covered"] for q in calib])
+    gate_t = max(np.unique(np.round(gate_p, 4)), key=lambda t: (int(((gate_p >= t) == (covered == 1)).sum()), t))
+    rep_p = np.concatenate([report_probs(q, d.report) for q, d in zip(calib, cv, strict=True) if q["covered"]])
+    rep_y = np.concatenate([[r["label"] for r in q["rows"]] for q in calib if q["covered"]])
+    rep_t = best_threshold(rep_p, rep_y)
+    cv = [replace(d, gate=replace(d.gate, threshold=float(gate_t)), report=replace(d.report, threshold=rep_t))
+          for d in cv]
+    print(f"thresholds from cross-validation: gate {gate_t:.3f}, report {rep_t:.3f}")
+    s_cv = summary(calib, cv)
+    show(f"calib, leave-one-group-out ({len(groups)} groups)", s_cv)
 
-    final = replace(fit(calib, args.l2), threshold=threshold)
-    p_in, y_in = report_scores(calib, final)
-    fin = figures(p_in, y_in, threshold)
-    print(f"calib, fitted on all of it: precision {fin['precision']:.1%} recall {fin['recall']:.1%}")
+    final = fit_both(calib, args.l2)
+    final = replace(final, gate=replace(final.gate, threshold=float(gate_t)), report=replace(final.report, threshold=rep_t))
+    show("calib, fitted on all of it", summary(calib, [final] * len(calib)))
+    s_held = summary(held, [final] * len(held)) if held else {}
     if held:
-        p_h, y_h = report_scores(held, final)
-        h = figures(p_h, y_h, threshold)
-        print(f"heldout ({len(held)} questions, never seen): precision {h['precision']:.1%} recall {h['recall']:.1%} "
-              f"({h['tp']}/{h['predicted']} cited, {h['positives']} supporting)")
-    else:
-        h = {}
+        show(f"heldout ({len(held)} questions, never seen)", s_held)
+
     # the rule this replaces, set by hand until the development questions passed: lexical >= 0.5, own >= 0.3,
     # and lexical >= 0.5 x the best report's
     for name, part in (("calib", calib), ("heldout", held)):
         hits = [(any(x[0] >= 0.5 and x[1] >= 0.3 and x[4] >= 0.5 for x in row["x"]), row["label"])
                 for q in part for row in q["rows"]]
         tp = sum(1 for pr, y in hits if pr and y)
-        print(f"{name}, the former hand-set rule: precision {tp / max(1, sum(pr for pr, _ in hits)):.1%} "
+        print(f"{name}, the former hand-set rule: reports precision {tp / max(1, sum(pr for pr, _ in hits)):.1%} "
               f"recall {tp / max(1, sum(y for _, y in hits)):.1%}")
-    print("weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.weights, strict=True))
-          + f", bias {final.bias:+.2f}")
+    print("gate weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(GATE_FEATURES, final.gate.weights, strict=True)))
+    print("report weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.report.weights, strict=True)))
     if args.write:
+        def dump(p: Any, features: tuple[str, ...]) -> dict[str, Any]:
+            return {"features": list(features), "weights": list(p.weights), "bias": p.bias, "threshold": p.threshold,
+                    "mean": list(p.mean), "scale": list(p.scale)}
+
         PARAMS_FILE.write_text(json.dumps({
-            "features": list(FEATURES), "weights": list(final.weights), "bias": final.bias,
-            "threshold": threshold, "mean": list(final.mean), "scale": list(final.scale), "l2": args.l2,
-            "fitted_on": f"{Path(args.questions).name} split=calib ({len(calib)} list questions)",
-            "cv_calib": {k: round(v, 4) for k, v in cv.items()},
-            "heldout": {k: round(v, 4) for k, v in h.items()},
+            "gate": dump(final.gate, GATE_FEATURES), "report": dump(final.report, FEATURES), "l2": args.l2,
+            "fitted_on": f"{Path(args.questions).name} split=calib ({len(calib)} list-form questions)",
+            "cv_calib": {k: round(v, 4) for k, v in s_cv.items()},
+            "heldout": {k: round(v, 4) for k, v in s_held.items()},
         }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {PARAMS_FILE.relative_to(ROOT)}")
     return 0

@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
-from rag.decide import Asked, Candidate, decide, report_candidates
+from rag.decide import Asked, Candidate, decide, question_features, report_candidates
 from rag.evidence import (
     Scored,
     asks_quantity,
@@ -107,7 +109,7 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
-    chosen = [(c.source, c.scored) for c in decide(list_candidates(plan, index, scored, kw, table))] if kw else []
+    chosen = [(c.source, c.scored) for c in decide(*list_candidates(plan, index, scored, kw, table))] if kw else []
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
@@ -123,11 +125,14 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
 
 
-def list_candidates(plan: Plan, index: Any, scored: list[Scored], kw: list[str], table: Any) -> list[Candidate]:
-    """Every report's best candidate sentences for a list question, with the decision's features."""
+def list_candidates(plan: Plan, index: Any, scored: list[Scored], kw: list[str], table: Any
+                    ) -> tuple[list[Candidate], np.ndarray]:
+    """Every report's best candidate sentences for a list question, with the decision's features, and the
+    question's own features for the coverage gate."""
     topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
-    return report_candidates(Asked.of(plan.effective), scored, table,
-                             lambda i: index.chunks[table.units[i].chunk].chunk.kind, topic)
+    cands = report_candidates(Asked.of(plan.effective), scored, table,
+                              lambda i: index.chunks[table.units[i].chunk].chunk.kind, topic)
+    return cands, question_features(scored, cands, topic)
 
 
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],

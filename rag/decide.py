@@ -3,9 +3,15 @@
 Each report in scope offers its best few candidate sentences. A sentence is described by features
 (keyword coverage, the share of the topic it names itself, dense similarity, section kind, a stated
 shortcoming when one is asked about, a figure when a figure is asked for…) and scored by a logistic
-model. A report supports the answer when its best sentence's probability reaches the threshold. The
-weights and the threshold are fitted on labelled questions by `bench/calibrate.py` and read from one
-data file, rag/data/decision.json; nothing here is set by hand.
+model. A report supports the answer when its best sentence's probability reaches the threshold.
+
+Before that, a question-level gate asks whether the reports cover the question at all (from the best
+keyword coverage, topic share and similarity in scope, and how much of the topic's weight any report
+holds): "哪些乡镇开展了网吧的专项执法检查" finds 执法检查 everywhere and 网吧 nowhere, and must be answered
+"not found" rather than with the least bad sentences.
+
+The weights and thresholds of both are fitted on labelled questions by `bench/calibrate.py` and read
+from one data file, rag/data/decision.json; nothing here is set by hand.
 """
 
 from __future__ import annotations
@@ -41,6 +47,15 @@ FEATURES = (
 )
 
 
+# the gate's features, one vector per question
+GATE_FEATURES = (
+    "best_lexical",  # the best keyword coverage of any sentence in scope
+    "best_own",      # the best share of the topic a sentence names itself
+    "best_dense",    # the best cosine between question and a sentence in scope
+    "known_share",   # share of the topic words' weight that some sentence in scope holds
+)
+
+
 @dataclass(frozen=True)
 class Params:
     weights: tuple[float, ...]
@@ -54,15 +69,25 @@ class Params:
         return 1.0 / (1.0 + np.exp(-z))
 
 
-@lru_cache(maxsize=1)
-def load_params(path: Path = PARAMS_FILE) -> Params:
-    """The fitted decision (bench/calibrate.py writes it)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path.name}: fitted for features {data['features']}, the code has {list(FEATURES)}; "
+@dataclass(frozen=True)
+class Decision:
+    gate: Params  # is the question covered at all
+    report: Params  # does this report support it
+
+
+def _params(data: dict[str, Any], features: tuple[str, ...], path: Path) -> Params:
+    if tuple(data["features"]) != features:
+        raise ValueError(f"{path.name}: fitted for features {data['features']}, the code has {list(features)}; "
                          "run bench/calibrate.py again")
     return Params(tuple(data["weights"]), float(data["bias"]), float(data["threshold"]),
                   tuple(data["mean"]), tuple(data["scale"]))
+
+
+@lru_cache(maxsize=1)
+def load_params(path: Path = PARAMS_FILE) -> Decision:
+    """The fitted decision (bench/calibrate.py writes it)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Decision(_params(data["gate"], GATE_FEATURES, path), _params(data["report"], FEATURES, path))
 
 
 @dataclass
@@ -137,11 +162,28 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     return out
 
 
-def decide(candidates: list[Candidate], params: Params | None = None) -> list[Candidate]:
-    """Each supporting report's best candidate, most probable first."""
+def question_features(scored: list[Any], candidates: list[Candidate], topic_weights: dict[str, float]) -> np.ndarray:
+    """The gate's features (GATE_FEATURES) of a question, from every scored sentence in scope."""
+    total = sum(topic_weights.values())
+    held = set().union(*(s.matched for s in scored)) if scored else set()
+    known = sum(w for k, w in topic_weights.items() if k in held) / total if total else 1.0
+    return np.array([
+        max((min(s.lexical, 1.5) for s in scored), default=0.0),
+        max((c.x[1] for c in candidates), default=0.0),
+        max((s.dense for s in scored), default=0.0),
+        known,
+    ], dtype=np.float64)
+
+
+def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | None = None) -> list[Candidate]:
+    """Each supporting report's best candidate, most probable first; none when the gate finds the question
+    not covered."""
     if not candidates:
         return []
-    params = params or load_params()
+    decision = decision or load_params()
+    if float(decision.gate.probability(qx[None])[0]) < decision.gate.threshold:
+        return []
+    params = decision.report
     probs = params.probability(np.stack([c.x for c in candidates]))
     best: dict[str, Candidate] = {}
     for c, p in zip(candidates, probs, strict=True):
