@@ -24,6 +24,34 @@ import pytest
 from rag.config import ROOT, get_settings
 from rag.models import Answer, Chunk, Citation, Hit, Report
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium (`make browser`), never a browser download
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def launch_browser() -> Iterator[Any]:
+    """Headless Debian chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash of a folder's file names and contents (to show that nothing in it changed)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(folder.rglob("*")):
+        h.update(f.relative_to(folder).as_posix().encode())
+        if f.is_file():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 # ---------------------------------------------------------------- isolation
 
 

@@ -12,13 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import RealServer, free_port, real_server, serve_folder, spawn_server
+from browser_helpers import (
+    CHROMIUM,
+    RealServer,
+    free_port,
+    launch_browser,
+    real_server,
+    serve_folder,
+    spawn_server,
+)
 
 from rag.config import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 900, "height": 700}
 QUESTION = "哪些乡镇提到执法人员不足？"
 SHOTS = ROOT / "test-output" / "browser"
@@ -37,12 +42,8 @@ def server(seeds_index: Path) -> RealServer:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    with launch_browser() as b:
+        yield b
 
 
 @pytest.fixture

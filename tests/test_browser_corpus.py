@@ -8,7 +8,6 @@ the project). Screenshots at 1366 px and 420 px: `DOCS_SHOTS=1 pytest tests/test
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import shutil
@@ -22,14 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_helpers import free_port
+from browser_helpers import CHROMIUM, free_port, launch_browser, tree_hash
 
 from rag.config import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 DEV_REPORTS = ROOT.parent / "shared" / "corpus-dev" / "reports"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 LIST_QUESTION = "哪些乡镇提到执法人员不足？"
 SECTION_QUESTION = "大铭乡2023年法治政府建设存在哪些问题？"
 # Screenshots go to test-output/browser/; with DOCS_SHOTS=1 to docs/ (the README's pictures) instead.
@@ -41,15 +37,6 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (install it with `make browser`)"),
     pytest.mark.skipif(not DEV_REPORTS.is_dir(), reason="../shared/corpus-dev/reports is absent"),
 ]
-
-
-def _tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        h.update(f.relative_to(folder).as_posix().encode())
-        if f.is_file():
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +75,8 @@ def office_server(seeds_index: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    with launch_browser() as b:
+        yield b
 
 
 def _own(base: str) -> dict[str, dict[str, Any]]:
@@ -118,7 +101,7 @@ def test_manage_the_corpus_then_export_a_list_answer(office_server: tuple[str, P
     from openpyxl import load_workbook
 
     base, work = office_server
-    seeds_before = _tree_hash(ROOT / "seeds")
+    seeds_before = tree_hash(ROOT / "seeds")
     # an English browser: the page, Gradio's own strings included, is Chinese all the same
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US", accept_downloads=True)
     page = context.new_page()
@@ -206,4 +189,4 @@ def test_manage_the_corpus_then_export_a_list_answer(office_server: tuple[str, P
     for c in answer["citations"]:
         assert c["quote"] in cells and c["quote"] in text
         assert c["township"] in cells and c["township"] in text
-    assert _tree_hash(ROOT / "seeds") == seeds_before
+    assert tree_hash(ROOT / "seeds") == seeds_before

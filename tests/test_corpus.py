@@ -3,12 +3,12 @@ edit, duplicates, and the CLI and HTTP doors over the same actions."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from browser_helpers import tree_hash
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
@@ -28,15 +28,6 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 def _seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
-
-
-def _tree_hash(folder: Path) -> str:
-    h = hashlib.sha256()
-    for f in sorted(folder.rglob("*")):
-        h.update(f.relative_to(folder).as_posix().encode())
-        if f.is_file():
-            h.update(f.read_bytes())
-    return h.hexdigest()
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +80,8 @@ def test_the_demo_is_used_only_when_nothing_else_is_there(tmp_path: Path) -> Non
 
 
 def test_delete_replace_edit_and_duplicates(office: Settings) -> None:
-    seeds_before = _tree_hash(SEEDS)
-    demo_before = _tree_hash(office.corpus_dir)
+    seeds_before = tree_hash(SEEDS)
+    demo_before = tree_hash(office.corpus_dir)
     assert set(_sources()) == {"演示.txt", "甲.txt", "乙.txt"}
     assert _sources()["甲.txt"][3] and not _sources()["演示.txt"][3]
 
@@ -134,13 +125,13 @@ def test_delete_replace_edit_and_duplicates(office: Settings) -> None:
     assert up.added == [] and "与报告库中的 甲.txt 内容相同" in up.message
     assert not (office.data_dir / "另一个名字.txt").exists()
 
-    assert _tree_hash(SEEDS) == seeds_before and _tree_hash(office.corpus_dir) == demo_before
+    assert tree_hash(SEEDS) == seeds_before and tree_hash(office.corpus_dir) == demo_before
 
 
 def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     import rag.index
 
-    before = _tree_hash(office.data_dir)
+    before = tree_hash(office.data_dir)
 
     def broken_build(*args: object, **kwargs: object) -> None:
         raise rag.index.IndexMismatchError("index in /srv/secret/index was built with e5-model-id-x: "
@@ -153,7 +144,7 @@ def test_a_failed_reindex_changes_nothing(office: Settings, monkeypatch: pytest.
             action()
         assert e.value.code == "index_failed" and "rag index --rebuild" in e.value.message
         assert "/srv" not in e.value.message and "model-id" not in e.value.message  # no server path, no model id
-        assert _tree_hash(office.data_dir) == before
+        assert tree_hash(office.data_dir) == before
     assert set(_sources()) == {"演示.txt", "甲.txt", "乙.txt"}
 
 
