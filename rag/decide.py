@@ -123,7 +123,8 @@ _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
 def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, topic_weights: dict[str, float]
                       ) -> list[Candidate]:
     """The best PER_REPORT sentences of every report in ``scored`` (best first) that name at least one of the
-    topic words themselves, with their features.
+    topic words themselves (and hold a figure, a percentage for a rate, when one is asked for), with their
+    features.
 
     Args:
         asked: what the question asks for.
@@ -151,6 +152,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             continue  # evidence names the topic itself, not only the kind of statement (不足) or its heading
         short = bool(SHORTCOMING.search(u.norm))
         figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
+        if asked.figure and not figure:
+            continue  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         x = np.array([
             min(s.lexical, 1.5), own, s.dense, min(1.0, max(0.0, (s.dense - mid) / span)), s.lexical / top_lex,
             float(kind_of(s.unit) in asked.kinds),

@@ -136,12 +136,14 @@ FACT_QUESTION = re.compile(
     re.I,
 )
 # A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.
+# A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户]|数量|件数|次数|场次|人次|数字|数据|具体数|比例|百分|率"
-    r"|how many|how much|number|figure|rate|percentage|count",
+    r"多少|几[个名件宗份项次场处人条起家户]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率"
+    r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
-RATE_QUESTION = re.compile(r"率|比例|百分|percentage|\brate\b", re.I)
+# ... a rate or a share (not 效率, 频率: a rate of the reports' kind is a percentage)
+RATE_QUESTION = re.compile(r"(?<![效频税汇概])率|比例|百分|percentage|\brates?\b", re.I)
 
 
 @lru_cache(maxsize=1)
