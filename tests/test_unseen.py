@@ -65,12 +65,25 @@ def test_township_and_year_from_the_first_sentence() -> None:
     "哪些乡镇提到执法人员不足？",
     "哪些乡镇反映执法力量薄弱？",
     "哪些鄉鎮提到執法人員不足？",
+    "Which townships say they are short of law-enforcement staff?",
 ])
 def test_a_shortage_said_in_other_words_is_found(question: str) -> None:
     a = answer_(question)
     assert a.found and "松岭镇" in towns(a)
     quote = next(c.quote for c in a.citations if c.township == "松岭镇")
     assert "执法" in quote
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇提到了矛盾纠纷化解率？", "哪些乡镇报告了纠纷调解的成功率？"])
+def test_a_rate_asked_for_is_quoted_with_the_rate(question: str) -> None:
+    a = answer_(question)
+    quote = next(c.quote for c in a.citations if c.township == "松岭镇")
+    assert "94.8%" in quote
+
+
+def test_a_topic_no_report_covers_is_not_found() -> None:
+    a = answer_("哪些乡镇开展了无人机执法？")
+    assert not a.found and not a.citations
 
 
 @pytest.mark.parametrize(("question", "key"), [
