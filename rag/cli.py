@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rag.models import Filters
+from rag.models import Filters, town_label, year_label
 
 if TYPE_CHECKING:
     from rag.corpus import ActionResult
@@ -119,7 +119,7 @@ def ingest(paths: tuple[Path, ...], as_json: bool, text: bool) -> None:
         _echo_json(result.model_dump(exclude=exclude))  # type: ignore[arg-type]
     else:
         for r in result.reports:
-            click.echo(f"{r.source}：{r.township or '（乡镇不详）'} {r.county or '（区县不详）'} {r.year or '（年度不详）'} — {len(r.chunks)} 个分块")
+            click.echo(f"{r.source}：{town_label(r.township, r.source)} {r.county or '（区县不详）'} {year_label(r.year, '年度')} — {len(r.chunks)} 个分块")
     for s in result.skipped:
         click.echo(f"跳过 {s.source}：{reason_zh(s.reason)}", err=True)
     click.echo(f"读取 {len(result.reports)} 份报告，跳过 {len(result.skipped)} 个文件", err=True)
@@ -161,7 +161,8 @@ def search(query: str, k: int, as_json: bool, township: str | None, county: str 
         _echo_json([h.model_dump() for h in hits])
         return
     for h in hits:
-        click.echo(f"{h.rank}. [{h.score:.3f}] {h.township} {h.year} {h.section}\n   {h.text[:120]}")
+        click.echo(f"{h.rank}. [{h.score:.3f}] {town_label(h.township, h.source)} {year_label(h.year)} {h.section}\n"
+                   f"   {h.text[:120]}")
 
 
 @cli.command()
@@ -193,7 +194,7 @@ def ask(question: str, as_json: bool, xlsx_path: Path | None, docx_path: Path | 
     if a.citations:
         click.echo("\n来源：")
     for c in a.citations:
-        click.echo(f"[{c.n}] {c.township} {c.year}年 {c.section}\n    “{c.quote}”")
+        click.echo(f"[{c.n}] {town_label(c.township, c.source)} {year_label(c.year)} {c.section}\n    “{c.quote}”")
     sys.exit(0 if a.found else 3)
 
 
@@ -298,8 +299,8 @@ def reports_list(as_json: bool) -> None:
         return
     for r in listing.reports:
         mark = "" if r.own else "（演示）"
-        click.echo(f"{r.source}\t{r.township or '（乡镇不详）'}\t{r.county or '（区县不详）'}\t"
-                   f"{r.year or '（年度不详）'}\t{r.chunks} 块{mark}")
+        click.echo(f"{r.source}\t{town_label(r.township, r.source)}\t{r.county or '（区县不详）'}\t"
+                   f"{year_label(r.year, '年度')}\t{r.chunks} 块{mark}")
     click.echo(f"共 {listing.count} 份报告", err=True)
 
 

@@ -39,7 +39,7 @@ from rag.corpus import (  # noqa: E402
     upload_allowed,
 )
 from rag.coverage import UNKNOWN_COUNTY, Coverage, index_coverage  # noqa: E402
-from rag.models import Answer, Citation, Filters  # noqa: E402
+from rag.models import Answer, Citation, Filters, town_label, year_label  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -216,8 +216,8 @@ def history_of(turns: list[Turn]) -> list[dict[str, str]]:
 def source_line(c: Citation, with_quote: bool = True) -> str:
     """`[n] 乡镇 · 年度 · 章节 — “quote”` (markdown): what is copied with the answer. Without the quote when
     the answer's text already shows it (no quote twice)."""
-    place = c.township or "（乡镇不详）"
-    year = f"{c.year}年" if c.year else "（年份不详）"
+    place = town_label(c.township, c.source)
+    year = year_label(c.year)
     section = c.section or KIND_LABELS.get(c.kind, c.kind)
     line = f"[{c.n}] {md_escape(place)} · {year} · {md_escape(section)}"
     return f"{line} — “{md_escape(c.quote)}”" if with_quote else line
@@ -322,7 +322,7 @@ def citation_passage(c: Citation) -> str:
 def source_title(c: Citation) -> str:
     year = f"{c.year}年" if c.year else ""
     section = c.section or KIND_LABELS.get(c.kind, c.kind)
-    return f"查看原文 [{c.n}] {md_escape(c.township or '')} {year} · {md_escape(section)}".strip()
+    return f"查看原文 [{c.n}] {md_escape(town_label(c.township, c.source))} {year} · {md_escape(section)}".strip()
 
 
 def render_turn(t: Turn) -> list[dict[str, Any]]:
@@ -395,7 +395,7 @@ def coverage_html(cov: Coverage) -> str:
 
 def own_choices(listing: ReportList) -> list[tuple[str, str]]:
     """The office's own reports (not the demo) as (label, source) for the manage dropdown."""
-    return [(f"{r.township or '（乡镇不详）'} · {r.year or '（年度不详）'} · {r.source}", r.source)
+    return [(f"{town_label(r.township, r.source)} · {year_label(r.year, '年度')} · {r.source}", r.source)
             for r in listing.reports if r.own]
 
 
