@@ -35,8 +35,8 @@ PER_REPORT = 5  # candidate sentences weighed per report
 FEATURES = (
     "lexical",      # IDF-weighted share of the question's keywords (headings at a discount)
     "own",          # share of the topic words' weight in the sentence itself, not its heading
-    "dense",        # cosine between question and sentence
-    "dense_rel",    # that cosine between the scope's median (0) and its best (1)
+    "dense_rel",    # the question-sentence cosine between the scope's median (0) and its best (1): relative,
+                    # so that the decision holds for any embedder (raw cosines differ between models)
     "lex_rel",      # lexical over the best lexical in scope
     "kind",         # the sentence's section is the kind the question asks about
     "short_yes",    # a shortcoming is asked about and the sentence states one
@@ -51,7 +51,6 @@ FEATURES = (
 GATE_FEATURES = (
     "best_lexical",  # the best keyword coverage of any sentence in scope
     "best_own",      # the best share of the topic a sentence names itself
-    "best_dense",    # the best cosine between question and a sentence in scope
     "known_share",   # share of the topic words' weight that some sentence in scope holds
 )
 
@@ -155,7 +154,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if asked.figure and not figure:
             continue  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         x = np.array([
-            min(s.lexical, 1.5), own, s.dense, min(1.0, max(0.0, (s.dense - mid) / span)), s.lexical / top_lex,
+            min(s.lexical, 1.5), own, min(1.0, max(0.0, (s.dense - mid) / span)), s.lexical / top_lex,
             float(kind_of(s.unit) in asked.kinds),
             float(asked.shortcoming and short), float(asked.shortcoming and not short),
             float(asked.figure and figure), float(asked.figure and not figure),
@@ -173,7 +172,6 @@ def question_features(scored: list[Any], candidates: list[Candidate], topic_weig
     return np.array([
         max((min(s.lexical, 1.5) for s in scored), default=0.0),
         max((c.x[1] for c in candidates), default=0.0),
-        max((s.dense for s in scored), default=0.0),
         known,
     ], dtype=np.float64)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,10 @@ def get_evidence(index: Any) -> EvidenceTable:
         table = _cache.get(key)
         if table is not None:
             return table
-        units = build_units(index.reports, index.chunks)
+        from rag.index.sentences import UNITS, read_units
+
+        stored = read_units(Path(index.index_dir) / index.manifest.generation / UNITS, index.reports)
+        units = stored if stored is not None else build_units(index.reports, index.chunks)
         row_of: dict[tuple[str, int, int], int] = {}
         for row, (chunk_row, start, end) in enumerate(np.asarray(index.sentences).tolist()):
             row_of.setdefault((index.chunks[chunk_row].source, start, end), row)

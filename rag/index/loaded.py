@@ -14,6 +14,7 @@ import numpy as np
 from rag.config import Settings, corpus_folders, get_settings
 from rag.embed import Embedder, embedder_id, get_embedder
 from rag.index.bm25 import BM25Index, Tokenizer
+from rag.index.keywords import TOKENS, read_tokens
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version, passage_text, query_text
 from rag.index.store import (
     FAISS,
@@ -150,16 +151,25 @@ class Index:
         return [passage_text(self.reports[ref.source], ref.chunk) for ref in self.chunks]
 
     @cached_property
+    def _tokens(self) -> tuple[list[list[str]], list[list[str]]]:
+        """(word tokens, bigrams) of every passage: stored with the generation at build time, or made now
+        when the stored ones were made for another tokenizer (or an older index has none)."""
+        stored = read_tokens(self.index_dir / self.manifest.generation / TOKENS, self.tokenizer, len(self.chunks))
+        if stored is not None:
+            return stored
+        return ([self.tokenizer.tokenize(p) for p in self._passages], [self.tokenizer.bigrams(p) for p in self._passages])
+
+    @cached_property
     def bm25(self) -> BM25Index:
-        """BM25 over jieba word tokens (rebuilt at load: fast, and the tokenizer depends on the corpus)."""
+        """BM25 over jieba word tokens."""
         with self._lock:
-            return BM25Index([self.tokenizer.tokenize(p) for p in self._passages])
+            return BM25Index(self._tokens[0])
 
     @cached_property
     def bm25_bigrams(self) -> BM25Index:
         """BM25 over character bigrams, a fallback when jieba segments a question differently."""
         with self._lock:
-            return BM25Index([self.tokenizer.bigrams(p) for p in self._passages])
+            return BM25Index(self._tokens[1])
 
     # ------------------------------------------------------------ scores for every chunk
 

@@ -282,8 +282,10 @@ def write_generation(
     arrays: dict[str, np.ndarray],
     faiss_bytes: bytes,
     places: dict[str, list[str]] | None = None,
+    extra: dict[str, bytes] | None = None,
 ) -> Path:
-    """Write a complete generation and switch manifest.json to it, atomically.
+    """Write a complete generation and switch manifest.json to it, atomically. ``extra`` files (e.g. the
+    stored BM25 tokens) are written and checked like the others.
 
     Returns:
         The new generation directory.
@@ -299,11 +301,13 @@ def write_generation(
             np.save(f, np.ascontiguousarray(array), allow_pickle=False)
     (tmp / FAISS).write_bytes(faiss_bytes)
     (tmp / PLACES).write_text(json.dumps(places or {}, ensure_ascii=False), encoding="utf-8")
-    manifest = manifest.model_copy(
-        update={"contents": {name: file_check(tmp / name) for name in (REPORTS, *arrays, FAISS, PLACES)}}
-    )
+    extra = extra or {}
+    for name, data in extra.items():
+        (tmp / name).write_bytes(data)
+    names = (REPORTS, *arrays, FAISS, PLACES, *extra)
+    manifest = manifest.model_copy(update={"contents": {name: file_check(tmp / name) for name in names}})
     (tmp / MANIFEST).write_text(manifest.model_dump_json(indent=2), encoding="utf-8")  # for humans
-    for name in (REPORTS, *arrays, FAISS, PLACES, MANIFEST):
+    for name in (*names, MANIFEST):
         _fsync_file(tmp / name)
     _fsync_dir(tmp)
     final = index_dir / manifest.generation

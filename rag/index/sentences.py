@@ -1,0 +1,56 @@
+"""The answer stage's sentences (rag.evidence.Unit), built once at index time and stored with the
+generation (sentence_units.json), so that loading does not normalise every sentence of the corpus again.
+
+Stored units are used only while the code that makes them is the same (their signature hashes the
+modules that normalise and split the text); otherwise they are built at load, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from types import SimpleNamespace
+
+from rag.evidence import Unit, build_units
+from rag.models import Report
+
+UNITS = "sentence_units.json"
+_MAKERS = ("text.py", "evidence.py", "lexicon.py")
+
+
+@lru_cache(maxsize=1)
+def signature() -> str:
+    """A hash of the modules whose code decides the units (normalisation, sentence split, headings)."""
+    h = hashlib.sha256(b"units-1")
+    root = Path(__file__).resolve().parent.parent
+    for name in _MAKERS:
+        h.update((root / name).read_bytes())
+    return h.hexdigest()
+
+
+def units_json(reports: list[Report]) -> bytes:
+    """Every sentence of every chunk, in index order, as the JSON stored with a generation."""
+    refs = [SimpleNamespace(source=r.source, chunk=c) for r in reports for c in r.chunks]
+    units = build_units({r.source: r for r in reports}, refs)
+    rows = [[u.source, u.start, u.end, u.chunk, int(u.heading), u.norm, u.context] for u in units]
+    return json.dumps({"signature": signature(), "units": rows}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def read_units(path: Path, reports: dict[str, Report]) -> list[Unit] | None:
+    """The stored units when this code made them and they fit these reports, else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("signature") != signature():
+        return None
+    units = []
+    try:
+        for source, start, end, chunk, heading, norm, context in data["units"]:
+            text = reports[source].text
+            units.append(Unit(source, start, end, text[start:end], norm, chunk, bool(heading), context))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return units
