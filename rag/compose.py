@@ -119,7 +119,8 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容{rest}。提到的有：{'、'.join(towns)}。"]
     for c in citations:
         lines.append(f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]")
-    others = [town_label(r.township, r.source) for r in reports if r.source not in {src for src, _ in chosen}]
+    cited = {src for src, _ in chosen}
+    others = [town_label(r.township, r.source) for r in reports if r.source not in cited]
     if others:
         lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)

@@ -94,6 +94,10 @@ class EvidenceTable:
             alternatives: for "A或B" questions, the keywords of each side: a sentence may cover one
                 side instead of the whole (it must then cover ALTERNATIVE_MIN of that side).
             required: phrases quoted in the question (“三项制度”): a sentence without them scores 0.
+
+        Returns:
+            The candidates that hold some of the keywords (all of them when there are no keywords),
+            best first.
         """
         if not candidates:
             return []
@@ -107,9 +111,15 @@ class EvidenceTable:
         rel = np.clip((dense - lo) / (hi - lo), 0.0, 1.0) if hi - lo > 1e-6 else np.zeros_like(dense)
         main = self.weights(keywords)
         sides = [(side, self.weights(side)) for side in alternatives or []]
+        # A sentence that holds none of the words (nor, in itself or its heading, a bigram of a long one)
+        # has no keyword coverage: with keywords, it cannot be evidence, and is not scored one by one.
+        terms = tuple(sorted({t for t in keywords} | {t for side, _ in sides for t in side}))
+        mentions = _mentions(terms) if keywords else None
         out = []
         for j, i in enumerate(candidates):
             u = self.units[i]
+            if mentions is not None and not (mentions.search(u.norm) or mentions.search(u.context)):
+                continue
             if required and not all(r in u.norm or r in u.context for r in required):
                 continue
             lexical, matched = self.coverage(keywords, u, main)
@@ -144,6 +154,17 @@ class EvidenceTable:
         lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
         lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
         return lexical, matched
+
+
+@lru_cache(maxsize=256)
+def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
+    parts: set[str] = set()
+    for t in terms:
+        parts.update(t.split("|"))
+        if "|" not in t and len(t) >= 3:
+            parts.update(t[i : i + 2] for i in range(len(t) - 1))
+    return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p))
 
 
 def contains(text: str, term: str) -> bool:
