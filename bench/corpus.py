@@ -135,9 +135,12 @@ def _suffix(name: str) -> str:
 
 
 def _invent_names(rng: random.Random, count: int, taken: set[str]) -> list[str]:
-    """``count`` distinct two-character stems, none in ``taken``."""
+    """``count`` distinct two-character stems, none in ``taken``; three-character ones too when two-character
+    stems run out (a province-sized corpus)."""
     chars = _same_in_both_scripts(_NAME_CHARS)
     pool = sorted({a + b for a in chars for b in chars if a != b} - taken)
+    if count > len(pool):
+        pool += sorted({a + b + c for a in chars for b in chars for c in chars if len({a, b, c}) == 3} - taken)
     if count > len(pool):
         raise ValueError(f"cannot invent {count} distinct names (at most {len(pool)})")
     return rng.sample(pool, count)
