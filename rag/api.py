@@ -22,7 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rag.checks import MAX_QUESTION_CHARS
+from rag.checks import MAX_QUESTION_CHARS, is_index_problem
 from rag.config import Settings, get_settings
 from rag.corpus import MetaEdit, Passage, ReportList, find_passage, list_reports
 from rag.coverage import Coverage, MissingReports
@@ -404,12 +404,3 @@ async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse(body.model_dump(), status_code=503)
     body = ErrorBody(error="internal_error", message=f"{type(exc).__name__}: the request failed")
     return JSONResponse(body.model_dump(), status_code=500)
-
-
-def is_index_problem(exc: BaseException) -> bool:
-    """True for the index store's own errors (missing, incompatible), whose messages are actionable."""
-    try:
-        from rag.index import IndexStoreError
-    except ImportError:
-        return False
-    return isinstance(exc, IndexStoreError)

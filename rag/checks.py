@@ -47,3 +47,12 @@ def check_filters(filters: Filters | dict[str, Any] | None) -> Filters | None:
     except ValidationError as e:
         err = e.errors()[0]
         raise QuestionError(f"filters.{err['loc'][0]}: {err['msg']}") from None
+
+
+def is_index_problem(exc: BaseException) -> bool:
+    """True for the index store's own errors (missing, incompatible, damaged), whose messages say what to run."""
+    try:
+        from rag.index import IndexStoreError
+    except ImportError:
+        return False
+    return isinstance(exc, IndexStoreError)

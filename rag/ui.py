@@ -22,7 +22,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry calls
 import gradio as gr  # noqa: E402
 from pydantic import ValidationError  # noqa: E402
 
-from rag.api import MAX_QUESTION_CHARS, is_index_problem  # noqa: E402
+from rag.checks import MAX_QUESTION_CHARS, is_index_problem  # noqa: E402
 from rag.config import Settings, get_settings  # noqa: E402
 from rag.corpus import (  # noqa: E402
     CorpusError,
