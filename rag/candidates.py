@@ -38,9 +38,8 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
 
 
 def units_in_chunks(table: EvidenceTable, chunks: Iterable[int]) -> list[int]:
-    """The sentences whose passage is one of ``chunks``."""
-    wanted = set(chunks)
-    return [i for i, u in enumerate(table.units) if u.chunk in wanted]
+    """The sentences whose passage is one of ``chunks``, in table order."""
+    return sorted(i for c in chunks for i in table.by_chunk.get(c, ()))
 
 
 def chunk_ranking(scored: list[Scored], table: EvidenceTable) -> list[tuple[int, float]]:

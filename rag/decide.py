@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.lexicon import FIGURE_QUESTION, RATE_QUESTION, SHORTCOMING, kind_cues
+from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
 from rag.text import compact
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
@@ -115,7 +115,9 @@ class Asked:
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(question)), bool(RATE_QUESTION.search(q)))
 
 
-_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*[%％个名件宗份项次场处人条起家户所座支批期篇天元万亿辆]|[一二三四五六七八九十百千两]+[个名件宗份项次场处人条起家户]")
+# a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*[%％" + MEASURE_WORDS + r"]"
+                     r"|[一二三四五六七八九十百千两]+[个名件宗份项次场处人条起家户]")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
 
 

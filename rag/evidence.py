@@ -65,8 +65,10 @@ class EvidenceTable:
         self.units = units
         self.vectors = vectors
         self.by_source: dict[str, list[int]] = {}
+        self.by_chunk: dict[int, list[int]] = {}
         for i, u in enumerate(units):
             self.by_source.setdefault(u.source, []).append(i)
+            self.by_chunk.setdefault(u.chunk, []).append(i)
         self._df: dict[str, int] = {}
 
     def idf(self, term: str) -> float:
