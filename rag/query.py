@@ -48,6 +48,21 @@ _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")
 _ENGLISH_SUFFIX = r"(?:\s*-?\s*(?:zhen|xiang|town(?:ship)?|county|district|city|xian|qu|shi))?"
 
+# the English or pinyin words for a place name's last character(s), when a bare name is shared
+_SUFFIX_WORDS: tuple[tuple[str, str], ...] = (
+    ("街道", r"(?:jiedao|sub-?district|street)"), ("镇", r"(?:zhen|town(?!ship))"), ("乡", r"(?:xiang|township)"),
+    ("县", r"(?:xian|county)"), ("区", r"(?:qu|district)"), ("市", r"(?:shi|city)"),
+)
+
+
+def _suffix_words(name: str) -> str | None:
+    """The required English suffix of a place name: 共和镇 -> "\\s*-?\\s*(?:zhen|town)"."""
+    for tail, words in _SUFFIX_WORDS:
+        if name.endswith(tail):
+            return r"\s*-?\s*" + words
+    return None
+
+
 _ALIAS_SUFFIXES: dict[str, tuple[str, ...]] = {"township": (), "county": ("县", "区", "市")}
 
 _CN_DIGIT = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6",
@@ -134,6 +149,19 @@ class Places:
             if syllables and len(seen["".join(syllables)]) == 1:
                 body = r"[\s\-']*".join(map(re.escape, syllables))
                 romanised.append((re.compile(rf"(?<![a-z]){body}{_ENGLISH_SUFFIX}(?![a-z])"), kind, name))
+        # 共和乡 and 共和镇 share "Gonghe": "Gonghe town" is the 镇, "Gonghe township" the 乡
+        by_suffixed: dict[str, set[tuple[str, str]]] = {}
+        for b, pairs in bare_all.items():
+            syllables = _pinyin(b)
+            for place_kind, place in pairs:
+                words = _suffix_words(place)
+                if syllables and words and len(seen.get("".join(syllables), pairs)) > 1:
+                    by_suffixed.setdefault(r"[\s\-']*".join(map(re.escape, syllables)) + words,
+                                           set()).add((place_kind, place))
+        for pattern, found in by_suffixed.items():
+            if len(found) == 1:
+                place_kind, place = next(iter(found))
+                romanised.append((re.compile(rf"(?<![a-z]){pattern}(?![a-z])"), place_kind, place))
         exact.sort(key=lambda e: -len(e[0]))
         return cls(towns, counts, frozenset(normalize(k) for k in known if k) | set(towns) | set(counts),
                    c_of_t, t_of_c, exact, bare, romanised)

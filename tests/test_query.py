@@ -57,6 +57,30 @@ def test_townships(index: Index, question: str, townships: list[str]) -> None:
     assert parse_scope(question, index).townships == townships
 
 
+@pytest.fixture(scope="module")
+def twins() -> Index:
+    """Two places that share a bare name: 共和镇 and 共和乡."""
+    return index_from_reports([report(*PLACES[2]), report("f.txt", "共和乡", "沐川县", "四川省", 2022),
+                               report("g.txt", "新华街道", "某某区", "某省", 2022)])
+
+
+@pytest.mark.parametrize(
+    ("question", "townships"),
+    [
+        ("How many disputes did Gonghe town mediate?", ["共和镇"]),
+        ("When was the Gonghe Town report signed?", ["共和镇"]),
+        ("Gonghe zhen: how many cases?", ["共和镇"]),
+        ("How many disputes did Gonghe Township mediate?", ["共和乡"]),
+        ("gonghe xiang", ["共和乡"]),
+        ("Gonghe: how many cases?", []),  # which one is not said
+        ("Xinhua Subdistrict", ["新华街道"]),
+    ],
+)
+def test_a_shared_name_in_pinyin_is_told_apart_by_its_english_suffix(twins: Index, question: str,
+                                                                       townships: list[str]) -> None:
+    assert parse_scope(question, twins).townships == townships
+
+
 @pytest.mark.parametrize(
     ("question", "counties"),
     [
