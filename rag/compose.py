@@ -10,7 +10,7 @@ import numpy as np
 
 from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
-from rag.decide import Asked, Candidate, decide, question_features, report_candidates
+from rag.decide import Asked, Candidate, Scope, decide, question_features, report_candidates
 from rag.evidence import (
     Scored,
     asks_quantity,
@@ -33,13 +33,25 @@ LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
 
 
+def _kinds(plan: Plan) -> set[str] | None:
+    """The section kinds the question's filters allow (None: all)."""
+    kinds = plan.filters.kind
+    return set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
+
+
+def _kind_filter(plan: Plan, index: Any, table: Any) -> Callable[[int], bool] | None:
+    kind_set = _kinds(plan)
+    if kind_set is None:
+        return None
+    return lambda i: index.chunks[table.units[i].chunk].chunk.kind in kind_set
+
+
 def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = True
            ) -> tuple[list[Scored], list[str], Any]:
     from rag.evidence_store import get_evidence
 
     table = get_evidence(index)
-    kinds = plan.filters.kind
-    kind_set: set[str] | None = set(kinds if isinstance(kinds, list) else [kinds]) if kinds else None
+    kind_set = _kinds(plan)
     topic = plan.topic or plan.effective
     kw = keywords(topic)
     cues = kind_cues(plan.effective)
@@ -109,7 +121,7 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
-    chosen = [(c.source, c.scored) for c in decide(*list_candidates(plan, index, scored, kw, table))] if kw else []
+    chosen = [(c.source, c.scored) for c in decide(*list_candidates(plan, index, reports, scored, kw, table))] if kw else []
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
@@ -126,14 +138,16 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
 
 
-def list_candidates(plan: Plan, index: Any, scored: list[Scored], kw: list[str], table: Any
+def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str], table: Any
                     ) -> tuple[list[Candidate], np.ndarray]:
-    """Every report's best candidate sentences for a list question, with the decision's features, and the
+    """Every report's candidate sentences for a list question, with the decision's features, and the
     question's own features for the coverage gate."""
     topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
+    qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
+    scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table))
     cands = report_candidates(Asked.of(plan.effective), scored, table,
-                              lambda i: index.chunks[table.units[i].chunk].chunk.kind, topic)
-    return cands, question_features(scored, cands, topic)
+                              lambda i: index.chunks[table.units[i].chunk].chunk.kind, table.weights(kw), topic, scope)
+    return cands, question_features(scored, topic)
 
 
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],

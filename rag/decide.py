@@ -30,28 +30,30 @@ from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMI
 from rag.text import compact
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
-PER_REPORT = 5  # candidate sentences weighed per report
+PER_REPORT = 5  # keyword candidate sentences weighed per report
+DENSE_PER_REPORT = 2  # and sentences closest in meaning that hold no keyword
 
 FEATURES = (
     "lexical",      # IDF-weighted share of the question's keywords (headings at a discount)
+    "known",        # the same share, counting only the keywords that some sentence in scope holds: a question
+                    # word no report uses (反映, 给出) says nothing about which report supports the answer
     "own",          # share of the topic words' weight in the sentence itself, not its heading
     "dense_rel",    # the question-sentence cosine between the scope's median (0) and its best (1): relative,
                     # so that the decision holds for any embedder (raw cosines differ between models)
-    "lex_rel",      # lexical over the best lexical in scope
+    "report_rel",   # the report's best cosine, between the median (0) and the best (1) of the reports' best
     "kind",         # the sentence's section is the kind the question asks about
-    "short_yes",    # a shortcoming is asked about and the sentence states one
     "short_no",     # a shortcoming is asked about and the sentence states none
     "figure_yes",   # a figure (a rate, for a rate) is asked for and the sentence has one
-    "figure_no",    # a figure is asked for and the sentence has none
     "heading",      # the sentence is a heading
+    "dense_only",   # the sentence holds none of the keywords: found by its meaning alone (a paraphrase)
 )
 
 
 # the gate's features, one vector per question
 GATE_FEATURES = (
     "best_lexical",  # the best keyword coverage of any sentence in scope
-    "best_own",      # the best share of the topic a sentence names itself
     "known_share",   # share of the topic words' weight that some sentence in scope holds
+    "best_report",   # the report model's best probability for any report in scope
 )
 
 
@@ -121,61 +123,123 @@ _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*[%％" + ME
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
 
 
-def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, topic_weights: dict[str, float]
-                      ) -> list[Candidate]:
-    """The best PER_REPORT sentences of every report in ``scored`` (best first) that name at least one of the
-    topic words themselves (and hold a figure, a percentage for a rate, when one is asked for), with their
-    features.
+@dataclass(frozen=True)
+class Scope:
+    """Every sentence in scope, per report, with its cosine to the question."""
+
+    units: dict[str, np.ndarray]  # report source -> its unit indices
+    dense: dict[str, np.ndarray]  # report source -> their cosines to the question, aligned
+
+    @classmethod
+    def of(cls, table: Any, sources: list[str], qvec: np.ndarray | None, keep: Any = None) -> Scope:
+        """The sentences of ``sources`` (those ``keep(unit)`` accepts, when given) and their cosines."""
+        units, dense = {}, {}
+        for src in sources:
+            ids = [i for i in table.by_source.get(src, ()) if keep is None or keep(i)]
+            if not ids:
+                continue
+            arr = np.asarray(ids)
+            units[src] = arr
+            dense[src] = (table.vectors[arr] @ qvec) if qvec is not None and len(table.vectors) \
+                else np.zeros(len(arr), dtype=np.float32)
+        return cls(units, dense)
+
+
+def _relative(values: np.ndarray, x: float) -> float:
+    """x between the median (0) and the best (1) of ``values``."""
+    if not len(values):
+        return 0.0
+    mid, top = float(np.median(values)), float(values.max())
+    return min(1.0, max(0.0, (x - mid) / (top - mid))) if top - mid > 1e-6 else 0.0
+
+
+def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, weights: dict[str, float],
+                      topic_weights: dict[str, float], scope: Scope) -> list[Candidate]:
+    """Every report's candidate sentences with their features: its best PER_REPORT keyword sentences in
+    ``scored``, and its DENSE_PER_REPORT sentences closest in meaning that hold no keyword (a report written
+    in other words than the question). A candidate must hold a figure (a percentage for a rate) when one is
+    asked for, and state a shortcoming (or stand in a problems section) when one is asked about.
 
     Args:
         asked: what the question asks for.
-        scored: every candidate sentence in scope, scored (rag.evidence.EvidenceTable.score), best first.
+        scored: the keyword candidates in scope, scored (rag.evidence.EvidenceTable.score), best first.
         table: the evidence table the units come from.
         kind_of: unit index -> its section kind.
+        weights: every keyword of the question and its IDF weight.
         topic_weights: the question's topic words (not its cue words) and their IDF weights.
+        scope: every sentence in scope and its cosine to the question.
     """
-    if not scored:
+    if not scope.units:
         return []
-    top_lex = max(s.lexical for s in scored) or 1.0
-    dense = np.array([s.dense for s in scored])
-    mid, top_dense = float(np.median(dense)), float(dense.max())
-    span = max(top_dense - mid, 1e-6)
+    every = np.concatenate(list(scope.dense.values()))
+    best_of = {src: float(d.max()) for src, d in scope.dense.items()}
+    bests = np.array(list(best_of.values()))
+    held = set().union(*(s.matched for s in scored)) if scored else set()
+    total = sum(weights.values())
+    known_total = sum(w for k, w in weights.items() if k in held)
     topic_total = sum(topic_weights.values())
-    taken: dict[str, int] = {}
+
+    def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
+        u = table.units[i]
+        short = bool(SHORTCOMING.search(u.norm + u.context))
+        if asked.shortcoming and not short and kind_of(i) != "problems":
+            return None
+        figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
+        if asked.figure and not figure:
+            return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
+        known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
+        return np.array([
+            min(lexical, 1.5), known, own, _relative(every, dense), _relative(bests, best_of.get(u.source, dense)),
+            float(kind_of(i) in asked.kinds), float(asked.shortcoming and not short),
+            float(asked.figure and figure), float(u.heading), float(dense_only),
+        ], dtype=np.float64)
+
     out = []
+    taken: dict[str, int] = {}
+    seen: set[int] = set()
     for s in scored:
-        u = table.units[s.unit]
-        if taken.get(u.source, 0) >= PER_REPORT:
+        seen.add(s.unit)
+        src = table.units[s.unit].source
+        if taken.get(src, 0) >= PER_REPORT:
             continue
-        taken[u.source] = taken.get(u.source, 0) + 1
+        taken[src] = taken.get(src, 0) + 1
         own = (sum(topic_weights[k] for k in s.matched if k in topic_weights) / topic_total) if topic_total else 1.0
         if own <= 0.0:
             continue  # evidence names the topic itself, not only the kind of statement (不足) or its heading
-        short = bool(SHORTCOMING.search(u.norm))
-        figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
-        if asked.figure and not figure:
-            continue  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
-        x = np.array([
-            min(s.lexical, 1.5), own, min(1.0, max(0.0, (s.dense - mid) / span)), s.lexical / top_lex,
-            float(kind_of(s.unit) in asked.kinds),
-            float(asked.shortcoming and short), float(asked.shortcoming and not short),
-            float(asked.figure and figure), float(asked.figure and not figure),
-            float(u.heading),
-        ], dtype=np.float64)
-        out.append(Candidate(u.source, s, x))
+        x = features(s.unit, s.lexical, own, s.dense, False)
+        if x is not None:
+            out.append(Candidate(src, s, x))
+    from rag.evidence import Scored
+
+    for src, ids in scope.units.items():
+        dense = scope.dense[src]
+        n = 0
+        for j in np.argsort(-dense):
+            i = int(ids[j])
+            if i in seen:
+                continue
+            x = features(i, 0.0, 0.0, float(dense[j]), True)
+            if x is None:
+                continue
+            out.append(Candidate(src, Scored(i, 0.0, float(dense[j]), float(dense[j])), x))
+            n += 1
+            if n >= DENSE_PER_REPORT:
+                break
     return out
 
 
-def question_features(scored: list[Any], candidates: list[Candidate], topic_weights: dict[str, float]) -> np.ndarray:
-    """The gate's features (GATE_FEATURES) of a question, from every scored sentence in scope."""
+def question_features(scored: list[Any], topic_weights: dict[str, float]) -> np.ndarray:
+    """The gate's features of a question that do not depend on the report model (GATE_FEATURES but the
+    last), from every scored sentence in scope."""
     total = sum(topic_weights.values())
     held = set().union(*(s.matched for s in scored)) if scored else set()
     known = sum(w for k, w in topic_weights.items() if k in held) / total if total else 1.0
-    return np.array([
-        max((min(s.lexical, 1.5) for s in scored), default=0.0),
-        max((c.x[1] for c in candidates), default=0.0),
-        known,
-    ], dtype=np.float64)
+    return np.array([max((min(s.lexical, 1.5) for s in scored), default=0.0), known], dtype=np.float64)
+
+
+def gate_features(qx: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """GATE_FEATURES: the question's own features and the best report probability."""
+    return np.append(qx, float(probs.max()) if len(probs) else 0.0)
 
 
 def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | None = None) -> list[Candidate]:
@@ -184,10 +248,10 @@ def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | Non
     if not candidates:
         return []
     decision = decision or load_params()
-    if float(decision.gate.probability(qx[None])[0]) < decision.gate.threshold:
-        return []
     params = decision.report
     probs = params.probability(np.stack([c.x for c in candidates]))
+    if float(decision.gate.probability(gate_features(qx, probs)[None])[0]) < decision.gate.threshold:
+        return []
     best: dict[str, Candidate] = {}
     for c, p in zip(candidates, probs, strict=True):
         c.p = float(p)

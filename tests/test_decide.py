@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -11,14 +12,18 @@ import pytest
 from rag.decide import (
     FEATURES,
     GATE_FEATURES,
+    Asked,
     Candidate,
     Decision,
     Params,
+    Scope,
     best_threshold,
     decide,
     fit_logistic,
     load_params,
+    report_candidates,
 )
+from rag.evidence import Scored
 
 
 def params(weights: list[float], bias: float = 0.0, threshold: float = 0.5) -> Params:
@@ -51,15 +56,68 @@ def cand(source: str, x0: float) -> Candidate:
 def test_decide_keeps_each_report_best_candidate_over_the_threshold() -> None:
     report = params([4.0] + [0.0] * (len(FEATURES) - 1), bias=-2.0)
     gate = params([0.0] * len(GATE_FEATURES), bias=5.0)  # always covered
-    got = decide([cand("a", 1.0), cand("a", 0.9), cand("b", 0.1)], np.zeros(len(GATE_FEATURES)),
+    got = decide([cand("a", 1.0), cand("a", 0.9), cand("b", 0.1)], np.zeros(len(GATE_FEATURES) - 1),
                  Decision(gate, report))
     assert [c.source for c in got] == ["a"] and got[0].x[0] == 1.0
 
 
-def test_the_gate_says_not_covered_before_any_report_is_weighed() -> None:
+def test_the_gate_says_not_covered_even_when_reports_would_pass() -> None:
     report = params([0.0] * len(FEATURES), bias=5.0)  # every report would pass
     gate = params([0.0] * len(GATE_FEATURES), bias=-5.0)  # never covered
-    assert decide([cand("a", 1.0)], np.zeros(len(GATE_FEATURES)), Decision(gate, report)) == []
+    assert decide([cand("a", 1.0)], np.zeros(len(GATE_FEATURES) - 1), Decision(gate, report)) == []
+
+
+def test_the_gate_weighs_the_best_report_probability() -> None:
+    report = params([4.0] + [0.0] * (len(FEATURES) - 1), bias=-2.0)
+    gate = params([0.0] * (len(GATE_FEATURES) - 1) + [10.0], bias=-6.0)  # covered when some report is likely
+    qx = np.zeros(len(GATE_FEATURES) - 1)
+    assert [c.source for c in decide([cand("a", 1.0)], qx, Decision(gate, report))] == ["a"]
+    assert decide([cand("a", 0.2)], qx, Decision(gate, replace(report, threshold=0.0))) == []
+
+
+@dataclass
+class FakeUnit:
+    source: str
+    norm: str
+    context: str = ""
+    heading: bool = False
+
+
+class FakeTable:
+    def __init__(self, units: list[FakeUnit], vectors: np.ndarray) -> None:
+        self.units, self.vectors = units, vectors
+        self.by_source: dict[str, list[int]] = {}
+        for i, u in enumerate(units):
+            self.by_source.setdefault(u.source, []).append(i)
+
+
+def test_a_report_in_other_words_offers_its_closest_sentence_as_a_dense_only_candidate() -> None:
+    units = [FakeUnit("a", "执法人员不足"), FakeUnit("a", "加强学习"),
+             FakeUnit("b", "懂法的干部不够用"), FakeUnit("b", "年底召开会议"), FakeUnit("b", "修缮道路")]
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.436], [0.0, 1.0], [0.1, 0.995]], dtype=np.float32)
+    table = FakeTable(units, vectors)
+    qvec = np.array([1.0, 0.0], dtype=np.float32)
+    scored = [Scored(0, 1.0, 1.0, 1.0, ["执法人员"])]
+    scope = Scope.of(table, ["a", "b"], qvec)
+    got = report_candidates(Asked.of("哪些乡镇提到执法人员"), scored, table, lambda i: "work",
+                            {"执法人员": 2.0}, {"执法人员": 2.0}, scope)
+    by = {(c.source, c.scored.unit): c for c in got}
+    dense_only = FEATURES.index("dense_only")
+    assert by[("a", 0)].x[dense_only] == 0.0 and by[("a", 0)].x[FEATURES.index("own")] == 1.0
+    assert by[("b", 2)].x[dense_only] == 1.0 and by[("b", 2)].x[FEATURES.index("lexical")] == 0.0
+    assert by[("b", 2)].x[FEATURES.index("dense_rel")] > by[("b", 4)].x[FEATURES.index("dense_rel")]
+    assert ("b", 3) not in by  # two dense-only sentences per report: the closest ones
+    assert ("a", 0) in by and ("a", 1) in by and len([c for c in got if c.source == "a"]) == 2
+
+
+def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
+    units = [FakeUnit("a", "审查合同"), FakeUnit("b", "审查合同35份")]
+    table = FakeTable(units, np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32))
+    scored = [Scored(0, 1.0, 1.0, 1.0, ["合同"]), Scored(1, 1.0, 1.0, 1.0, ["合同"])]
+    scope = Scope.of(table, ["a", "b"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of("哪些乡镇报告了审查合同的具体数量"), scored, table, lambda i: "work",
+                            {"合同": 1.0}, {"合同": 1.0}, scope)
+    assert {c.source for c in got} == {"b"}
 
 
 def test_the_shipped_decision_matches_the_code_and_says_how_it_was_fitted() -> None:
