@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-from rag.lexicon import META_CORPUS, META_COUNTY, META_DATE, META_PROVINCE, META_YEAR, REPORT_WORD
+from rag.lexicon import (
+    GENRE_WORDS,
+    META_CORPUS,
+    META_COUNTY,
+    META_DATE,
+    META_PROVINCE,
+    META_YEAR,
+    REPORT_WORD,
+)
 from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
 
@@ -21,7 +29,8 @@ def metadata_answer(question: str, reports: list[Report]) -> Answer | None:
     """
     q = compact(question)
     spaced = to_simplified(question).lower()
-    if META_CORPUS.search(q) or META_CORPUS.search(spaced):
+    corpus = META_CORPUS.search(q) or META_CORPUS.search(spaced)
+    if corpus and not _asks_about_content(corpus.string[: corpus.start()] + " " + corpus.string[corpus.end():]):
         return _corpus(question, reports)
     if len({r.township for r in reports}) != 1 or reports[0].township is None:
         return None
@@ -35,6 +44,21 @@ def metadata_answer(question: str, reports: list[Report]) -> Answer | None:
     if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None
+
+
+def _asks_about_content(rest: str) -> bool:
+    """The rest of a question about which reports exist still names a topic: "哪些乡镇的报告提到法律顾问" asks
+    what the reports say, "哪些乡镇的报告已收录" does not."""
+    from rag.evidence import keywords
+
+    return any(w not in GENRE_WORDS and not REPORT_WORD.fullmatch(w) and w not in _CORPUS_REST
+               and not _PLACE_NAME.fullmatch(w) for w in keywords(rest, synonyms=False))
+
+
+# the words of a question about the report library that name no topic
+_PLACE_NAME = re.compile(r"\S{1,8}(?:省|市|县|区|镇|乡|街道)")
+_CORPUS_REST = frozenset({"收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "上传", "提交", "已提交", "哪些", "有哪些", "哪几个",
+                          "县", "区", "市", "省", "里面", "系统", "library", "list"})
 
 
 def _citation(n: int, report: Report, start: int, end: int) -> Citation:

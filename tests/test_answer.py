@@ -262,6 +262,20 @@ def test_questions_about_the_reports_themselves(question: str, expected: str) ->
     assert_exact_quotes(a)
 
 
+@pytest.mark.parametrize("question", ["哪些乡镇有报告？", "现在有几份报告？", "Which reports are in the library?",
+                                      "系统里一共有多少份报告？"])
+def test_the_report_library_in_other_words(question: str) -> None:
+    assert "5份报告" in answer(question).text
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇的报告提到聘请法律顾问？", "哪些乡镇的报告里谈到法律顾问？",
+                                      "Which reports mention legal advisers?"])
+def test_which_reports_say_something_is_a_content_question_not_the_library(question: str) -> None:
+    a = answer(question)
+    assert "报告库" not in a.text and a.text.startswith("共考察5份报告")
+    assert a.found and {c.township for c in a.citations} >= {"大铭乡", "共和镇"}
+
+
 # ------------------------------------------------------------------ found by review
 
 
