@@ -155,7 +155,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.index_dir:
         os.environ["RAG_INDEX_DIR"] = args.index_dir
-    from rag.decide import FEATURES, GATE_FEATURES, PARAMS_FILE, best_threshold
+    from rag.decide import FEATURES, GATE_FEATURES, PARAMS_FILE, best_accuracy_cut, best_threshold
     from rag.evaluate import read_questions
     from rag.index import build_index, get_index
 
@@ -176,7 +176,7 @@ def main() -> int:
     cv = [fitted[q["group"]] for q in calib]
     gate_p = np.array([float(d.gate.probability(gate_x(q, d.report)[None])[0]) for q, d in zip(calib, cv, strict=True)])
     covered = np.array([q["covered"] for q in calib])
-    gate_t = max(np.unique(np.round(gate_p, 4)), key=lambda t: (int(((gate_p >= t) == (covered == 1)).sum()), t))
+    gate_t = best_accuracy_cut(gate_p, covered)
     rep_p = np.concatenate([report_probs(q, d.report) for q, d in zip(calib, cv, strict=True) if q["covered"]])
     rep_y = np.concatenate([[r["label"] for r in q["rows"]] for q in calib if q["covered"]])
     rep_t = best_threshold(rep_p, rep_y)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -117,9 +118,11 @@ class Asked:
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(question)), bool(RATE_QUESTION.search(q)))
 
 
-# a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名
+# a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
+# not a lone 一 (一项基础性工作, 一支队伍: Chinese says "a" so)
+_CN = "一二三四五六七八九十百千两"
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*[%％" + MEASURE_WORDS + r"]"
-                     r"|[一二三四五六七八九十百千两]+[个名件宗份项次场处人条起家户]")
+                     rf"|(?<![{_CN}])(?!一[个名件宗份项次场处人条起家户])[{_CN}]+[个名件宗份项次场处人条起家户]|百分之")
 _PERCENT = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之")
 
 
@@ -286,13 +289,36 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 500
     return w[:-1], float(w[-1]), mean, scale
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The probability cut that maximises F1 (ties: the higher cut, for precision)."""
-    best, best_f1 = 0.5, -1.0
-    for t in np.unique(np.round(p, 4)):
-        pred = p >= t
-        tp = float((pred & (y == 1)).sum())
-        f1 = 2 * tp / (pred.sum() + (y == 1).sum()) if (pred.sum() + (y == 1).sum()) else 0.0
-        if f1 > best_f1 or (math.isclose(f1, best_f1) and t > best):
-            best, best_f1 = float(t), f1
+def _cuts(p: np.ndarray) -> list[tuple[float, float]]:
+    """Candidate cuts between consecutive distinct probabilities, each with its margin (half the gap)."""
+    v = np.unique(p)
+    cuts = [(float(v[0]) / 2, float(v[0]) / 2)] if len(v) else [(0.5, 0.5)]
+    cuts += [(float(a + b) / 2, float(b - a) / 2) for a, b in zip(v[:-1], v[1:], strict=True)]
+    if len(v):
+        cuts.append(((float(v[-1]) + 1.0) / 2, (1.0 - float(v[-1])) / 2))
+    return cuts
+
+
+def best_cut(p: np.ndarray, score: Callable[[np.ndarray], float]) -> float:
+    """The cut (predict p >= cut) with the best score; among equal scores, the one farthest from any
+    probability seen, so that a small change in the fitted model does not move a case across it."""
+    best, key = 0.5, (-math.inf, -math.inf)
+    for cut, margin in _cuts(p):
+        k = (score(p >= cut), margin)
+        if k > key:
+            best, key = cut, k
     return best
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The probability cut that maximises F1 (rag.decide.best_cut)."""
+    def f1(pred: np.ndarray) -> float:
+        tp = float((pred & (y == 1)).sum())
+        n = float(pred.sum() + (y == 1).sum())
+        return 2 * tp / n if n else 0.0
+    return best_cut(p, f1)
+
+
+def best_accuracy_cut(p: np.ndarray, y: np.ndarray) -> float:
+    """The probability cut that decides most cases right (rag.decide.best_cut)."""
+    return best_cut(p, lambda pred: float((pred == (y == 1)).sum()))

@@ -17,6 +17,7 @@ from rag.decide import (
     Decision,
     Params,
     Scope,
+    best_accuracy_cut,
     best_threshold,
     decide,
     fit_logistic,
@@ -44,7 +45,14 @@ def test_fit_logistic_separates_separable_data() -> None:
 def test_best_threshold_maximises_f1() -> None:
     p = np.array([0.9, 0.8, 0.4, 0.3, 0.2])
     y = np.array([1, 1, 1, 0, 0])
-    assert best_threshold(p, y) == pytest.approx(0.4)
+    assert best_threshold(p, y) == pytest.approx(0.35)  # halfway between the last positive and the first negative
+
+
+def test_among_equal_cuts_the_one_with_the_widest_margin_is_taken() -> None:
+    p = np.array([0.1, 0.2, 0.9])
+    y = np.array([0, 0, 1])  # every cut in (0.2, 0.9] is perfect: the middle of the gap is taken
+    assert best_threshold(p, y) == pytest.approx(0.55)
+    assert best_accuracy_cut(p, y) == pytest.approx(0.55)
 
 
 def cand(source: str, x0: float) -> Candidate:
