@@ -20,7 +20,7 @@ from rag.evidence import (
     head,
     keywords,
 )
-from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING
+from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING, entity_asked
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
@@ -165,7 +165,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
         return _not_found(plan, reports, kw, "")
     if unit_word is None:  # a name, a date: the best sentence is the answer
-        s, start, end = spans[0]
+        s, start, end = _naming(plan, table, spans)
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
         text = f"据{_by(c)}报告：“{c.quote}”[1]"
@@ -190,6 +190,26 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
+
+
+def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | None]]
+            ) -> tuple[Scored, int | None, int | None]:
+    """The span that answers "哪个村…": the best one that names a village (a 村 not in the question), not
+    only the topic ("创建“市级民主法治示范村”"). Without such a question or such a span: the best span."""
+    asked = entity_asked(to_simplified(plan.effective))
+    if asked:
+        question = compact(plan.effective)
+        named = re.compile(r"[\u4e00-\u9fff]{1,8}?" + re.escape(asked))
+        for span in spans:
+            text = to_simplified(table.units[span[0].unit].norm)
+            if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
+                return span
+    return spans[0]
+
+
+def _in_question(name: str, question: str) -> bool:
+    """A name the question itself holds (its tail of three or more characters: 示范村 in 民主法治示范村)."""
+    return any(name[i:] in question for i in range(max(1, len(name) - 2)))
 
 
 def _relevant(s: Scored, kw: list[str]) -> bool:

@@ -146,6 +146,26 @@ FIGURE_QUESTION = re.compile(
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
+# A question that asks which place or body did something names the kind of name it wants: 哪个村 -> 村.
+ENTITY_QUESTION = re.compile(
+    r"(?:哪|哪一|哪几)(?:个|家|所|位)?(村|社区|居委会|律师事务所|事务所|律所|公司|单位|部门|学校|法庭|派出所|站所|科室)"
+)
+ENTITY_QUESTION_EN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b(?:which|what)\s+{en}\b", re.I), zh) for en, zh in (
+        ("villages?", "村"), ("communit(?:y|ies)", "社区"), ("law firms?", "律师事务所"), ("compan(?:y|ies)", "公司"),
+        ("departments?", "部门"), ("schools?", "学校"),
+    )
+)
+
+
+def entity_asked(question: str) -> str | None:
+    """The kind of name a (simplified) question asks for: "哪个村…", "Which village…" -> 村."""
+    m = ENTITY_QUESTION.search(question)
+    if m:
+        return m.group(1)
+    return next((zh for rx, zh in ENTITY_QUESTION_EN if rx.search(question)), None)
+
+
 # ... a rate or a share (not 效率, 频率: a rate of the reports' kind is a percentage)
 RATE_QUESTION = re.compile(r"(?<![效频税汇概])率|比例|百分|percentage|\brates?\b", re.I)
 

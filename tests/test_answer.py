@@ -262,6 +262,15 @@ def test_questions_about_the_reports_themselves(question: str, expected: str) ->
     assert_exact_quotes(a)
 
 
+@pytest.mark.parametrize("question", ["高观镇哪个村完成了“市级民主法治示范村”的创建？",
+                                      "高观镇2022年由哪个村带头创成市级民主法治示范村？",
+                                      "高觀鎮哪一個村完成了市級民主法治示範村創建？"])
+def test_which_village_is_answered_by_the_sentence_that_names_one(question: str) -> None:
+    a = answer(question)
+    assert a.found and "双竹村" in a.text  # not the heading "二是创建“市级民主法治示范村”"
+    assert_exact_quotes(a)
+
+
 @pytest.mark.parametrize("question", ["哪些乡镇有报告？", "现在有几份报告？", "Which reports are in the library?",
                                       "系统里一共有多少份报告？"])
 def test_the_report_library_in_other_words(question: str) -> None:
