@@ -20,7 +20,15 @@ from rag.evidence import (
     head,
     keywords,
 )
-from rag.lexicon import GENRE_WORDS, RATE_QUESTION, SHORTCOMING, entity_asked
+from rag.lexicon import (
+    GENRE_WORDS,
+    ORDINAL,
+    PERSON_QUESTION,
+    RATE_QUESTION,
+    SHORTCOMING,
+    entity_asked,
+    ordinal,
+)
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
@@ -53,7 +61,7 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
     table = get_evidence(index)
     kind_set = _kinds(plan)
     topic = plan.topic or plan.effective
-    kw = keywords(topic)
+    kw = keywords(ORDINAL.sub(" ", topic))  # "第三个问题": the ordinal picks a point, it is no topic word
     cues = kind_cues(plan.effective)
     plan.section_mode = False
     if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k) and k not in GENRE_WORDS]:
@@ -165,7 +173,12 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
         return _not_found(plan, reports, kw, "")
     if unit_word is None:  # a name, a date: the best sentence is the answer
-        s, start, end = _naming(plan, table, spans)
+        picked = _naming(plan, table, spans, kw)
+        if picked is None:
+            c = _citation(1, index, table, spans[0][0], kw)
+            text = f"所提供的报告中没有写明这一姓名。{_by(c)}报告只提到：“{c.quote}”[1]"
+            return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
+        s, start, end = picked
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
         text = f"据{_by(c)}报告：“{c.quote}”[1]"
@@ -192,11 +205,18 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
 
 
 
-def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | None]]
-            ) -> tuple[Scored, int | None, int | None]:
-    """The span that answers "哪个村…": the best one that names a village (a 村 not in the question), not
-    only the topic ("创建“市级民主法治示范村”"). Without such a question or such a span: the best span."""
-    asked = entity_asked(to_simplified(plan.effective))
+def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | None]], kw: list[str]
+            ) -> tuple[Scored, int | None, int | None] | None:
+    """The span that answers a question asking for a name.
+
+    - "哪个村…": the best span that names a village (a 村 not in the question), not only the topic
+      ("创建“市级民主法治示范村”");
+    - "党委书记叫什么名字": the best span where a title the question names is followed by a name
+      (镇党委书记李太平于…), not 副镇长 for 镇长; None when no span has one (the report does not say).
+    Other questions: the best span.
+    """
+    q = to_simplified(plan.effective)
+    asked = entity_asked(q)
     if asked:
         question = compact(plan.effective)
         named = re.compile(r"[\u4e00-\u9fff]{1,8}?" + re.escape(asked))
@@ -204,6 +224,10 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             text = to_simplified(table.units[span[0].unit].norm)
             if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
                 return span
+    elif PERSON_QUESTION.search(q) and kw:
+        titles = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
+        person = re.compile(rf"(?<!副)(?:{titles})[\u4e00-\u9fff]{{2,3}}(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])")
+        return next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
     return spans[0]
 
 
@@ -279,12 +303,17 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
     score_of = {s.unit: s for s in scored}
     citations: list[Citation] = []
     lines = []
+    nth = ordinal(to_simplified(plan.effective))
     for r in reports:
         units = sorted(by_source.get(r.source, []), key=lambda i: table.units[i].start)
         # the section's points, not its bare sub-headings ("（一）法治队伍建设上有差距。"), when it has both
         body = [i for i in units if not table.units[i].heading] or units
         enumerated = [i for i in body if _ENUMERATED.match(table.units[i].text)]
         points = enumerated if len(enumerated) >= 2 else body
+        top: list[int] = []
+        if nth is not None:  # "第三个问题": the section's third point, at its top level of numbering
+            top = _top_points(table, units)
+            points = top[nth - 1 : nth]
         cs = []
         for i in points[: 4 if len(reports) == 1 else 3]:
             c = _citation(len(citations) + 1, index, table, score_of[i], [])
@@ -292,6 +321,8 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
             cs.append(c)
         if cs:
             lines.append(f"{report_label(r.township, None, r.year, r.source)}：" + "".join(f"“{c.quote}”[{c.n}]" for c in cs))
+        elif nth is not None and r.source in by_source:
+            lines.append(f"{report_label(r.township, None, r.year, r.source)}：这一部分只列出{len(top)}点，没有第{nth}点。")
     if len(reports) > 1:
         lines.insert(0, f"共考察{len(reports)}份报告，各报告的相关部分如下：")
         missing = [town_label(r.township, r.source) for r in reports if r.source not in by_source]
@@ -299,6 +330,22 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
             lines.append("其余报告（" + "、".join(missing) + "）没有这一部分。")
     return Answer(question=plan.question, text="\n".join(lines), found=bool(citations), citations=citations,
                   considered=len(reports))
+
+
+def _numbering(text: str) -> str | None:
+    """The numbering style of a point: "（一）", "一是", "1."; None when it is not numbered."""
+    m = _ENUMERATED.match(text)
+    if not m:
+        return None
+    mark = m.group(0).strip()
+    return "是" if mark.endswith("是") else "paren" if mark[0] in "(（" else "dot"
+
+
+def _top_points(table: Any, units: list[int]) -> list[int]:
+    """The numbered points of a section at the numbering style met first (its top level)."""
+    styles = [(i, _numbering(table.units[i].text)) for i in units]
+    first = next((st for _, st in styles if st), None)
+    return [i for i, st in styles if st is not None and st == first]
 
 
 def _by(r: Citation | Report) -> str:

@@ -28,6 +28,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 已经 已 曾经 曾
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
+    名字 姓名 叫什么 叫 称为 全称
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -146,6 +147,28 @@ FIGURE_QUESTION = re.compile(
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
+# A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
+PERSON_QUESTION = re.compile(r"是谁|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
+
+# "第三个问题", "第二点不足": which point of a section is asked for.
+ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)")
+_CN_NUMBER = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def ordinal(question: str) -> int | None:
+    """The point a question asks for: "第三个问题" -> 3 (None without one)."""
+    m = ORDINAL.search(question)
+    if not m:
+        return None
+    n = m.group(1)
+    if n.isdigit():
+        return int(n) or None
+    tens, _, ones = n.partition("十")
+    if "十" not in n:
+        return _CN_NUMBER.get(n)
+    return (_CN_NUMBER.get(tens, 1) if tens else 1) * 10 + (_CN_NUMBER.get(ones, 0) if ones else 0)
+
+
 # A question that asks which place or body did something names the kind of name it wants: 哪个村 -> 村.
 ENTITY_QUESTION = re.compile(
     r"(?:哪|哪一|哪几)(?:个|家|所|位)?(村|社区|居委会|律师事务所|事务所|律所|公司|单位|部门|学校|法庭|派出所|站所|科室)"

@@ -271,6 +271,27 @@ def test_which_village_is_answered_by_the_sentence_that_names_one(question: str)
     assert_exact_quotes(a)
 
 
+@pytest.mark.parametrize("question", ["大铭乡存在的第二个问题是什么？", "大铭乡报告列出的第2个问题是什么？",
+                                      "大銘鄉存在的第二個問題是什麼？"])
+def test_the_nth_point_of_a_section(question: str) -> None:
+    a = answer(question)
+    assert a.found and len(a.citations) == 1 and "行政执法队伍建设有待加强" in a.citations[0].quote
+    assert_exact_quotes(a)
+
+
+def test_a_point_the_section_does_not_have_is_said_so() -> None:
+    a = answer("大铭乡存在的第九个问题是什么？")
+    assert not a.citations and "没有第9点" in a.text
+
+
+@pytest.mark.parametrize(("question", "n"), [("第三个问题", 3), ("第十一项", 11), ("第二十点", 20), ("第3条", 3),
+                                             ("第一责任人", None), ("存在哪些问题", None)])
+def test_ordinal(question: str, n: int | None) -> None:
+    from rag.lexicon import ordinal
+
+    assert ordinal(question) == n
+
+
 @pytest.mark.parametrize("question", ["哪些乡镇有报告？", "现在有几份报告？", "Which reports are in the library?",
                                       "系统里一共有多少份报告？"])
 def test_the_report_library_in_other_words(question: str) -> None:

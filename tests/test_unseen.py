@@ -20,6 +20,7 @@ UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认�
 一、主要工作
 （一）加强普法宣传。全年开展“法律进乡村”活动26场次，发放宣传资料3100份。
 （二）化解矛盾纠纷。镇村两级调委会共受理纠纷58件，调解成功55件，化解率94.8%。
+（三）压实领导责任。镇党委书记王立新同志主持召开专题会议2次，研究部署法治建设；分管副镇长刘明负责日常工作。红岩村建成市级民主法治示范村。
 二、工作中的短板弱项
 一是综合行政执法力量薄弱，全镇仅有持证执法人员3名，难以满足日常执法需要。
 二是部分村干部学法用法意识还比较淡薄。
@@ -109,3 +110,30 @@ def answer_(question: str) -> Answer:
     from rag import answer
 
     return answer(question)
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("松岭镇党委书记叫什么名字？", "王立新"),
+    ("松岭镇的党委书记是谁？", "王立新"),
+    ("Who is the party secretary of Songling town?", "王立新"),
+])
+def test_a_name_asked_for_is_the_one_after_the_title(question: str, name: str) -> None:
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and name in a.text
+
+
+def test_a_name_the_report_does_not_give_is_not_found() -> None:
+    from rag import answer
+
+    a = answer("松岭镇镇长叫什么名字？")  # only the 副镇长 is named
+    assert not a.found and "没有写明" in a.text
+
+
+@pytest.mark.parametrize("question", ["松岭镇哪个村建成了市级民主法治示范村？", "松岭镇的民主法治示范村是哪个村？"])
+def test_which_village(question: str) -> None:
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and "红岩村" in a.text
