@@ -148,12 +148,14 @@ class Scope:
         return cls(units, dense)
 
 
-def _relative(values: np.ndarray, x: float) -> float:
-    """x between the median (0) and the best (1) of ``values``."""
+def _relative(values: np.ndarray) -> Callable[[float], float]:
+    """x -> x between the median (0) and the best (1) of ``values`` (0 when they are all alike)."""
     if not len(values):
-        return 0.0
+        return lambda x: 0.0
     mid, top = float(np.median(values)), float(values.max())
-    return min(1.0, max(0.0, (x - mid) / (top - mid))) if top - mid > 1e-6 else 0.0
+    if top - mid <= 1e-6:
+        return lambda x: 0.0
+    return lambda x: min(1.0, max(0.0, (x - mid) / (top - mid)))
 
 
 def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, weights: dict[str, float],
@@ -174,9 +176,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     """
     if not scope.units:
         return []
-    every = np.concatenate(list(scope.dense.values()))
+    sentence_rel = _relative(np.concatenate(list(scope.dense.values())))
     best_of = {src: float(d.max()) for src, d in scope.dense.items()}
-    bests = np.array(list(best_of.values()))
+    report_rel = _relative(np.array(list(best_of.values())))
     held = set().union(*(s.matched for s in scored)) if scored else set()
     total = sum(weights.values())
     known_total = sum(w for k, w in weights.items() if k in held)
@@ -192,7 +194,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         return np.array([
-            min(lexical, 1.5), known, own, _relative(every, dense), _relative(bests, best_of.get(u.source, dense)),
+            min(lexical, 1.5), known, own, sentence_rel(dense), report_rel(best_of.get(u.source, dense)),
             float(kind_of(i) in asked.kinds), float(asked.shortcoming and not short),
             float(asked.figure and figure), float(u.heading), float(dense_only),
         ], dtype=np.float64)
