@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,8 @@ from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.text import compact, to_simplified
+
+log = logging.getLogger(__name__)
 
 # A fact is answered only from a sentence that holds this share of the keyword weight.
 FACT_MIN_LEXICAL = 0.45
@@ -108,7 +111,11 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     reports, reason = reports_in_scope(plan, index)
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
-    meta = metadata_answer(plan.effective, reports)
+    try:
+        meta = metadata_answer(plan.effective, reports, plan.topic)
+    except Exception:  # a shortcut from metadata; on a report it cannot read, the content path answers
+        log.exception("metadata answer failed for %r", plan.effective)
+        meta = None
     if meta is not None:
         return meta
     scored, kw, table = _score(plan, index, reports)
@@ -195,7 +202,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             figs = [f for f in figures(rest) if not unit_word or unit_word in f[2]]
             fig = figs[0][2].strip() if figs else None
         if fig:
-            text = f"{fig}。据{_by(c)}报告：“{c.quote}”[1]"
+            text = f"{to_simplified(fig)}。据{_by(c)}报告：“{c.quote}”[1]"
             return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     # The topic is there but no figure belongs to it: say so, and show what the report does say.
     c = _citation(1, index, table, spans[0][0], kw)

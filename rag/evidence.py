@@ -18,15 +18,23 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
+from rag.lexicon import (
+    KEYWORD_UNITS,
+    MEASURE_WORDS,
+    MEASURE_WORDS_TRADITIONAL,
+    SHORTCOMING_TAIL,
+    STOP_WORDS,
+    synonym_index,
+)
 from rag.text import compact, iter_sentence_spans
 
 log = logging.getLogger(__name__)
 
 # A figure: a number, "余/多" (more than), 万/亿, and its unit: 582宗, 2500人次, 170余人, 95%, 七个.
 _NUMBER = re.compile(
-    r"(\d+(?:[.,]\d+)?|[零〇一二两三四五六七八九十百千万]+)"
-    r"(\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|场次|户次|件次|[%％]|[" + MEASURE_WORDS + r"])?)"
+    r"(\d+(?:[.,]\d+)?|[零〇一二两兩三四五六七八九十百千万萬]+)"
+    r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:人次|场次|場次|户次|戶次|件次|[%％]|["
+    + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"])?)"
 )
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
 
@@ -292,8 +300,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
             continue
         if len(w) == 1 and not w.isdigit():
             continue
-        if re.fullmatch(r"[A-Za-z]+", w):
-            continue  # English words never match Chinese text; the dense signal handles them
+        if re.search(r"[A-Za-z]{2,}", w):
+            continue  # English words (glued by compact(): "20thPartyCongress") never match Chinese text
         tail = SHORTCOMING_TAIL.match(w)
         parts = [tail.group(1), tail.group(2)] if tail else [w]
         for part in parts:
@@ -357,8 +365,8 @@ def alternative_sides(topic: str) -> list[list[str]]:
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
-    m = re.search(r"(?:多少|几)([" + MEASURE_WORDS + r"]?)", q)
-    if m:
+    m = re.search(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q)
+    if m:  # 几个人: the unit is 人, 个 only counts them
         return m.group(1)
     if re.search(r"how many|how much|number of|what percentage|\brate\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q

@@ -38,7 +38,10 @@ GENRE_WORDS: frozenset[str] = frozenset(
 )
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
-MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册套台张块亩"
+MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册套台张块亩间"
+# ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
+# in step with MEASURE_WORDS
+MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間"
 
 # ------------------------------------------------------------------ kinds of statement and section
 
@@ -222,6 +225,7 @@ def heading_kind(simple_heading: str) -> str | None:
 _ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
 META_CORPUS = re.compile(
     r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告"
+    r"|(?:哪些|哪几个)(?:乡镇|乡|镇|街道)(?:属于|位于|隶属于?|来自)"
     r"|which reports|what reports|how many reports"
 )
 META_DATE = re.compile(

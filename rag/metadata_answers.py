@@ -21,17 +21,21 @@ from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
 
 
-def metadata_answer(question: str, reports: list[Report]) -> Answer | None:
+def metadata_answer(question: str, reports: list[Report], topic: str | None = None) -> Answer | None:
     """An answer from metadata when the question asks for it, else None (a content question).
 
-    In either script or English: which reports there are; for one township, its county (district) or
-    province, the year its report covers, and the signing date.
+    In either script or English: which reports there are (in the scope the question names: "哪些乡镇属于重庆市");
+    for one township, its county (district) or province, the year its report covers, and the signing date.
+    ``topic`` is the question without its place and year words (rag.plan), to tell "城口县有哪些报告" (the
+    library) from "哪些乡镇的报告提到法律顾问" (their content).
     """
     q = compact(question)
     spaced = to_simplified(question).lower()
-    corpus = META_CORPUS.search(q) or META_CORPUS.search(spaced)
-    if corpus and not _asks_about_content(corpus.string[: corpus.start()] + " " + corpus.string[corpus.end():]):
-        return _corpus(question, reports)
+    if META_CORPUS.search(q) or META_CORPUS.search(spaced):
+        # what is left once the places and years (``topic``) and the library words are taken out
+        rest = META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced)
+        if not _asks_about_content(rest):
+            return _corpus(question, reports)
     if len({r.township for r in reports}) != 1 or reports[0].township is None:
         return None
     report = max(reports, key=lambda r: r.year or 0)
@@ -78,27 +82,35 @@ def _line_around(text: str, start: int, end: int, limit: int = 80) -> tuple[int,
 def _corpus(question: str, reports: list[Report]) -> Answer:
     reports = sorted(reports, key=lambda r: (r.township or "", r.year or 0))
     citations: list[Citation] = []
-    lines = [f"报告库共有{len(reports)}份报告："]
+    lines = [f"共{len(reports)}份报告："]
     for r in reports:
         where = "".join(x for x in (r.province, r.county) if x)
         line = f"- {town_label(r.township, r.source)}" + (f"（{where}）" if where else "") + f"{year_label(r.year, '年度')}：{r.title or r.source}"
-        pos = to_simplified(r.text).find(to_simplified(r.title)) if r.title else -1
-        if pos >= 0:
-            citations.append(_citation(len(citations) + 1, r, pos, pos + len(r.title)))
+        start, end = _title_span(r)  # its title where the text has it, else its first line
+        if end > start:
+            citations.append(_citation(len(citations) + 1, r, start, end))
             line += f"[{len(citations)}]"
         lines.append(line)
     return Answer(question=question, text="\n".join(lines), found=True, citations=citations, considered=len(reports))
 
 
-def _signed(question: str, report: Report) -> Answer | None:
-    y, m, d = (int(x) for x in str(report.date).split("-"))
-    stamp = f"{y}年{m}月{d}日"
+def _signed(question: str, report: Report) -> Answer:
+    """The signing date, quoted where the report writes it (else its last line, which is the signature)."""
+    label = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告"
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", str(report.date or ""))
+    if not m:
+        return Answer(question=question, text=f"{label}没有写明落款日期。", found=False, considered=1)
+    y, mo, d = (int(x) for x in m.groups())
+    stamp = f"{y}年{mo}月{d}日"
     pos = report.text.rfind(stamp)
-    if pos < 0:
-        return None
-    text = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告的落款日期是{stamp}[1]。"
-    return Answer(question=question, text=text, found=True, citations=[_citation(1, report, pos, pos + len(stamp))],
-                  considered=1)
+    if pos >= 0:
+        span = (pos, pos + len(stamp))
+    else:  # written another way (二〇二四年十二月二十日): quote the last line, the signature
+        last = report.text.rstrip()
+        start = last.rfind("\n") + 1
+        span = (start, len(last))
+    text = f"{label}的落款日期是{stamp}[1]。"
+    return Answer(question=question, text=text, found=True, citations=[_citation(1, report, *span)], considered=1)
 
 
 def _stated(report: Report, *names: str | None) -> tuple[int, int] | None:

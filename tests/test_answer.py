@@ -402,3 +402,45 @@ def test_the_genre_words_do_not_hide_a_section_question() -> None:
     assert b.found and b.text.startswith("共考察5份报告")
     assert {c.kind for c in b.citations} == {"plans"}
     assert len({c.township for c in b.citations}) >= 4
+
+
+# ------------------------------------------------------------------ found by a new user's questions
+
+
+def test_a_report_without_a_signing_date_says_so() -> None:
+    a = answer("高观镇的报告是哪天落款的？")
+    assert not a.found and "没有写明落款日期" in a.text
+
+
+def test_every_report_of_the_library_is_cited() -> None:
+    a = answer("你们有哪些乡镇的报告？")
+    assert len(a.citations) == 5
+    assert_exact_quotes(a)
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇属于重庆市？", "哪几个乡镇位于重庆？"])
+def test_which_townships_are_in_a_province(question: str) -> None:
+    a = answer(question)
+    assert a.found and {c.township for c in a.citations} == {"大歇镇", "岳溪镇", "高观镇"}
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("共和镇人民调解协议涉及金额是多少？", "1140余万元"),  # 1140餘萬元 in the traditional report
+    ("高观镇平安建设办一共有几个人？", "7人"),  # 几个人 asks for 人, not for 个
+])
+def test_the_figure_keeps_its_unit(question: str, lead: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith(lead)
+
+
+def test_english_words_are_never_glued_into_a_keyword() -> None:
+    from rag.evidence import keywords
+
+    assert keywords("Which townships mention the spirit of the 20th Party Congress?") == []
+
+
+def test_the_traditional_measure_words_follow_the_simplified_ones() -> None:
+    from rag.lexicon import MEASURE_WORDS, MEASURE_WORDS_TRADITIONAL
+    from rag.text import to_traditional
+
+    assert {c for c in to_traditional(MEASURE_WORDS) if c not in MEASURE_WORDS} == set(MEASURE_WORDS_TRADITIONAL)
