@@ -11,7 +11,7 @@ import numpy as np
 
 from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
-from rag.decide import Asked, Candidate, Scope, decide, question_features, report_candidates
+from rag.decide import Asked, Candidate, Scope, compounds, decide, question_features, report_candidates
 from rag.evidence import (
     Scored,
     asks_quantity,
@@ -161,7 +161,8 @@ def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[
     qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
     scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table))
     cands = report_candidates(Asked.of(plan.effective), scored, table,
-                              lambda i: index.chunks[table.units[i].chunk].chunk.kind, table.weights(kw), topic, scope)
+                              lambda i: index.chunks[table.units[i].chunk].chunk.kind, table.weights(kw), topic, scope,
+                              compounds(kw, to_simplified(compact(plan.topic or plan.effective))))
     return cands, question_features(scored, topic)
 
 

@@ -41,6 +41,8 @@ FEATURES = (
     "own",          # share of the topic words' weight in the sentence itself, not its heading
     "dense_rel",    # the question-sentence cosine between the scope's median (0) and its best (1): relative,
                     # so that the decision holds for any embedder (raw cosines differ between models)
+    "phrases",      # share of the question's compounds (two keywords side by side in it: 安全+生产, 行政+执法)
+                    # that the sentence holds side by side too (1 when the question has none)
     "report_rel",   # the report's best cosine, between the median (0) and the best (1) of the reports' best
     "kind",         # the sentence's section is the kind the question asks about
     "short_no",     # a shortcoming is asked about and the sentence states none
@@ -148,6 +150,13 @@ class Scope:
         return cls(units, dense)
 
 
+def compounds(keywords: list[str], question: str) -> list[str]:
+    """Two keywords (as asked: the first of their alternatives) that stand side by side in the compact
+    question, joined: "安全生产" from 安全 + 生产. Words a report would also write together."""
+    heads = [k.split("|", 1)[0] for k in keywords]
+    return [a + b for a, b in zip(heads, heads[1:], strict=False) if a + b in question]
+
+
 def _relative(values: np.ndarray) -> Callable[[float], float]:
     """x -> x between the median (0) and the best (1) of ``values`` (0 when they are all alike)."""
     if not len(values):
@@ -159,7 +168,8 @@ def _relative(values: np.ndarray) -> Callable[[float], float]:
 
 
 def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any, weights: dict[str, float],
-                      topic_weights: dict[str, float], scope: Scope) -> list[Candidate]:
+                      topic_weights: dict[str, float], scope: Scope, phrases: list[str] | None = None
+                      ) -> list[Candidate]:
     """Every report's candidate sentences with their features: its best PER_REPORT keyword sentences in
     ``scored``, and its DENSE_PER_REPORT sentences closest in meaning that hold no keyword (a report written
     in other words than the question). A candidate must hold a figure (a percentage for a rate) when one is
@@ -173,6 +183,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         weights: every keyword of the question and its IDF weight.
         topic_weights: the question's topic words (not its cue words) and their IDF weights.
         scope: every sentence in scope and its cosine to the question.
+        phrases: the question's compounds (rag.decide.compounds).
     """
     if not scope.units:
         return []
@@ -183,6 +194,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     total = sum(weights.values())
     known_total = sum(w for k, w in weights.items() if k in held)
     topic_total = sum(topic_weights.values())
+    phrases = phrases or []
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
@@ -193,8 +205,10 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
+        together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([
-            min(lexical, 1.5), known, own, sentence_rel(dense), report_rel(best_of.get(u.source, dense)),
+            min(lexical, 1.5), known, own, sentence_rel(dense),
+            together, report_rel(best_of.get(u.source, dense)),
             float(kind_of(i) in asked.kinds), float(asked.shortcoming and not short),
             float(asked.figure and figure), float(u.heading), float(dense_only),
         ], dtype=np.float64)

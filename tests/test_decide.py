@@ -142,3 +142,11 @@ def test_a_decision_fitted_for_other_features_is_refused(tmp_path: Path) -> None
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="run bench/calibrate.py again"):
         load_params.__wrapped__(bad)
+
+
+def test_compounds_are_the_keywords_the_question_writes_side_by_side() -> None:
+    from rag.decide import compounds
+
+    assert compounds(["安全", "生产"], "哪些乡镇提到安全生产") == ["安全生产"]
+    assert compounds(["审查|审核", "合同"], "审查或审核合同") == []  # 审查 stands apart from 合同
+    assert compounds(["法律顾问|律师顾问"], "法律顾问") == []
