@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.lexicon import (
+    FIGURE_QUESTION,
     KEYWORD_UNITS,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
@@ -370,7 +371,7 @@ def asks_quantity(question: str) -> str | None:
         return m.group(1)
     if re.search(r"how many|how much|number of|what percentage|\brate\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q
-    ):
+    ) or FIGURE_QUESTION.search(q):  # 件数更多, 数量: a figure, its unit unsaid
         return ""
     return None
 

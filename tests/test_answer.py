@@ -444,3 +444,19 @@ def test_the_traditional_measure_words_follow_the_simplified_ones() -> None:
     from rag.text import to_traditional
 
     assert {c for c in to_traditional(MEASURE_WORDS) if c not in MEASURE_WORDS} == set(MEASURE_WORDS_TRADITIONAL)
+
+
+@pytest.mark.parametrize("question", ["大铭乡和高观镇，哪个乡镇化解的矛盾纠纷件数更多？",
+                                      "大铭乡和高观镇哪个化解的矛盾纠纷多？",
+                                      "Which handled more disputes, Daming township or Gaoguan town?"])
+def test_a_comparison_answers_each_township_and_says_which_is_more(question: str) -> None:
+    a = answer(question)
+    assert a.found and {c.township for c in a.citations} == {"大铭乡", "高观镇"}
+    assert a.text.startswith("大铭乡更多") and "52" in a.text and "36" in a.text
+    assert_exact_quotes(a)
+
+
+def test_a_fact_asked_of_two_townships_is_answered_for_each() -> None:
+    a = answer("岳溪镇和大铭乡各设立了多少个服务站？")
+    assert {c.township for c in a.citations} == {"岳溪镇", "大铭乡"}
+    assert "25个" in a.text and "七个" in a.text
