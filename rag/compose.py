@@ -27,6 +27,7 @@ from rag.lexicon import (
     PERSON_QUESTION,
     RATE_QUESTION,
     SHORTCOMING,
+    YESNO_QUESTION,
     entity_asked,
     ordinal,
 )
@@ -129,6 +130,9 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
         return _compose_section(plan, index, reports, scored, table)
     if plan.qtype == "list":
         return _compose_list(plan, index, reports, scored, kw, table)
+    if plan.qtype != "list" and YESNO_QUESTION.search(to_simplified(plan.effective)) \
+            and asks_quantity(plan.effective) is None:
+        return _compose_yesno(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact" and len(plan.townships) >= 2:
         return _compose_each(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact":
@@ -216,6 +220,30 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
 
 
+
+
+def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                   table: Any) -> Answer:
+    """A yes/no question ("大铭乡是否聘请了法律顾问？") is the list decision over the reports in scope: "有" with
+    the sentences of the reports that support it, else that the reports do not state it, with the closest
+    sentence they do have."""
+    if not kw:
+        return _not_found(plan, reports, kw, "")
+    chosen = decide(*list_candidates(plan, index, reports, scored, kw, table), embedder=index.manifest.embedder_spec)
+    if chosen:
+        citations = [_citation(i + 1, index, table, c.scored, kw) for i, c in enumerate(chosen[:5])]
+        lines = [f"{'有。据' if i == 0 else '另据'}{_by(c)}报告：“{c.quote}”[{c.n}]" for i, c in enumerate(citations)]
+        return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
+                      considered=len(reports))
+    near = [s for s in scored if _relevant(s, kw)]
+    topic = "、".join(head(k) for k in kw[:4])
+    where = "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
+    text = f"所提供的{where}报告中没有写明“{topic}”。"
+    if not near:
+        return Answer(question=plan.question, text=text, found=False, considered=len(reports))
+    c = _citation(1, index, table, near[0], kw)
+    return Answer(question=plan.question, text=text + f"最接近的表述是{_by(c)}报告的：“{c.quote}”[1]", found=False,
+                  citations=[c], considered=len(reports))
 
 
 _MORE = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")

@@ -153,6 +153,9 @@ FIGURE_QUESTION = re.compile(
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
 PERSON_QUESTION = re.compile(r"是谁|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
 
+# A question answered yes or no: "共和镇有没有设立涉外公共法律服务工作站？", "Does Daxie have a legal adviser?"
+YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]?\s*$|^\s*(?:does|did|do|is|are|was|were|has|have)\b", re.I)
+
 # "第三个问题", "第二点不足": which point of a section is asked for.
 ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)")
 _CN_NUMBER = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}

@@ -460,3 +460,22 @@ def test_a_fact_asked_of_two_townships_is_answered_for_each() -> None:
     a = answer("岳溪镇和大铭乡各设立了多少个服务站？")
     assert {c.township for c in a.citations} == {"岳溪镇", "大铭乡"}
     assert "25个" in a.text and "七个" in a.text
+
+
+@pytest.mark.parametrize(("question", "town"), [
+    ("大铭乡是否聘请了法律顾问？", "大铭乡"),
+    ("Does Daming township have a legal adviser?", "大铭乡"),
+    ("共和镇有没有设立涉外公共法律服务工作站？", "共和镇"),
+    ("高观镇开展了宪法宣传周活动吗？", "高观镇"),
+])
+def test_a_yes_no_question_says_yes_with_the_sentence(question: str, town: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith("有。") and {c.township for c in a.citations} == {town}
+    assert_exact_quotes(a)
+
+
+@pytest.mark.parametrize("question", ["大歇镇有没有聘请法律顾问？", "高观镇有没有开展网吧专项整治？",
+                                      "大歇鎮是否聘請了法律顧問？"])
+def test_a_yes_no_question_the_report_does_not_state_is_not_found(question: str) -> None:
+    a = answer(question)
+    assert not a.found and "没有写明" in a.text
