@@ -231,8 +231,18 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
         return _not_found(plan, reports, kw, "")
     chosen = decide(*list_candidates(plan, index, reports, scored, kw, table), embedder=index.manifest.embedder_spec)
     if chosen:
-        citations = [_citation(i + 1, index, table, c.scored, kw) for i, c in enumerate(chosen[:5])]
-        lines = [f"{'有。据' if i == 0 else '另据'}{_by(c)}报告：“{c.quote}”[{c.n}]" for i, c in enumerate(citations)]
+        # a relevant sentence of the first report that says the thing was not done: 未制定规范性文件
+        words = [alt for k in kw for alt in k.split("|")]
+        alts = "|".join(map(re.escape, words))
+        negated = re.compile(rf"(?:未|没有|尚未|从未|不曾)\S{{0,2}}(?:{alts})|无(?:{alts})")
+        first = chosen[0].source
+        denial = next((s for s in scored if table.units[s.unit].source == first and _relevant(s, kw)
+                       and negated.search(table.units[s.unit].norm)), None)
+        picked = [denial] if denial else [c.scored for c in chosen[:5]]
+        citations = [_citation(i + 1, index, table, sc, kw) for i, sc in enumerate(picked)]
+        verdict = "没有" if denial else "有"
+        lines = [f"{verdict + '。据' if i == 0 else '另据'}{_by(c)}报告：“{c.quote}”[{c.n}]"
+                 for i, c in enumerate(citations)]
         return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
                       considered=len(reports))
     near = [s for s in scored if _relevant(s, kw)]

@@ -20,6 +20,7 @@ import numpy as np
 
 from rag.lexicon import (
     FIGURE_QUESTION,
+    GENRE_WORDS,
     KEYWORD_UNITS,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
@@ -303,6 +304,9 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
             continue
         if re.search(r"[A-Za-z]{2,}", w):
             continue  # English words (glued by compact(): "20thPartyCongress") never match Chinese text
+        genre = _GENRE_TAIL.match(w)
+        if genre:  # 信访工作 -> 信访: a report says 信访 as often as 信访工作
+            w = genre.group(1)
         tail = SHORTCOMING_TAIL.match(w)
         parts = [tail.group(1), tail.group(2)] if tail else [w]
         for part in parts:
@@ -317,6 +321,10 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         term = expand(w)
         out.setdefault(frozenset(term.split("|")), term)
     return list(out.values())
+
+
+# a word that ends in one of the genre's words (工作, 建设, 情况): its head is the topic
+_GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 
 
 def expand(word: str) -> str:

@@ -479,3 +479,18 @@ def test_a_yes_no_question_says_yes_with_the_sentence(question: str, town: str) 
 def test_a_yes_no_question_the_report_does_not_state_is_not_found(question: str) -> None:
     a = answer(question)
     assert not a.found and "没有写明" in a.text
+
+
+@pytest.mark.parametrize("question", ["岳溪镇2020年有没有制定规范性文件？", "岳溪鎮2020年是否制定了規範性文件？",
+                                      "Did Yuexi town issue any normative documents in 2020?"])
+def test_a_report_that_says_it_did_not_is_answered_no(question: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith("没有。") and "未制定规范性文件" in a.citations[0].quote
+
+
+def test_a_topic_word_ending_in_a_genre_word_is_matched_by_its_head() -> None:
+    from rag.evidence import keywords
+
+    assert keywords("哪些乡镇提到信访工作？", synonyms=False) == ["信访"]
+    a = answer("哪些乡镇提到信访工作？")
+    assert {"高观镇", "共和镇", "大铭乡"} <= {c.township for c in a.citations}
