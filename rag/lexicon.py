@@ -243,6 +243,10 @@ META_COUNTY = re.compile(
     _ASK + r"\s*(?:个)?(?:县|区|县区|区县|县级市|市辖区)|所属(?:的)?(?:县|区|县区)|归哪|隶属|属于哪|位于哪|在哪个(?:县|区)"
     r"|\b(?:county|district)\b"
 )
+META_ADDRESSEE = re.compile(
+    r"(?:写给|报送|呈报|报给|上报|递交|提交|主送|送给|发给)\S{0,6}?(?:哪个|哪一个|哪|什么|谁|何)|主送(?:单位|机关)|收件"
+    r"|\baddress(?:ed|ee)\b|\bsubmitted to\b|\bsent to\b"
+)
 META_YEAR = re.compile(
     r"(?:哪一?年|哪个年度|哪一年度|什么年份|年份|which year|what year|year does|year is)"
 )

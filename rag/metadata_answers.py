@@ -10,6 +10,7 @@ import re
 
 from rag.lexicon import (
     GENRE_WORDS,
+    META_ADDRESSEE,
     META_CORPUS,
     META_COUNTY,
     META_DATE,
@@ -39,6 +40,8 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     if len({r.township for r in reports}) != 1 or reports[0].township is None:
         return None
     report = max(reports, key=lambda r: r.year or 0)
+    if META_ADDRESSEE.search(q) or META_ADDRESSEE.search(spaced):
+        return _addressee(question, report) if len(reports) == 1 else None
     if META_DATE.search(q) or META_DATE.search(spaced):
         return _signed(question, report) if len(reports) == 1 else None
     if META_PROVINCE.search(q) or META_PROVINCE.search(spaced):
@@ -111,6 +114,26 @@ def _signed(question: str, report: Report) -> Answer:
         span = (start, len(last))
     text = f"{label}的落款日期是{stamp}[1]。"
     return Answer(question=question, text=text, found=True, citations=[_citation(1, report, *span)], considered=1)
+
+
+# the addressee line of a report: an organ, then a colon, before the body starts
+_ADDRESSEE = re.compile(r"^\s*([^\s:：。，,]{2,30}?(?:委员会|办公室|人民政府|政府|党委|县委|区委|市委|司法局|局|办)"
+                        r"(?:[、，,][^\s:：。]{2,30})?)\s*[:：]\s*$")
+
+
+def _addressee(question: str, report: Report) -> Answer:
+    """Whom the report is addressed to: its addressee line (县委全面依法治县委员会办公室：)."""
+    label = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告"
+    offset = 0
+    for line in report.text.split("\n")[:15]:
+        m = _ADDRESSEE.match(to_simplified(line))
+        if m and not re.match(r"\s*(?:按照|根据|现将|来源|发布|主要|存在)", line):
+            start = offset + m.start(1)
+            end = offset + m.end(1)
+            return Answer(question=question, text=f"{label}报送给“{report.text[start:end]}”[1]。", found=True,
+                          citations=[_citation(1, report, start, end)], considered=1)
+        offset += len(line) + 1
+    return Answer(question=question, text=f"{label}没有写明报送单位。", found=False, considered=1)
 
 
 def _stated(report: Report, *names: str | None) -> tuple[int, int] | None:

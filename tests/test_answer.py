@@ -494,3 +494,16 @@ def test_a_topic_word_ending_in_a_genre_word_is_matched_by_its_head() -> None:
     assert keywords("哪些乡镇提到信访工作？", synonyms=False) == ["信访"]
     a = answer("哪些乡镇提到信访工作？")
     assert {"高观镇", "共和镇", "大铭乡"} <= {c.township for c in a.citations}
+
+
+@pytest.mark.parametrize("question", ["大歇镇的报告是写给哪个单位的？", "大歇鎮的報告報送給誰？",
+                                      "Who is the Daxie town report addressed to?"])
+def test_the_addressee_of_a_report(question: str) -> None:
+    a = answer(question)
+    assert a.found and "县委全面依法治县委员会办公室" in a.text
+    assert_exact_quotes(a)
+
+
+def test_a_report_without_an_addressee_says_so() -> None:
+    a = answer("高观镇的报告报送给哪个单位？")
+    assert not a.found and "没有写明报送单位" in a.text
