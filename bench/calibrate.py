@@ -75,6 +75,7 @@ def collect(items: list[dict[str, Any]], index: Any) -> list[dict[str, Any]]:
             holds = [i for i, c in enumerate(cs) if any(any_in(ev, norm(table.units[c.scored.unit].text))
                                                          for ev in item.get("evidence", []))]
             rows.append({"label": label, "forbidden": int(norm(r.township) in forbid), "x": [c.x for c in cs],
+                         "complete": any(c.complete for c in cs),
                          "positive": (holds[0] if holds else 0) if label and cs else None})
         out.append({"item": item, "rows": rows, "qx": qx, "covered": int(any(r["label"] for r in rows)),
                     "group": item.get("group", item["id"])})
@@ -127,8 +128,10 @@ def report_probs(q: dict[str, Any], report: Any) -> np.ndarray:
 
 def outcome(q: dict[str, Any], decision: Any) -> dict[str, Any]:
     """Which reports the decision cites for a question, and whether the question is answered right."""
-    covered = float(decision.gate.probability(gate_x(q, decision.report)[None])[0]) >= decision.gate.threshold
-    cited = (report_probs(q, decision.report) >= decision.report.threshold) & covered
+    complete = np.array([r["complete"] for r in q["rows"]], dtype=bool)
+    covered = complete.any() or \
+        float(decision.gate.probability(gate_x(q, decision.report)[None])[0]) >= decision.gate.threshold
+    cited = ((report_probs(q, decision.report) >= decision.report.threshold) | complete) & covered
     labels = np.array([r["label"] for r in q["rows"]], dtype=bool)
     forbidden = np.array([r["forbidden"] for r in q["rows"]], dtype=bool)
     right = bool(cited[labels].all() and not (cited & forbidden).any()) if labels.any() else not cited.any()
@@ -228,6 +231,11 @@ def main() -> int:
         tp = sum(1 for pr, y in hits if pr and y)
         print(f"{name}, the former hand-set rule: reports precision {tp / max(1, sum(pr for pr, _ in hits)):.1%} "
               f"recall {tp / max(1, sum(y for _, y in hits)):.1%}")
+    for name, part in (("calib", calib), ("heldout", held)):
+        rows = [r for q in part for r in q["rows"] if r["complete"]]
+        print(f"{name}: reports with a complete sentence (rag.decide.decide cites them): {len(rows)}, "
+              f"supporting {sum(r['label'] for r in rows)}; in not-covered questions "
+              f"{sum(1 for q in part if not q['covered'] for r in q['rows'] if r['complete'])}")
     print("gate weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(GATE_FEATURES, final.gate.weights, strict=True)))
     print("report weights: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, final.report.weights, strict=True)))
     if args.write:

@@ -161,3 +161,26 @@ def test_compounds_are_the_keywords_the_question_writes_side_by_side() -> None:
     assert compounds(["安全", "生产"], "哪些乡镇提到安全生产") == ["安全生产"]
     assert compounds(["审查|审核", "合同"], "审查或审核合同") == []  # 审查 stands apart from 合同
     assert compounds(["法律顾问|律师顾问"], "法律顾问") == []
+
+
+def test_a_complete_candidate_is_cited_whatever_its_probability() -> None:
+    report = params([0.0] * len(FEATURES), bias=-5.0)  # no report would pass on its features
+    gate = params([0.0] * len(GATE_FEATURES), bias=-5.0)  # nor the gate
+    plain, whole = cand("a", 1.0), cand("b", 1.0)
+    whole.complete = True
+    got = decide([plain, whole], np.zeros(len(GATE_FEATURES) - 1), Decision(gate, report))
+    assert [c.source for c in got] == ["b"]
+
+
+def test_complete_means_every_topic_word_in_the_sentence_with_its_compounds() -> None:
+    units = [FakeUnit("a", "全面推进乡村振兴战略"), FakeUnit("b", "乡村道路振兴发展")]
+    table = FakeTable(units, np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32))
+    scored = [Scored(0, 1.0, 0.1, 1.0, ["乡村", "振兴"]), Scored(1, 1.0, 0.1, 1.0, ["乡村", "振兴"])]
+    scope = Scope.of(table, ["a", "b"], np.array([1.0, 0.0], dtype=np.float32))
+    weights = {"乡村": 1.0, "振兴": 1.0}
+    got = report_candidates(Asked.of("哪些乡镇提到乡村振兴"), scored, table, lambda i: "work", weights, weights, scope,
+                            ["乡村振兴"])
+    assert {c.source: c.complete for c in got if not c.x[FEATURES.index("dense_only")]} == {"a": True, "b": False}
+    english = report_candidates(Asked.of("Which townships mention rural revitalization?"), scored, table,
+                                lambda i: "work", weights, weights, scope, ["乡村振兴"])
+    assert not any(c.complete for c in english)  # a glossary's few words are not the whole question
