@@ -23,6 +23,7 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     GENRE_WORDS,
+    MEASURE_FAMILIES,
     ORDINAL,
     PERSON_QUESTION,
     RATE_QUESTION,
@@ -234,7 +235,8 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
         # a relevant sentence of the first report that says the thing was not done: 未制定规范性文件
         words = [alt for k in kw for alt in k.split("|")]
         alts = "|".join(map(re.escape, words))
-        negated = re.compile(rf"(?:未|没有|尚未|从未|不曾)\S{{0,2}}(?:{alts})|无(?:{alts})")
+        # 未制定规范性文件; 无行政复议变更…和行政诉讼败诉类案件的发生: a negation earlier in the same clause
+        negated = re.compile(rf"(?:未|没有|尚未|从未|不曾|无)[^，,。；;！!？?]{{0,24}}?(?:{alts})")
         first = chosen[0].source
         denial = next((s for s in scored if table.units[s.unit].source == first and _relevant(s, kw)
                        and negated.search(table.units[s.unit].norm)), None)
@@ -303,7 +305,8 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
     - "哪个村…": the best span that names a village (a 村 not in the question), not only the topic
       ("创建“市级民主法治示范村”");
     - "党委书记叫什么名字": the best span where a title the question names is followed by a name
-      (镇党委书记李太平于…), not 副镇长 for 镇长; None when no span has one (the report does not say).
+      (镇党委书记李太平于…), not 副镇长 for 镇长; None when no span has one (the report does not say);
+      "组长是谁" may be answered by a role (以党委书记为组长): the best span.
     Other questions: the best span.
     """
     q = to_simplified(plan.effective)
@@ -318,8 +321,14 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
     elif PERSON_QUESTION.search(q) and kw:
         titles = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
         person = re.compile(rf"(?<!副)(?:{titles})[\u4e00-\u9fff]{{2,3}}(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])")
-        return next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
+        holder = next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
+        if holder is None and not _NAME_ASKED.search(q):
+            return spans[0]  # "组长是谁": a role answers it too (以党委书记为组长); "叫什么名字" needs a name
+        return holder
     return spans[0]
+
+
+_NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
 
 
 def _in_question(name: str, question: str) -> bool:
@@ -522,8 +531,10 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
     figs = figures(quote)
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
-    elif unit_word:
-        figs = [f for f in figs if unit_word in f[2]] or figs
+    elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
+        family = next((f for f in MEASURE_FAMILIES if unit_word in f), unit_word)
+        figs = [f for f in figs if unit_word in f[2]] or [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
+            or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
     clauses = [(m.start(), m.end()) for m in _CLAUSE_SPLIT.finditer(simple)]
     best, best_score = None, 0.0

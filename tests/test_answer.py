@@ -507,3 +507,10 @@ def test_the_addressee_of_a_report(question: str) -> None:
 def test_a_report_without_an_addressee_says_so() -> None:
     a = answer("高观镇的报告报送给哪个单位？")
     assert not a.found and "没有写明报送单位" in a.text
+
+
+def test_who_may_be_answered_by_a_role_but_a_name_needs_a_name() -> None:
+    a = answer("岳溪镇依法治镇领导小组的组长是谁？")
+    assert a.found and "党政主要负责人担任组长" in a.citations[0].quote
+    b = answer("岳溪镇依法治镇领导小组组长叫什么名字？")
+    assert not b.found and "没有写明这一姓名" in b.text

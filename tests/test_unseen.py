@@ -20,6 +20,7 @@ UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认�
 一、主要工作
 （一）加强普法宣传。全年开展“法律进乡村”活动26场次，发放宣传资料3100份。
 （二）化解矛盾纠纷。镇村两级调委会共受理纠纷58件，调解成功55件，化解率94.8%。
+（四）规范行政行为。全年无行政复议变更和行政诉讼败诉案件发生，每个村配齐不少于3人的调解员。
 （三）压实领导责任。镇党委书记王立新同志主持召开专题会议2次，研究部署法治建设；分管副镇长刘明负责日常工作。红岩村建成市级民主法治示范村。
 二、工作中的短板弱项
 一是综合行政执法力量薄弱，全镇仅有持证执法人员3名，难以满足日常执法需要。
@@ -137,3 +138,17 @@ def test_which_village(question: str) -> None:
 
     a = answer(question)
     assert a.found and "红岩村" in a.text
+
+
+def test_a_denial_earlier_in_the_clause_answers_no() -> None:
+    from rag import answer
+
+    a = answer("松岭镇有没有行政诉讼败诉的案件？")
+    assert a.found and a.text.startswith("没有。")
+
+
+def test_a_count_of_one_kind_is_not_answered_with_a_figure_of_another() -> None:
+    from rag import answer
+
+    a = answer("松岭镇一共有几个村？")  # only "每个村配齐不少于3人的调解员": 3人 counts people, not villages
+    assert not a.text.startswith("3")
