@@ -64,7 +64,8 @@ def _asks_about_content(rest: str) -> bool:
 
 # the words of a question about the report library that name no topic
 _PLACE_NAME = re.compile(r"\S{1,8}(?:省|市|县|区|镇|乡|街道)")
-_CORPUS_REST = frozenset({"收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "上传", "提交", "已提交", "哪些", "有哪些", "哪几个",
+_CORPUS_REST = frozenset({"收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "来自",
+                          "语料库", "资料库", "数据库", "库", "提交", "上报", "报送", "上传", "已提交", "哪些", "有哪些", "哪几个",
                           "县", "区", "市", "省", "里面", "系统", "library", "list"})
 
 
@@ -82,9 +83,21 @@ def _line_around(text: str, start: int, end: int, limit: int = 80) -> tuple[int,
     return max(lo, start - limit // 2), min(hi, end + limit // 2)
 
 
+_COUNT = re.compile(r"多少份|几份|多少个|几个|how many|number of")
+
+
 def _corpus(question: str, reports: list[Report]) -> Answer:
     reports = sorted(reports, key=lambda r: (r.township or "", r.year or 0))
-    citations: list[Citation] = []
+    if _COUNT.search(to_simplified(question).lower()):  # "一共有多少份报告": the number, then the reports in one line
+        citations: list[Citation] = []
+        names = []
+        for r in reports:
+            start, end = _title_span(r)
+            citations.append(_citation(len(citations) + 1, r, start, end))
+            names.append(f"{town_label(r.township, r.source)}（{year_label(r.year)}）[{len(citations)}]")
+        return Answer(question=question, text=f"共{len(reports)}份报告：" + "、".join(names) + "。", found=True,
+                      citations=citations, considered=len(reports))
+    citations = []
     lines = [f"共{len(reports)}份报告："]
     for r in reports:
         where = "".join(x for x in (r.province, r.county) if x)

@@ -514,3 +514,16 @@ def test_who_may_be_answered_by_a_role_but_a_name_needs_a_name() -> None:
     assert a.found and "党政主要负责人担任组长" in a.citations[0].quote
     b = answer("岳溪镇依法治镇领导小组组长叫什么名字？")
     assert not b.found and "没有写明这一姓名" in b.text
+
+
+@pytest.mark.parametrize("question", ["2022年的报告有哪些？", "哪些乡镇提交了2022年度的报告？", "哪些乡镇的报告来自重庆？",
+                                      "语料库里一共有多少份报告？"])
+def test_the_report_library_asked_in_more_ways(question: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith("共") and a.citations
+    assert "没有找到" not in a.text
+
+
+def test_a_count_of_reports_is_short() -> None:
+    a = answer("一共有多少份报告？")
+    assert a.text.startswith("共5份报告：") and len(a.text) < 200 and len(a.citations) == 5
