@@ -240,3 +240,16 @@ def test_corpus_dev_rules_do_not_depend_on_the_names() -> None:
     # without the title only the body can name the township: none found is fine, a wrong one is not
     _, _, misses = result["untitled"]
     assert all(got is None for _, got, _ in misses), misses
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("正文。\n平武县松岭镇人民政府\n2024年1月15日", "2024-01-15"),
+    ("正文。\n平武县松岭镇人民政府 2024年1月15日", "2024-01-15"),
+    ("正文。\n二〇二四年一月十五日", "2024-01-15"),
+    # a report cut short: its last line is a body sentence that holds a meeting's date, not a signature
+    ("正文。\n镇党委书记李太平于2020年3月25日主持召开镇党委全面依法治镇委员会第二次会议,研究法治建设领域的重要事项", None),
+])
+def test_signing_date(text: str, date: str | None) -> None:
+    from rag.ingest.metadata import find_signing_date
+
+    assert find_signing_date(text) == date

@@ -395,7 +395,9 @@ def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
         m = _DATE.fullmatch(ln) or _CN_DATE.fullmatch(ln)
         if m:
             return _iso(m)
-    tail = simple[tail_start:] if tail_start is not None else "\n".join(lines[-3:])
+    # a signature line is short ("…人民政府 2024年1月15日"); a body sentence that holds a date (a meeting on
+    # 3月25日, in a report cut short) is not one
+    tail = simple[tail_start:] if tail_start is not None else "\n".join(ln for ln in lines[-3:] if len(ln) <= 40)
     matches = list(_DATE.finditer(tail)) + list(_CN_DATE.finditer(tail))
     if matches:
         return _iso(max(matches, key=lambda m: m.start()))
