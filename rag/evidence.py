@@ -15,11 +15,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WORDS, synonym_index
 from rag.text import compact, iter_sentence_spans
+
+if TYPE_CHECKING:
+    from rag.index.postings import SentencePostings
 
 log = logging.getLogger(__name__)
 
@@ -61,23 +65,78 @@ class Scored:
 class EvidenceTable:
     """All sentences of an index, with their vectors, built once per index generation."""
 
-    def __init__(self, units: list[Unit], vectors: np.ndarray) -> None:
+    def __init__(self, units: list[Unit], vectors: np.ndarray, postings: SentencePostings | None = None,
+                 rows: np.ndarray | None = None) -> None:
+        """
+        Args:
+            units: the sentences.
+            vectors: their embeddings, one row per unit; or, with ``rows``, the index's sentence vectors
+                (memory-mapped), read in place.
+            postings: made from the units on first use when not given.
+            rows: each unit's row in ``vectors``.
+        """
         self.units = units
         self.vectors = vectors
+        self._rows = rows
         self.by_source: dict[str, list[int]] = {}
         self.by_chunk: dict[int, list[int]] = {}
         for i, u in enumerate(units):
             self.by_source.setdefault(u.source, []).append(i)
             self.by_chunk.setdefault(u.chunk, []).append(i)
         self._df: dict[str, int] = {}
+        self._postings = postings
+
+    @property
+    def postings(self) -> SentencePostings:
+        """Which sentences hold which characters and character pairs (rag.index.postings): stored with the
+        index generation, or made on first use."""
+        if self._postings is None:
+            from rag.index.postings import SentencePostings
+
+            self._postings = SentencePostings.build([u.norm for u in self.units], [u.context for u in self.units])
+        return self._postings
+
+    def unit_vectors(self, units: np.ndarray | None = None) -> np.ndarray:
+        """The embeddings of ``units`` (default all), one row each, in that order (a copy)."""
+        picked = np.arange(len(self.units)) if units is None else units
+        return self.vectors[picked if self._rows is None else self._rows[picked]]
 
     def idf(self, term: str) -> float:
         df = self._df.get(term)
         if df is None:
-            df = sum(1 for u in self.units if contains(u.norm, term))
+            df = self._document_frequency(term)
             self._df[term] = df
         n = max(1, len(self.units))
         return math.log((n + 1) / (df + 0.5))
+
+    def _document_frequency(self, term: str) -> int:
+        """How many sentences contain the term: those the postings name, checked by substring."""
+        words = term.split("|")
+        if not all(words):  # an empty word is in every sentence
+            return sum(1 for u in self.units if contains(u.norm, term))
+        may = np.flatnonzero(self.postings.norms.mask(words))
+        if all(len(w) <= 2 for w in words):  # postings of one or two characters are exact
+            return len(may)
+        return sum(1 for i in may.tolist() if contains(self.units[i].norm, term))
+
+    def _mentioning(self, terms: tuple[str, ...], candidates: np.ndarray) -> list[int]:
+        """Positions in ``candidates`` of the sentences that hold, in themselves or in their context, one of
+        the words ``_mentions(terms)`` searches for (found through the postings, checked by that search)."""
+        parts = [p for p in _mention_parts(terms) if p]
+        if not parts:  # an empty pattern: every sentence matches
+            return list(range(len(candidates)))
+        mentions = _mentions(terms)
+        post = self.postings
+        context_ok = np.zeros(len(post.contexts), dtype=bool)
+        for c in np.flatnonzero(post.context_postings.mask(parts)).tolist():
+            context_ok[c] = mentions.search(post.contexts[c]) is not None
+        in_context = context_ok[post.context_of[candidates]]
+        may = in_context | post.norms.mask(parts)[candidates]
+        units = self.units
+        return [
+            j for j in np.flatnonzero(may).tolist()
+            if in_context[j] or mentions.search(units[int(candidates[j])].norm) is not None
+        ]
 
     def score(
         self,
@@ -105,7 +164,7 @@ class EvidenceTable:
             return []
         cand = np.asarray(candidates)
         if qvec is not None and len(self.vectors):
-            dense = self.vectors[cand] @ qvec
+            dense = self.unit_vectors(cand) @ qvec
         else:
             dense = np.zeros(len(cand), dtype=np.float32)
         # Dense cosines of E5 crowd into a narrow band: rescale against the candidates themselves.
@@ -115,13 +174,13 @@ class EvidenceTable:
         sides = [(side, self.weights(side)) for side in alternatives or []]
         # A sentence that holds none of the words (nor, in itself or its heading, a bigram of a long one)
         # has no keyword coverage: with keywords, it cannot be evidence, and is not scored one by one.
+        # The postings name them without reading every sentence (rag.index.postings).
         terms = tuple(sorted({t for t in keywords} | {t for side, _ in sides for t in side}))
-        mentions = _mentions(terms) if keywords else None
+        positions = self._mentioning(terms, cand) if keywords else range(len(candidates))
         out = []
-        for j, i in enumerate(candidates):
+        for j in positions:
+            i = candidates[j]
             u = self.units[i]
-            if mentions is not None and not (mentions.search(u.norm) or mentions.search(u.context)):
-                continue
             if required and not all(r in u.norm or r in u.context for r in required):
                 continue
             lexical, matched = self.coverage(keywords, u, main)
@@ -158,14 +217,20 @@ class EvidenceTable:
         return lexical, matched
 
 
-@lru_cache(maxsize=256)
-def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
+def _mention_parts(terms: tuple[str, ...]) -> set[str]:
+    """The terms' words, and the bigrams that earn a long word partial credit."""
     parts: set[str] = set()
     for t in terms:
         parts.update(t.split("|"))
         if "|" not in t and len(t) >= 3:
             parts.update(t[i : i + 2] for i in range(len(t) - 1))
+    return parts
+
+
+@lru_cache(maxsize=256)
+def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
+    parts = _mention_parts(terms)
     return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p))
 
 
