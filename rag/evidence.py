@@ -23,7 +23,7 @@ from rag.lexicon import KEYWORD_UNITS, MEASURE_WORDS, SHORTCOMING_TAIL, STOP_WOR
 from rag.text import compact, iter_sentence_spans
 
 if TYPE_CHECKING:
-    from rag.index.postings import SentencePostings
+    from rag.index.postings import Postings, SentencePostings
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,9 @@ class EvidenceTable:
             self.by_chunk.setdefault(u.chunk, []).append(i)
         self._df: dict[str, int] = {}
         self._postings = postings
+        # which sentences (and which distinct contexts) contain a term: exact, recent terms only
+        self._holding: dict[str, np.ndarray] = {}
+        self._context_holding: dict[str, np.ndarray] = {}
 
     @property
     def postings(self) -> SentencePostings:
@@ -110,14 +113,53 @@ class EvidenceTable:
         return math.log((n + 1) / (df + 0.5))
 
     def _document_frequency(self, term: str) -> int:
-        """How many sentences contain the term: those the postings name, checked by substring."""
-        words = term.split("|")
-        if not all(words):  # an empty word is in every sentence
-            return sum(1 for u in self.units if contains(u.norm, term))
-        may = np.flatnonzero(self.postings.norms.mask(words))
-        if all(len(w) <= 2 for w in words):  # postings of one or two characters are exact
-            return len(may)
-        return sum(1 for i in may.tolist() if contains(self.units[i].norm, term))
+        """How many sentences contain the term."""
+        return int(np.count_nonzero(self._holders(term)))
+
+    def _holders(self, term: str) -> np.ndarray:
+        """Boolean mask over the sentences: True where ``contains(u.norm, term)``. The postings name the
+        sentences that may; each of them is checked by that test (unless the postings are exact)."""
+        mask = self._holding.get(term)
+        if mask is None:
+            mask = _holding(term, self.postings.norms, [u.norm for u in self.units], len(self.units))
+            _remember(self._holding, term, mask)
+        return mask
+
+    def _context_holders(self, term: str) -> np.ndarray:
+        """Boolean mask over the distinct contexts (``postings.contexts``): True where one contains the term."""
+        mask = self._context_holding.get(term)
+        if mask is None:
+            post = self.postings
+            mask = _holding(term, post.context_postings, post.contexts, len(post.contexts))
+            _remember(self._context_holding, term, mask)
+        return mask
+
+    def _coverages(self, keywords: list[str], weights: dict[str, float], ids: np.ndarray) -> list[tuple[float, list[str]]]:
+        """``coverage(keywords, units[i], weights)`` for every i in ``ids``: which keywords each sentence and
+        its context hold, and how many bigrams of a long one, are read from the postings for all of them
+        at once; the coverage itself is computed once per distinct answer to those questions."""
+        if not keywords:
+            return [_lexical(keywords, weights, (), (), ()) for _ in range(len(ids))]
+        contexts = self.postings.context_of[ids]
+        columns = []
+        for t in keywords:
+            columns.append(self._holders(t)[ids])
+            columns.append(self._context_holders(t)[contexts])
+            hits = np.zeros(len(ids), dtype=np.int64)
+            if _partial(t):
+                for g in _bigrams(t):
+                    hits += self._holders(g)[ids]
+            columns.append(hits)
+        rows = np.stack(columns, axis=1).astype(np.int64).tolist()
+        known: dict[tuple[int, ...], tuple[float, list[str]]] = {}
+        out = []
+        for row in rows:
+            key = tuple(row)
+            got = known.get(key)
+            if got is None:
+                got = known[key] = _lexical(keywords, weights, key[0::3], key[1::3], key[2::3])
+            out.append((got[0], list(got[1])))
+        return out
 
     def _mentioning(self, terms: tuple[str, ...], candidates: np.ndarray) -> list[int]:
         """Positions in ``candidates`` of the sentences that hold, in themselves or in their context, one of
@@ -176,16 +218,22 @@ class EvidenceTable:
         # has no keyword coverage: with keywords, it cannot be evidence, and is not scored one by one.
         # The postings name them without reading every sentence (rag.index.postings).
         terms = tuple(sorted({t for t in keywords} | {t for side, _ in sides for t in side}))
-        positions = self._mentioning(terms, cand) if keywords else range(len(candidates))
+        positions = self._mentioning(terms, cand) if keywords else list(range(len(candidates)))
+        if required:
+            positions = [
+                j for j in positions
+                if all(r in self.units[candidates[j]].norm or r in self.units[candidates[j]].context for r in required)
+            ]
+        ids = cand[np.asarray(positions, dtype=np.int64)]
+        main_coverage = self._coverages(keywords, main, ids)
+        side_coverages = [self._coverages(side, side_weights, ids) for side, side_weights in sides]
         out = []
-        for j in positions:
+        for k, j in enumerate(positions):
             i = candidates[j]
             u = self.units[i]
-            if required and not all(r in u.norm or r in u.context for r in required):
-                continue
-            lexical, matched = self.coverage(keywords, u, main)
-            for side, side_weights in sides:
-                side_lex, side_matched = self.coverage(side, u, side_weights)
+            lexical, matched = main_coverage[k]
+            for side_coverage in side_coverages:
+                side_lex, side_matched = side_coverage[k]
                 if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
                     lexical, matched = side_lex, side_matched
             d = float(rel[j])
@@ -204,17 +252,68 @@ class EvidenceTable:
     ) -> tuple[float, list[str]]:
         """The IDF-weighted share of the keywords a sentence holds (its headings count at a discount)."""
         weights = weights if weights is not None else self.weights(keywords)
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0, []
-        matched = [t for t in keywords if contains(u.norm, t)]
-        lexical = sum(weights[t] for t in matched) / total
-        missing = [t for t in keywords if t not in matched]
-        # A heading names the topic of the sentences under it: its words count, at a discount.
-        in_context = [t for t in missing if contains(u.context, t)]
-        lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
-        lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
-        return lexical, matched
+        in_norm = tuple(contains(u.norm, t) for t in keywords)
+        in_context = tuple(contains(u.context, t) for t in keywords)
+        hits = tuple(sum(1 for g in _bigrams(t) if g in u.norm) if _partial(t) else 0 for t in keywords)
+        return _lexical(keywords, weights, in_norm, in_context, hits)
+
+
+def _lexical(keywords: list[str], weights: dict[str, float], in_norm: tuple[int, ...],
+             in_context: tuple[int, ...], hits: tuple[int, ...]) -> tuple[float, list[str]]:
+    """A sentence's keyword coverage from what it holds: for each keyword, whether the sentence contains
+    it, whether its context does, and how many of the keyword's bigrams the sentence contains."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0, []
+    matched = [t for t, held in zip(keywords, in_norm, strict=True) if held]
+    lexical = sum(weights[t] for t in matched) / total
+    # A heading names the topic of the sentences under it: its words count, at a discount.
+    heading = [t for t, held, above in zip(keywords, in_norm, in_context, strict=True) if not held and above]
+    lexical += CONTEXT_WEIGHT * sum(weights[t] for t in heading) / total
+    # Half credit for a long keyword whose character bigrams mostly occur in the sentence.
+    credit = 0.0
+    for t, held, above, n in zip(keywords, in_norm, in_context, hits, strict=True):
+        if held or above or not _partial(t):
+            continue
+        share = n / (len(t) - 1)
+        if share >= 0.5:
+            credit += 0.5 * share * weights[t] / total
+    lexical += credit
+    return lexical, matched
+
+
+def _partial(term: str) -> bool:
+    """Whether a keyword may earn partial credit by its bigrams (a long word without alternatives)."""
+    return len(term) >= 3 and "|" not in term
+
+
+def _bigrams(term: str) -> list[str]:
+    return [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def _holding(term: str, postings: Postings, texts: list[str], size: int) -> np.ndarray:
+    """Boolean mask over ``texts``: True where ``contains(text, term)``, through the postings."""
+    words = term.split("|")
+    if not all(words):  # an empty word is in every text
+        return np.fromiter((contains(t, term) for t in texts), dtype=bool, count=size)
+    mask = postings.mask(words)
+    if any(len(w) > 2 for w in words):  # postings of one or two characters are exact; longer words are checked
+        for i in np.flatnonzero(mask).tolist():
+            if not contains(texts[i], term):
+                mask[i] = False
+    return mask
+
+
+_REMEMBERED = 256
+
+
+def _remember(cache: dict[str, np.ndarray], term: str, mask: np.ndarray) -> None:
+    if len(cache) >= _REMEMBERED:
+        try:
+            cache.pop(next(iter(cache)), None)
+        except (StopIteration, RuntimeError):  # another thread changed it meanwhile: it stays bounded
+            pass
+    cache[term] = mask
 
 
 def _mention_parts(terms: tuple[str, ...]) -> set[str]:
@@ -245,19 +344,6 @@ def contains(text: str, term: str) -> bool:
 def _alternatives(term: str) -> re.Pattern[str]:
     """One compiled search for a keyword's alternatives (a single pass over the sentence)."""
     return re.compile("|".join(re.escape(alt) for alt in term.split("|")))
-
-
-def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], total: float) -> float:
-    """Half credit for a long keyword whose character bigrams mostly occur in the sentence."""
-    credit = 0.0
-    for t in missing:
-        if len(t) < 3 or total <= 0 or "|" in t:
-            continue
-        grams = [t[i : i + 2] for i in range(len(t) - 1)]
-        share = sum(1 for g in grams if g in norm) / len(grams)
-        if share >= 0.5:
-            credit += 0.5 * share * weights[t] / total
-    return credit
 
 
 def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]

@@ -74,9 +74,30 @@ def test_postings_of_no_text_and_of_empty_texts() -> None:
 # ---------------------------------------------------------------- the same sentences as the scan
 
 
+def _old_coverage(table: EvidenceTable, kw: list[str], u: Unit, weights: dict[str, float]) -> tuple[float, list[str]]:
+    """EvidenceTable.coverage as it was, one sentence at a time."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0, []
+    matched = [t for t in kw if contains(u.norm, t)]
+    lexical = sum(weights[t] for t in matched) / total
+    missing = [t for t in kw if t not in matched]
+    in_context = [t for t in missing if contains(u.context, t)]
+    lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
+    credit = 0.0
+    for t in [t for t in missing if t not in in_context]:
+        if len(t) < 3 or "|" in t:
+            continue
+        grams = [t[i : i + 2] for i in range(len(t) - 1)]
+        share = sum(1 for g in grams if g in u.norm) / len(grams)
+        if share >= 0.5:
+            credit += 0.5 * share * weights[t] / total
+    return lexical + credit, matched
+
+
 def _scan_score(table: EvidenceTable, kw: list[str], qvec: np.ndarray | None, candidates: list[int],
                 alternatives: list[list[str]] | None = None, required: list[str] | None = None) -> list[Scored]:
-    """EvidenceTable.score as it was before the postings: every candidate searched one by one."""
+    """EvidenceTable.score as it was before the postings: every candidate searched and covered one by one."""
     if not candidates:
         return []
     cand = np.asarray(candidates)
@@ -94,9 +115,9 @@ def _scan_score(table: EvidenceTable, kw: list[str], qvec: np.ndarray | None, ca
             continue
         if required and not all(r in u.norm or r in u.context for r in required):
             continue
-        lexical, matched = table.coverage(kw, u, main)
+        lexical, matched = _old_coverage(table, kw, u, main)
         for side, side_weights in sides:
-            side_lex, side_matched = table.coverage(side, u, side_weights)
+            side_lex, side_matched = _old_coverage(table, side, u, side_weights)
             if side_lex >= 0.6 and side_lex > lexical:
                 lexical, matched = side_lex, side_matched
         s = (0.6 * lexical + 0.4 * float(rel[j])) if kw else float(rel[j])
@@ -142,6 +163,15 @@ def test_scoring_names_the_same_sentences_as_the_scan(small_index: Path, questio
         assert [(s.unit, s.lexical, s.dense, s.score, s.matched) for s in got] == [
             (s.unit, s.lexical, s.dense, s.score, s.matched) for s in want
         ]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_coverage_of_one_sentence_is_as_it_was(small_index: Path, question: str) -> None:
+    _index, table = _table(small_index)
+    kw = keywords(question)
+    weights = table.weights(kw)
+    for u in table.units:
+        assert table.coverage(kw, u, weights) == _old_coverage(table, kw, u, weights)
 
 
 def test_document_frequencies_are_those_of_the_scan(small_index: Path) -> None:
