@@ -87,6 +87,7 @@ class EvidenceTable:
         self._postings = postings
         # which sentences (and which distinct contexts) contain a term: exact, recent terms only
         self._holding: dict[str, np.ndarray] = {}
+        self._norms = [u.norm for u in units]
         self._context_holding: dict[str, np.ndarray] = {}
 
     @property
@@ -121,7 +122,7 @@ class EvidenceTable:
         sentences that may; each of them is checked by that test (unless the postings are exact)."""
         mask = self._holding.get(term)
         if mask is None:
-            mask = _holding(term, self.postings.norms, [u.norm for u in self.units], len(self.units))
+            mask = _holding(term, self.postings.norms, self._norms, len(self.units))
             _remember(self._holding, term, mask)
         return mask
 
@@ -173,11 +174,11 @@ class EvidenceTable:
         for c in np.flatnonzero(post.context_postings.mask(parts)).tolist():
             context_ok[c] = mentions.search(post.contexts[c]) is not None
         in_context = context_ok[post.context_of[candidates]]
-        may = in_context | post.norms.mask(parts)[candidates]
-        units = self.units
+        may = np.flatnonzero(in_context | post.norms.mask(parts)[candidates])
+        norms = self._norms
         return [
-            j for j in np.flatnonzero(may).tolist()
-            if in_context[j] or mentions.search(units[int(candidates[j])].norm) is not None
+            j for j, above, i in zip(may.tolist(), in_context[may].tolist(), candidates[may].tolist(), strict=True)
+            if above or mentions.search(norms[i]) is not None
         ]
 
     def score(
