@@ -88,6 +88,8 @@ class EvidenceTable:
         # which sentences (and which distinct contexts) contain a term: exact, recent terms only
         self._holding: dict[str, np.ndarray] = {}
         self._norms = [u.norm for u in units]
+        # a heading or a fragment scores at a discount
+        self._discounted = np.fromiter((u.heading or len(u.norm) < 8 for u in units), dtype=bool, count=len(units))
         self._context_holding: dict[str, np.ndarray] = {}
 
     @property
@@ -151,16 +153,9 @@ class EvidenceTable:
                 for g in _bigrams(t):
                     hits += self._holders(g)[ids]
             columns.append(hits)
-        rows = np.stack(columns, axis=1).astype(np.int64).tolist()
-        known: dict[tuple[int, ...], tuple[float, list[str]]] = {}
-        out = []
-        for row in rows:
-            key = tuple(row)
-            got = known.get(key)
-            if got is None:
-                got = known[key] = _lexical(keywords, weights, key[0::3], key[1::3], key[2::3])
-            out.append((got[0], list(got[1])))
-        return out
+        rows = list(map(tuple, np.stack(columns, axis=1).astype(np.int64).tolist()))
+        known = {key: _lexical(keywords, weights, key[0::3], key[1::3], key[2::3]) for key in set(rows)}
+        return [(lexical, list(matched)) for lexical, matched in map(known.__getitem__, rows)]
 
     def _mentioning(self, terms: tuple[str, ...], candidates: np.ndarray) -> list[int]:
         """Positions in ``candidates`` of the sentences that hold, in themselves or in their context, one of
@@ -225,23 +220,22 @@ class EvidenceTable:
                 j for j in positions
                 if all(r in self.units[candidates[j]].norm or r in self.units[candidates[j]].context for r in required)
             ]
-        ids = cand[np.asarray(positions, dtype=np.int64)]
+        at = np.asarray(positions, dtype=np.int64)
+        ids = cand[at]
         main_coverage = self._coverages(keywords, main, ids)
         side_coverages = [self._coverages(side, side_weights, ids) for side, side_weights in sides]
         out = []
-        for k, j in enumerate(positions):
-            i = candidates[j]
-            u = self.units[i]
+        rows = zip(ids.tolist(), dense[at].tolist(), rel[at].tolist(), self._discounted[ids].tolist(), strict=True)
+        for k, (i, cosine, d, discounted) in enumerate(rows):
             lexical, matched = main_coverage[k]
             for side_coverage in side_coverages:
                 side_lex, side_matched = side_coverage[k]
                 if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
                     lexical, matched = side_lex, side_matched
-            d = float(rel[j])
             s = (0.6 * lexical + 0.4 * d) if keywords else d
-            if u.heading or len(u.norm) < 8:
+            if discounted:
                 s *= 0.85
-            out.append(Scored(i, lexical, float(dense[j]), s, matched))
+            out.append(Scored(i, lexical, cosine, s, matched))
         out.sort(key=lambda x: -x.score)
         return out
 
