@@ -62,7 +62,7 @@ def scaling() -> None:
             for k in range(times)
             for u in table.units
         ]
-        big = EvidenceTable(units, np.tile(table.vectors, (times, 1)))
+        big = EvidenceTable(units, np.tile(table.unit_vectors(), (times, 1)))
         big.score(kw, qvec, list(range(len(units))), alts)  # document frequencies computed once
         t = time.perf_counter()
         big.score(kw, qvec, list(range(len(units))), alts)

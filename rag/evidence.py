@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from rag.lexicon import (
     synonym_index,
 )
 from rag.text import compact, iter_sentence_spans
+
+if TYPE_CHECKING:
+    from rag.index.postings import Postings, SentencePostings
 
 log = logging.getLogger(__name__)
 
@@ -71,23 +75,116 @@ class Scored:
 class EvidenceTable:
     """All sentences of an index, with their vectors, built once per index generation."""
 
-    def __init__(self, units: list[Unit], vectors: np.ndarray) -> None:
+    def __init__(self, units: list[Unit], vectors: np.ndarray, postings: SentencePostings | None = None,
+                 rows: np.ndarray | None = None) -> None:
+        """
+        Args:
+            units: the sentences.
+            vectors: their embeddings, one row per unit; or, with ``rows``, the index's sentence vectors
+                (memory-mapped), read in place.
+            postings: made from the units on first use when not given.
+            rows: each unit's row in ``vectors``.
+        """
         self.units = units
         self.vectors = vectors
+        self._rows = rows
         self.by_source: dict[str, list[int]] = {}
         self.by_chunk: dict[int, list[int]] = {}
         for i, u in enumerate(units):
             self.by_source.setdefault(u.source, []).append(i)
             self.by_chunk.setdefault(u.chunk, []).append(i)
         self._df: dict[str, int] = {}
+        self._postings = postings
+        # which sentences (and which distinct contexts) contain a term: exact, recent terms only
+        self._holding: dict[str, np.ndarray] = {}
+        self._norms = [u.norm for u in units]
+        # a heading or a fragment scores at a discount
+        self._discounted = np.fromiter((u.heading or len(u.norm) < 8 for u in units), dtype=bool, count=len(units))
+        self._context_holding: dict[str, np.ndarray] = {}
+
+    @property
+    def postings(self) -> SentencePostings:
+        """Which sentences hold which characters and character pairs (rag.index.postings): stored with the
+        index generation, or made on first use."""
+        if self._postings is None:
+            from rag.index.postings import SentencePostings
+
+            self._postings = SentencePostings.build([u.norm for u in self.units], [u.context for u in self.units])
+        return self._postings
+
+    def unit_vectors(self, units: np.ndarray | None = None) -> np.ndarray:
+        """The embeddings of ``units`` (default all), one row each, in that order (a copy)."""
+        picked = np.arange(len(self.units)) if units is None else units
+        return self.vectors[picked if self._rows is None else self._rows[picked]]
 
     def idf(self, term: str) -> float:
         df = self._df.get(term)
         if df is None:
-            df = sum(1 for u in self.units if contains(u.norm, term))
+            df = self._document_frequency(term)
             self._df[term] = df
         n = max(1, len(self.units))
         return math.log((n + 1) / (df + 0.5))
+
+    def _document_frequency(self, term: str) -> int:
+        """How many sentences contain the term."""
+        return int(np.count_nonzero(self._holders(term)))
+
+    def _holders(self, term: str) -> np.ndarray:
+        """Boolean mask over the sentences: True where ``contains(u.norm, term)``. The postings name the
+        sentences that may; each of them is checked by that test (unless the postings are exact)."""
+        mask = self._holding.get(term)
+        if mask is None:
+            mask = _holding(term, self.postings.norms, self._norms, len(self.units))
+            _remember(self._holding, term, mask)
+        return mask
+
+    def _context_holders(self, term: str) -> np.ndarray:
+        """Boolean mask over the distinct contexts (``postings.contexts``): True where one contains the term."""
+        mask = self._context_holding.get(term)
+        if mask is None:
+            post = self.postings
+            mask = _holding(term, post.context_postings, post.contexts, len(post.contexts))
+            _remember(self._context_holding, term, mask)
+        return mask
+
+    def _coverages(self, keywords: list[str], weights: dict[str, float], ids: np.ndarray) -> list[tuple[float, list[str]]]:
+        """``coverage(keywords, units[i], weights)`` for every i in ``ids``: which keywords each sentence and
+        its context hold, and how many bigrams of a long one, are read from the postings for all of them
+        at once; the coverage itself is computed once per distinct answer to those questions."""
+        if not keywords:
+            return [_lexical(keywords, weights, (), (), ()) for _ in range(len(ids))]
+        contexts = self.postings.context_of[ids]
+        columns = []
+        for t in keywords:
+            columns.append(self._holders(t)[ids])
+            columns.append(self._context_holders(t)[contexts])
+            hits = np.zeros(len(ids), dtype=np.int64)
+            if _partial(t):
+                for g in _bigrams(t):
+                    hits += self._holders(g)[ids]
+            columns.append(hits)
+        rows = list(map(tuple, np.stack(columns, axis=1).astype(np.int64).tolist()))
+        known = {key: _lexical(keywords, weights, key[0::3], key[1::3], key[2::3]) for key in set(rows)}
+        return [(lexical, list(matched)) for lexical, matched in map(known.__getitem__, rows)]
+
+    def _mentioning(self, terms: tuple[str, ...], candidates: np.ndarray) -> list[int]:
+        """Positions in ``candidates`` of the sentences that hold, in themselves or in their context, one of
+        the words ``_mentions(terms)`` searches for (found through the postings, checked by that search)."""
+        parts = [p for p in _mention_parts(terms) if p]
+        if not parts:  # an empty pattern: every sentence matches
+            return list(range(len(candidates)))
+        mentions = _mentions(terms)
+        post = self.postings
+        context_ok = np.zeros(len(post.contexts), dtype=bool)
+        for c in np.flatnonzero(post.context_postings.mask(parts)).tolist():
+            context_ok[c] = mentions.search(post.contexts[c]) is not None
+        in_context = context_ok[post.context_of[candidates]]
+        may = np.flatnonzero(in_context | post.norms.mask(parts)[candidates])
+        norms = self._norms
+        return [
+            j for j, above, i in zip(may.tolist(), in_context[may].tolist(), candidates[may].tolist(), strict=True)
+            if above or mentions.search(norms[i]) is not None
+        ]
 
     def score(
         self,
@@ -115,7 +212,7 @@ class EvidenceTable:
             return []
         cand = np.asarray(candidates)
         if qvec is not None and len(self.vectors):
-            dense = self.vectors[cand] @ qvec
+            dense = self.unit_vectors(cand) @ qvec
         else:
             dense = np.zeros(len(cand), dtype=np.float32)
         # Dense cosines of E5 crowd into a narrow band: rescale against the candidates themselves.
@@ -125,25 +222,30 @@ class EvidenceTable:
         sides = [(side, self.weights(side)) for side in alternatives or []]
         # A sentence that holds none of the words (nor, in itself or its heading, a bigram of a long one)
         # has no keyword coverage: with keywords, it cannot be evidence, and is not scored one by one.
+        # The postings name them without reading every sentence (rag.index.postings).
         terms = tuple(sorted({t for t in keywords} | {t for side, _ in sides for t in side}))
-        mentions = _mentions(terms) if keywords else None
+        positions = self._mentioning(terms, cand) if keywords else list(range(len(candidates)))
+        if required:
+            positions = [
+                j for j in positions
+                if all(r in self.units[candidates[j]].norm or r in self.units[candidates[j]].context for r in required)
+            ]
+        at = np.asarray(positions, dtype=np.int64)
+        ids = cand[at]
+        main_coverage = self._coverages(keywords, main, ids)
+        side_coverages = [self._coverages(side, side_weights, ids) for side, side_weights in sides]
         out = []
-        for j, i in enumerate(candidates):
-            u = self.units[i]
-            if mentions is not None and not (mentions.search(u.norm) or mentions.search(u.context)):
-                continue
-            if required and not all(r in u.norm or r in u.context for r in required):
-                continue
-            lexical, matched = self.coverage(keywords, u, main)
-            for side, side_weights in sides:
-                side_lex, side_matched = self.coverage(side, u, side_weights)
+        rows = zip(ids.tolist(), dense[at].tolist(), rel[at].tolist(), self._discounted[ids].tolist(), strict=True)
+        for k, (i, cosine, d, discounted) in enumerate(rows):
+            lexical, matched = main_coverage[k]
+            for side_coverage in side_coverages:
+                side_lex, side_matched = side_coverage[k]
                 if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
                     lexical, matched = side_lex, side_matched
-            d = float(rel[j])
             s = (0.6 * lexical + 0.4 * d) if keywords else d
-            if u.heading or len(u.norm) < 8:
+            if discounted:
                 s *= 0.85
-            out.append(Scored(i, lexical, float(dense[j]), s, matched))
+            out.append(Scored(i, lexical, cosine, s, matched))
         out.sort(key=lambda x: -x.score)
         return out
 
@@ -155,27 +257,84 @@ class EvidenceTable:
     ) -> tuple[float, list[str]]:
         """The IDF-weighted share of the keywords a sentence holds (its headings count at a discount)."""
         weights = weights if weights is not None else self.weights(keywords)
-        total = sum(weights.values())
-        if total <= 0:
-            return 0.0, []
-        matched = [t for t in keywords if contains(u.norm, t)]
-        lexical = sum(weights[t] for t in matched) / total
-        missing = [t for t in keywords if t not in matched]
-        # A heading names the topic of the sentences under it: its words count, at a discount.
-        in_context = [t for t in missing if contains(u.context, t)]
-        lexical += CONTEXT_WEIGHT * sum(weights[t] for t in in_context) / total
-        lexical += _partial_credit([t for t in missing if t not in in_context], u.norm, weights, total)
-        return lexical, matched
+        in_norm = tuple(contains(u.norm, t) for t in keywords)
+        in_context = tuple(contains(u.context, t) for t in keywords)
+        hits = tuple(sum(1 for g in _bigrams(t) if g in u.norm) if _partial(t) else 0 for t in keywords)
+        return _lexical(keywords, weights, in_norm, in_context, hits)
 
 
-@lru_cache(maxsize=256)
-def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
+def _lexical(keywords: list[str], weights: dict[str, float], in_norm: tuple[int, ...],
+             in_context: tuple[int, ...], hits: tuple[int, ...]) -> tuple[float, list[str]]:
+    """A sentence's keyword coverage from what it holds: for each keyword, whether the sentence contains
+    it, whether its context does, and how many of the keyword's bigrams the sentence contains."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0, []
+    matched = [t for t, held in zip(keywords, in_norm, strict=True) if held]
+    lexical = sum(weights[t] for t in matched) / total
+    # A heading names the topic of the sentences under it: its words count, at a discount.
+    heading = [t for t, held, above in zip(keywords, in_norm, in_context, strict=True) if not held and above]
+    lexical += CONTEXT_WEIGHT * sum(weights[t] for t in heading) / total
+    # Half credit for a long keyword whose character bigrams mostly occur in the sentence.
+    credit = 0.0
+    for t, held, above, n in zip(keywords, in_norm, in_context, hits, strict=True):
+        if held or above or not _partial(t):
+            continue
+        share = n / (len(t) - 1)
+        if share >= 0.5:
+            credit += 0.5 * share * weights[t] / total
+    lexical += credit
+    return lexical, matched
+
+
+def _partial(term: str) -> bool:
+    """Whether a keyword may earn partial credit by its bigrams (a long word without alternatives)."""
+    return len(term) >= 3 and "|" not in term
+
+
+def _bigrams(term: str) -> list[str]:
+    return [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def _holding(term: str, postings: Postings, texts: list[str], size: int) -> np.ndarray:
+    """Boolean mask over ``texts``: True where ``contains(text, term)``, through the postings."""
+    words = term.split("|")
+    if not all(words):  # an empty word is in every text
+        return np.fromiter((contains(t, term) for t in texts), dtype=bool, count=size)
+    mask = postings.mask(words)
+    if any(len(w) > 2 for w in words):  # postings of one or two characters are exact; longer words are checked
+        for i in np.flatnonzero(mask).tolist():
+            if not contains(texts[i], term):
+                mask[i] = False
+    return mask
+
+
+_REMEMBERED = 256
+
+
+def _remember(cache: dict[str, np.ndarray], term: str, mask: np.ndarray) -> None:
+    if len(cache) >= _REMEMBERED:
+        try:
+            cache.pop(next(iter(cache)), None)
+        except (StopIteration, RuntimeError):  # another thread changed it meanwhile: it stays bounded
+            pass
+    cache[term] = mask
+
+
+def _mention_parts(terms: tuple[str, ...]) -> set[str]:
+    """The terms' words, and the bigrams that earn a long word partial credit."""
     parts: set[str] = set()
     for t in terms:
         parts.update(t.split("|"))
         if "|" not in t and len(t) >= 3:
             parts.update(t[i : i + 2] for i in range(len(t) - 1))
+    return parts
+
+
+@lru_cache(maxsize=256)
+def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
+    parts = _mention_parts(terms)
     return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p))
 
 
@@ -190,19 +349,6 @@ def contains(text: str, term: str) -> bool:
 def _alternatives(term: str) -> re.Pattern[str]:
     """One compiled search for a keyword's alternatives (a single pass over the sentence)."""
     return re.compile("|".join(re.escape(alt) for alt in term.split("|")))
-
-
-def _partial_credit(missing: list[str], norm: str, weights: dict[str, float], total: float) -> float:
-    """Half credit for a long keyword whose character bigrams mostly occur in the sentence."""
-    credit = 0.0
-    for t in missing:
-        if len(t) < 3 or total <= 0 or "|" in t:
-            continue
-        grams = [t[i : i + 2] for i in range(len(t) - 1)]
-        share = sum(1 for g in grams if g in norm) / len(grams)
-        if share >= 0.5:
-            credit += 0.5 * share * weights[t] / total
-    return credit
 
 
 def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]

@@ -20,7 +20,7 @@ import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -112,6 +112,11 @@ class Places:
     exact: list[tuple[str, str, str]]  # (surface form, kind, canonical), longest first
     bare: dict[str, tuple[str, str]]  # bare name -> (kind, canonical), unambiguous ones only
     romanised: list[tuple[re.Pattern[str], str, str]]
+
+    @cached_property
+    def bare_longest_first(self) -> list[str]:
+        """The bare names, longest first (ties in their order in ``bare``), sorted once."""
+        return sorted(self.bare, key=len, reverse=True)
 
     @classmethod
     def build(cls, townships: Iterable[str], counties: Iterable[str], known: Iterable[str],
@@ -276,23 +281,24 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     for surface, kind, name in places.exact:  # full names first, longest first
-        for m in re.finditer(re.escape(surface), q):
-            if not any(taken[m.start() : m.end()]):
-                claim(kind, name, m.start(), m.end())
+        for s, e in _occurrences(surface, q):
+            if not any(taken[s:e]):
+                claim(kind, name, s, e)
     if places.bare:
         starts, ends = _token_bounds(q)
-        for b in sorted(places.bare, key=len, reverse=True):
-            for m in re.finditer(re.escape(b), q):
-                if m.start() in starts and m.end() in ends and not any(taken[m.start() : m.end()]):
-                    if _PLACE_START.match(q, m.end()):
+        for b in places.bare_longest_first:
+            for s, e in _occurrences(b, q):
+                if s in starts and e in ends and not any(taken[s:e]):
+                    if _PLACE_START.match(q, e):
                         continue  # 共和乡 is another place than 共和镇 (the full names matched above)
                     kind, name = places.bare[b]
-                    claim(kind, name, m.start(), m.end())
+                    claim(kind, name, s, e)
     lower = q.lower()
-    for pattern, kind, name in places.romanised:
-        for m in pattern.finditer(lower):
-            if not any(taken[m.start() : m.end()]):
-                claim(kind, name, m.start(), m.end())
+    if _LATIN.search(lower):  # a romanised name is made of Latin letters
+        for pattern, kind, name in places.romanised:
+            for m in pattern.finditer(lower):
+                if not any(taken[m.start() : m.end()]):
+                    claim(kind, name, m.start(), m.end())
 
     years, year_spans = parse_years(q)
     scope.years = years
@@ -307,6 +313,22 @@ def parse_scope(question: str, index: Index) -> Scope:
     scope.townships.sort(key=first.__getitem__)  # order of mention
     scope.counties.sort(key=first.__getitem__)
     return scope
+
+
+_LATIN = re.compile(r"[a-z]")
+
+
+def _occurrences(word: str, text: str) -> list[tuple[int, int]]:
+    """Spans of the non-overlapping occurrences of ``word`` in ``text``, left to right (as
+    ``re.finditer(re.escape(word), text)`` finds them, without compiling a pattern per place name)."""
+    if not word:
+        return [m.span() for m in re.finditer("", text)]
+    out: list[tuple[int, int]] = []
+    at = text.find(word)
+    while at >= 0:
+        out.append((at, at + len(word)))
+        at = text.find(word, at + len(word))
+    return out
 
 
 def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:

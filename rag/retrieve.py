@@ -172,14 +172,15 @@ def scope_mask(index: Index, scope: Scope, mask: np.ndarray, filters: Filters | 
     """Narrow ``mask`` to the places and years the question names (explicit filters win)."""
     places = places_of(index)
     out = mask.copy()
+    report_of, reports = index.chunk_reports  # place and year are a report's: decided once per report
     place_filtered = filters is not None and (filters.township or filters.county)
     if scope.has_place and not place_filtered:
-        out &= np.array([scope.matches_place(ref, places) for ref in index.chunks], dtype=bool)
+        out &= np.array([scope.matches_place(ref, places) for ref in reports], dtype=bool)[report_of]
     year_filtered = filters is not None and (
         filters.year is not None or filters.year_from is not None or filters.year_to is not None
     )
     if scope.years and not year_filtered:
-        by_year = out & np.array([ref.year in scope.years for ref in index.chunks], dtype=bool)
+        by_year = out & np.array([ref.year in scope.years for ref in reports], dtype=bool)[report_of]
         if by_year.any():
             out = by_year
     return out
@@ -198,11 +199,30 @@ def _has_words(text: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]|[A-Za-z]+", text)) >= 2
 
 
-def _ranking(scores: np.ndarray, candidates: np.ndarray, positive_only: bool) -> list[tuple[int, float]]:
+def _ranking(scores: np.ndarray, candidates: np.ndarray, positive_only: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(chunk indices, scores) of the candidates, best first (ties in candidate order)."""
     sub = scores[candidates]
     order = np.argsort(-sub, kind="stable")
-    ranked = [(int(candidates[j]), float(sub[j])) for j in order]
-    return [r for r in ranked if r[1] > 0] if positive_only else ranked
+    ids, ranked = candidates[order], sub[order]
+    if positive_only:
+        keep = ranked > 0
+        ids, ranked = ids[keep], ranked[keep]
+    return ids, ranked
+
+
+def _rrf_arrays(rankings: Sequence[np.ndarray], weights: Sequence[float], size: int, k: int = 60
+                ) -> list[tuple[int, float]]:
+    """rrf() over rankings given as arrays of ids, best first: the same sums in the same order, and the
+    same order of the result (score, then id)."""
+    fused = np.zeros(size, dtype=np.float64)
+    seen = np.zeros(size, dtype=bool)
+    for ids, w in zip(rankings, weights, strict=True):
+        fused[ids] += w / (k + np.arange(1, len(ids) + 1))
+        seen[ids] = True
+    ids = np.flatnonzero(seen)
+    scores = fused[ids]
+    order = np.lexsort((ids, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def rank_chunks(
@@ -237,16 +257,20 @@ def rank_chunks(
         return []
     # once the scope filters by place and year, those words only add noise to the scores
     text = scope.text if use_scope and (scope.has_place or scope.years) and _has_words(scope.text) else query
-    dense = index.dense_scores(text)
+    dense = _ranking(index.dense_scores(text), candidates, positive_only=False)
+    in_kind = np.isin(index.chunk_kinds[dense[0]], list(scope.kinds))
+    sentences = _sentence_ranking(index, text, query, candidates)
     rankings = [
-        _ranking(dense, candidates, positive_only=False),
+        dense,
         _ranking(index.bm25_scores(text), candidates, positive_only=True),
         _ranking(index.bigram_scores(text), candidates, positive_only=True),
         # the section kind the question is about (问题/不足 -> problems), ordered by meaning
-        [r for r in _ranking(dense, candidates, positive_only=False) if index.chunks[r[0]].chunk.kind in scope.kinds],
-        _sentence_ranking(index, text, query, candidates),
+        (dense[0][in_kind], dense[1][in_kind]),
+        (np.asarray([c for c, _ in sentences], dtype=np.int64), np.asarray([s for _, s in sentences], dtype=np.float64)),
     ]
-    return fuse(rankings, weights=WEIGHTS)
+    if fuse is rrf:  # the default: on arrays, without a tuple per chunk and ranking
+        return _rrf_arrays([ids for ids, _ in rankings], WEIGHTS, len(index.chunks))
+    return fuse([list(zip(ids.tolist(), scores.tolist(), strict=True)) for ids, scores in rankings], weights=WEIGHTS)
 
 
 def _sentence_ranking(index: Index, text: str, query: str, candidates: np.ndarray) -> list[tuple[int, float]]:
@@ -315,8 +339,9 @@ def search(
     query, k, checked = _check_search(query, k, filters, fusion)
     index = get_index() if index is None else index
     ranked = rank_chunks(query, checked, use_scope=use_scope, fusion=fusion, index=index)
-    sources = {index.chunks[cid].source for cid, _ in ranked}
-    top = diversify(ranked, index.chunks, k) if len(sources) > 1 else ranked[:k]
+    reports = index.chunk_reports[0][np.fromiter((cid for cid, _ in ranked), dtype=np.int64, count=len(ranked))]
+    several = bool(len(reports)) and bool((reports != reports[0]).any())  # hits from more than one report
+    top = diversify(ranked, index.chunks, k) if several else ranked[:k]
     return [_hit(index.chunks[cid], rank, score) for rank, (cid, score) in enumerate(top, start=1)]
 
 

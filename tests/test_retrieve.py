@@ -54,6 +54,20 @@ def test_rrf_is_a_pure_function_of_ranks() -> None:
     assert rrf([]) == [] and rrf([[], []]) == []
 
 
+def test_rrf_on_arrays_is_rrf() -> None:
+    """rank_chunks fuses its rankings as arrays: the same scores, bit for bit, in the same order."""
+    import numpy as np
+
+    from rag.retrieve import WEIGHTS, _rrf_arrays
+
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        size = int(rng.integers(1, 400))
+        rankings = [rng.permutation(size)[: int(rng.integers(0, size + 1))] for _ in WEIGHTS]
+        as_lists = [[(int(i), 0.0) for i in ids] for ids in rankings]
+        assert _rrf_arrays(rankings, WEIGHTS, size) == rrf(as_lists, weights=WEIGHTS)
+
+
 def test_convex_normalises_each_ranking() -> None:
     fused = dict(convex([[(1, 0.9), (2, 0.5)], [(2, 30.0), (3, 10.0)]]))
     assert fused[2] == pytest.approx(0.5) and fused[1] == pytest.approx(0.5) and fused[3] == 0.0

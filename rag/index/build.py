@@ -34,7 +34,7 @@ from rag.index.cache import EmbeddingCache
 from rag.index.keywords import TOKENS, tokenize_generation
 from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
-from rag.index.sentences import UNITS, units_json
+from rag.index.sentences import units_files
 from rag.index.stats import BuildStats
 from rag.index.store import (
     SENTENCE_SPANS,
@@ -345,7 +345,7 @@ def _write(
     previous = index_dir / prev.generation / TOKENS if prev else None
     tokens = tokenize_generation([e.report for e in ordered], tokenizer, previous)
     write_generation(index_dir, manifest, [e.report for e in ordered], arrays, dense.to_bytes(), places,
-                     extra={TOKENS: tokens, UNITS: units_json([e.report for e in ordered])})
+                     extra={TOKENS: tokens, **units_files([e.report for e in ordered])})
     prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
     stats.written = True
 

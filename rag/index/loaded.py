@@ -132,6 +132,24 @@ class Index:
     def __len__(self) -> int:
         return len(self.chunks)
 
+    @cached_property
+    def chunk_reports(self) -> tuple[np.ndarray, list[ChunkRef]]:
+        """Each chunk's report number, and the first chunk of each report: what is the same for every chunk
+        of a report (its place, its year) is then decided once per report."""
+        first: dict[str, int] = {}
+        numbers = np.fromiter((first.setdefault(ref.source, len(first)) for ref in self.chunks), dtype=np.int64,
+                              count=len(self.chunks))
+        refs: list[ChunkRef] = []
+        for ref in self.chunks:
+            if first[ref.source] == len(refs):
+                refs.append(ref)
+        return numbers, refs
+
+    @cached_property
+    def chunk_kinds(self) -> np.ndarray:
+        """Each chunk's section kind (str array)."""
+        return np.array([ref.chunk.kind for ref in self.chunks], dtype=str)
+
     def __repr__(self) -> str:
         return f"<Index {self.index_dir} {len(self.reports)} reports, {len(self.chunks)} chunks, {self.manifest.embedder}>"
 

@@ -1,8 +1,11 @@
 """The answer stage's sentences (rag.evidence.Unit), built once at index time and stored with the
-generation (sentence_units.json), so that loading does not normalise every sentence of the corpus again.
+generation (sentence_units.json), so that loading does not normalise every sentence of the corpus again;
+beside them, their postings (sentence_postings.npy, rag.index.postings), so that a question's words are
+looked up rather than searched for in every sentence.
 
 Stored units are used only while the code that makes them is the same (their signature hashes the
-modules that normalise and split the text); otherwise they are built at load, as before.
+modules that normalise and split the text); otherwise they are built at load, as before, and so are
+their postings.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from rag.evidence import Unit, build_units
+from rag.index.postings import POSTINGS, SentencePostings
 from rag.models import Report
 
 UNITS = "sentence_units.json"
@@ -32,8 +36,22 @@ def signature() -> str:
 
 def units_json(reports: list[Report]) -> bytes:
     """Every sentence of every chunk, in index order, as the JSON stored with a generation."""
+    return _units_json(_units(reports))
+
+
+def units_files(reports: list[Report]) -> dict[str, bytes]:
+    """The files stored with a generation for the answer stage: its sentences and their postings."""
+    units = _units(reports)
+    postings = SentencePostings.build([u.norm for u in units], [u.context for u in units])
+    return {UNITS: _units_json(units), POSTINGS: postings.to_bytes(signature())}
+
+
+def _units(reports: list[Report]) -> list[Unit]:
     refs = [SimpleNamespace(source=r.source, chunk=c) for r in reports for c in r.chunks]
-    units = build_units({r.source: r for r in reports}, refs)
+    return build_units({r.source: r for r in reports}, refs)
+
+
+def _units_json(units: list[Unit]) -> bytes:
     rows = [[u.source, u.start, u.end, u.chunk, int(u.heading), u.norm, u.context] for u in units]
     return json.dumps({"signature": signature(), "units": rows}, ensure_ascii=False, separators=(",", ":")).encode()
 

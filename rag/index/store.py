@@ -6,9 +6,11 @@ Layout of ``index_dir``::
     g-<time>-<rand>/     one complete, immutable generation
         reports.json     every report with its cleaned text and chunks
         vectors.npy      float32 (chunks, dim), rows in the order of the reports' chunks
-        sentence_vectors.npy  float32 (sentences, dim): every sentence of every chunk
+        sentence_vectors.npy  float32 (sentences, dim): every sentence of every chunk (memory-mapped when loaded)
         sentence_spans.npy    int64 (sentences, 3): chunk row, start, end (offsets in the report text)
         places.json      place names found in each report (for the keyword tokenizer)
+        bm25_tokens.json, sentence_units.json, sentence_postings.npy
+                         made at build time so that loading need not (rag.index.keywords, .sentences, .postings)
         dense.faiss      the FAISS index over the chunk vectors
     .tmp-<...>/          a generation being written (left behind only by a killed build)
     .lock                held by the one build that may run at a time
@@ -218,7 +220,8 @@ def read_generation(index_dir: Path, manifest: Manifest | None = None) -> Genera
             check_generation(index_dir, m)
             raw = (gen / REPORTS).read_bytes()
             vectors = np.load(gen / VECTORS, allow_pickle=False)
-            sentence_vectors = np.load(gen / SENTENCE_VECTORS, allow_pickle=False)
+            # the largest file: read in place (memory-mapped), never copied whole
+            sentence_vectors = np.asarray(np.load(gen / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False))
             sentence_spans = np.load(gen / SENTENCE_SPANS, allow_pickle=False)
         except (FileNotFoundError, IndexDamagedError):
             # a concurrent build swapped the manifest and pruned this generation: read it again
