@@ -21,16 +21,24 @@ from rag.index.postings import POSTINGS, SentencePostings
 from rag.models import Report
 
 UNITS = "sentence_units.json"
-_MAKERS = ("text.py", "evidence.py", "lexicon.py")
+_MAKERS = ("text.py",)  # normalisation and the sentence split, whole
 
 
 @lru_cache(maxsize=1)
 def signature() -> str:
-    """A hash of the modules whose code decides the units (normalisation, sentence split, headings)."""
-    h = hashlib.sha256(b"units-1")
+    """A hash of the code that decides the units: rag/text.py (normalisation, sentence split), and of
+    rag/evidence.py only what makes a unit (build_units, Unit, the heading pattern), so that a change to the
+    question's keywords does not make every index rebuild its sentences at load."""
+    import inspect
+
+    from rag import evidence
+
+    h = hashlib.sha256(b"units-2")
     root = Path(__file__).resolve().parent.parent
     for name in _MAKERS:
         h.update((root / name).read_bytes())
+    for part in (inspect.getsource(evidence.build_units), inspect.getsource(evidence.Unit), evidence.HEADING.pattern):
+        h.update(part.encode("utf-8"))
     return h.hexdigest()
 
 
