@@ -28,7 +28,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 已经 已 曾经 曾
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
-    名字 姓名 叫什么 叫 称为 全称
+    名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 

@@ -527,3 +527,15 @@ def test_the_report_library_asked_in_more_ways(question: str) -> None:
 def test_a_count_of_reports_is_short() -> None:
     a = answer("一共有多少份报告？")
     assert a.text.startswith("共5份报告：") and len(a.text) < 200 and len(a.citations) == 5
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("西翥街道防汛指挥部的指挥长是谁？", ["防汛", "指挥部"]),  # never 长是
+    ("东方山街道和庆隆镇查处的隐患各有多少处？", ["查处", "隐患"]),  # never 各有
+    ("哪些地方搞了雪亮工程？", ["雪亮", "工程"]),
+])
+def test_question_words_never_become_keywords(question: str, words: list[str]) -> None:
+    from rag.evidence import keywords
+
+    got = keywords(question, synonyms=False)
+    assert all(w in got for w in words) and not {"长是", "各有", "哪些地方", "搞了"} & set(got)
