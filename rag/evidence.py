@@ -45,6 +45,9 @@ _NUMBER = re.compile(
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
 
 
+# a short parenthesis inside a phrase: 一村（居）一法律顾问
+_ASIDE = re.compile(r"[(（][^()（）]{1,6}[)）]")
+
 CONTEXT_WEIGHT = 0.6
 ALTERNATIVE_MIN = 0.6
 
@@ -226,10 +229,7 @@ class EvidenceTable:
         terms = tuple(sorted({t for t in keywords} | {t for side, _ in sides for t in side}))
         positions = self._mentioning(terms, cand) if keywords else list(range(len(candidates)))
         if required:
-            positions = [
-                j for j in positions
-                if all(r in self.units[candidates[j]].norm or r in self.units[candidates[j]].context for r in required)
-            ]
+            positions = [j for j in positions if all(self._holds(candidates[j], r) for r in required)]
         at = np.asarray(positions, dtype=np.int64)
         ids = cand[at]
         main_coverage = self._coverages(keywords, main, ids)
@@ -248,6 +248,16 @@ class EvidenceTable:
             out.append(Scored(i, lexical, cosine, s, matched))
         out.sort(key=lambda x: -x.score)
         return out
+
+    def _holds(self, i: int, phrase: str) -> bool:
+        """A quoted phrase of the question is held by a sentence: in itself (a short parenthesis aside:
+        “一村一法律顾问” in 一村（居）一法律顾问), in its heading, or in the sentence before it in its passage
+        (“两平台”录入案件516宗。其中录入行政处罚案件18宗)."""
+        u = self.units[i]
+        if phrase in u.norm or phrase in u.context or phrase in _ASIDE.sub("", u.norm):
+            return True
+        before = self.units[i - 1] if i > 0 else None
+        return before is not None and before.chunk == u.chunk and before.source == u.source and phrase in before.norm
 
     def weights(self, keywords: list[str]) -> dict[str, float]:
         return {t: self.idf(t) for t in keywords}

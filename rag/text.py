@@ -119,11 +119,16 @@ def unify_punct(text: str) -> str:
 _WS = re.compile(r"\s+")
 
 
+# a dot between digits, in any of its forms: 3·15, 3・15, 3.15 are one day
+_DIGIT_DOT = re.compile(r"(?<=\d)[·・•‧･∙⋅](?=\d)")
+
+
 def normalize(text: str) -> str:
     """The indexing form: NFKC-safe, simplified, half-width, unified punctuation, single spaces."""
     text = unicodedata.normalize("NFC", text)
     text = to_halfwidth(text)
     text = unify_punct(text)
+    text = _DIGIT_DOT.sub(".", text)
     text = to_simplified(text)
     return _WS.sub(" ", text).strip()
 

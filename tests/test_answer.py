@@ -539,3 +539,19 @@ def test_question_words_never_become_keywords(question: str, words: list[str]) -
 
     got = keywords(question, synonyms=False)
     assert all(w in got for w in words) and not {"长是", "各有", "哪些地方", "搞了"} & set(got)
+
+
+def test_a_quoted_phrase_allows_a_short_parenthesis() -> None:
+    a = answer("哪些乡镇提到“一村一法律顾问”？")  # 大铭乡 writes 一村（居）一法律顾问
+    assert {"大铭乡", "高观镇"} <= {c.township for c in a.citations}
+
+
+def test_a_quoted_phrase_may_stand_in_the_sentence_before() -> None:
+    a = answer("共和镇2022年通过“两平台”录入的行政处罚案件有多少宗？")  # 两平台…516宗。其中…行政处罚案件18宗
+    assert a.found and a.text.startswith("18宗")
+
+
+def test_a_dot_between_digits_is_one_form() -> None:
+    from rag.text import compact
+
+    assert compact("“3·15”消费者权益日") == compact("“3.15”消费者权益日") == compact("“3・15”消费者权益日")
