@@ -272,6 +272,7 @@ def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     q = to_simplified(plan.effective).lower()
     more, less = bool(_MORE.search(q)), bool(_LESS.search(q))
     compares = more or less
+    found = False
     for town in plan.townships:
         mine = [r for r in reports if r.township == town]
         sources = {r.source for r in mine}
@@ -285,6 +286,7 @@ def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             text = text.replace(f"[{c.n}]", f"[{n}]")
             citations.append(c.model_copy(update={"n": n}))
         lines.append(f"{town}：{text}")
+        found = found or one.found
         lead = re.match(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(\S?)", text) if one.found else None
         if lead:
             figures_of.append((town, float(lead.group(1)), lead.group(3)))
@@ -294,7 +296,9 @@ def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         if len({f[1] for f in figures_of}) > 1:
             word = ("更多" if more else "更少") if len(figures_of) == 2 else ("最多" if more else "最少")
             lines.insert(0, f"{pick[0]}{word}（" + "，".join(f"{t}{v:g}{u}" for t, v, u in figures_of) + "）。")
-    return Answer(question=plan.question, text="\n".join(lines), found=any(c for c in citations), citations=citations,
+    if not lines:
+        return _not_found(plan, reports, kw, "")
+    return Answer(question=plan.question, text="\n".join(lines), found=found, citations=citations,
                   considered=len(reports))
 
 
