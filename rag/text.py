@@ -28,6 +28,27 @@ def _s2t():  # type: ignore[no-untyped-def]
     return OpenCC("s2t")
 
 
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset[str]:
+    """Every character that some key of the t2s dictionaries holds, when a key needs one: a text without any
+    is left unchanged by the conversion (most reports are simplified already, and the pure-Python converter
+    is the slowest step of ingestion). Empty (check nothing) when the dictionaries cannot be read."""
+    from pathlib import Path
+
+    import opencc
+
+    folder = Path(opencc.__file__).parent / "dictionary"
+    try:
+        singles = {line.split("\t", 1)[0] for line in (folder / "TSCharacters.txt").read_text("utf-8").splitlines()}
+        phrases = [line.split("\t", 1)[0] for line in (folder / "TSPhrases.txt").read_text("utf-8").splitlines()]
+    except OSError:
+        return frozenset()
+    chars = set("".join(singles))
+    # a phrase made only of characters that are simplified already (沈默 -> 沉默) triggers by its own
+    chars.update(c for key in phrases if chars.isdisjoint(key) for c in key)
+    return frozenset(chars)
+
+
 @lru_cache(maxsize=4096)
 def _t2s_cached(text: str) -> str:
     return str(_t2s().convert(text))
@@ -36,6 +57,9 @@ def _t2s_cached(text: str) -> str:
 def to_simplified(text: str) -> str:
     """Traditional to simplified, character by character (length is preserved for CJK text)."""
     if not text:
+        return text
+    triggers = _t2s_triggers()
+    if triggers and triggers.isdisjoint(text):
         return text
     if len(text) < 200:
         return _t2s_cached(text)

@@ -172,21 +172,23 @@ def _match_town(run: str, st: int) -> re.Match[str] | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _prefix_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the names, longest first (as they are given): the longest name at a position wins."""
+    return re.compile("|".join(map(re.escape, prefixes))) if prefixes else re.compile(r"(?!)")
+
+
 def _prefix_ends(run: str, prefixes: list[str]) -> list[int]:
     """Offsets in run just after a chain of county, prefecture or province names at its start."""
-    ends, pos, changed = [], 0, True
-    while changed:
-        changed = False
-        for p in prefixes:
-            if run.startswith(p, pos):
-                pos += len(p)
-                ends.append(pos)
-                # 鲤城区人民政府金龙街道办事处: a 街道 office is the district government's own
-                if run.startswith("人民政府", pos):
-                    pos += 4
-                    ends.append(pos)
-                changed = True
-                break
+    pattern = _prefix_pattern(tuple(prefixes))
+    ends, pos = [], 0
+    while m := pattern.match(run, pos):
+        pos = m.end()
+        ends.append(pos)
+        # 鲤城区人民政府金龙街道办事处: a 街道 office is the district government's own
+        if run.startswith("人民政府", pos):
+            pos += 4
+            ends.append(pos)
     return ends
 
 
