@@ -49,21 +49,28 @@ def _t2s_triggers() -> frozenset[str]:
     return frozenset(chars)
 
 
-@lru_cache(maxsize=4096)
-def _t2s_cached(text: str) -> str:
-    return str(_t2s().convert(text))
+@lru_cache(maxsize=16384)
+def _t2s_line(line: str) -> str:
+    triggers = _t2s_triggers()
+    if triggers and triggers.isdisjoint(line):
+        return line
+    return str(_t2s().convert(line))
 
 
 def to_simplified(text: str) -> str:
-    """Traditional to simplified, character by character (length is preserved for CJK text)."""
+    """Traditional to simplified, character by character (length is preserved for CJK text).
+
+    Line by line, each line converted once (no dictionary key spans a line break, so this is the same
+    conversion): a report's lines are converted again by each stage that normalises them, and boilerplate
+    lines recur across reports."""
     if not text:
         return text
     triggers = _t2s_triggers()
     if triggers and triggers.isdisjoint(text):
         return text
-    if len(text) < 200:
-        return _t2s_cached(text)
-    return str(_t2s().convert(text))
+    if "\n" not in text:
+        return _t2s_line(text)
+    return "\n".join(_t2s_line(line) for line in text.split("\n"))
 
 
 def to_traditional(text: str) -> str:
