@@ -42,6 +42,13 @@ def county_table() -> dict[str, list[str]]:
 
 _TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)((?:{_ETHNIC})?(?:街道|镇|乡))")
 
+@lru_cache(maxsize=1)
+def _higher_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Province and prefecture names, and the last characters of every county-level or higher name."""
+    higher = frozenset(PROVINCES) | frozenset(gazetteer()["prefectures"])
+    return higher, frozenset(name[-1] for name in (*higher, *county_table()) if name)
+
+
 def find_counties(simple: str) -> Counter[str]:
     """County-level names in a simplified text, by count, matched longest first against the gazetteer.
 
@@ -49,7 +56,7 @@ def find_counties(simple: str) -> Counter[str]:
     since it is also an everyday word pair.
     """
     table = county_table()
-    higher = set(PROVINCES) | set(gazetteer()["prefectures"])
+    higher, last_chars = _higher_names()
     found: Counter[str] = Counter()
     for m in re.finditer(r"[\u4e00-\u9fff]{2,}", simple):
         run = m.group(0)
@@ -57,6 +64,8 @@ def find_counties(simple: str) -> Counter[str]:
         while i < len(run):
             hit = None
             for n in range(min(12, len(run) - i), 1, -1):
+                if run[i + n - 1] not in last_chars:
+                    continue  # no name ends so: not worth a slice and two lookups
                 cand = run[i:i + n]
                 if cand in table or cand in higher:
                     hit = cand
