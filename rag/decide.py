@@ -32,7 +32,7 @@ from rag.text import compact
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 PER_REPORT = 5  # keyword candidate sentences weighed per report
-DENSE_PER_REPORT = 2  # and sentences closest in meaning that hold no keyword
+DENSE_PER_REPORT = 1  # a report with no keyword sentence: its sentences closest in meaning
 
 FEATURES = (
     "lexical",      # IDF-weighted share of the question's keywords (headings at a discount)
@@ -150,15 +150,24 @@ class Scope:
     @classmethod
     def of(cls, table: Any, sources: list[str], qvec: np.ndarray | None, keep: Any = None) -> Scope:
         """The sentences of ``sources`` (those ``keep(unit)`` accepts, when given) and their cosines."""
-        units, dense = {}, {}
+        groups = []
         for src in sources:
-            ids = [i for i in table.by_source.get(src, ()) if keep is None or keep(i)]
-            if not ids:
-                continue
-            arr = np.asarray(ids)
-            units[src] = arr
-            dense[src] = (table.vectors[arr] @ qvec) if qvec is not None and len(table.vectors) \
-                else np.zeros(len(arr), dtype=np.float32)
+            ids = table.by_source.get(src, ())
+            if keep is not None:
+                ids = [i for i in ids if keep(i)]
+            if len(ids):
+                groups.append((src, np.asarray(ids, dtype=np.int64)))
+        if not groups:
+            return cls({}, {})
+        every = np.concatenate([ids for _, ids in groups])
+        if qvec is not None and len(table.vectors):
+            cosines = table.unit_vectors(every) @ qvec  # one gather and one product for the whole scope
+        else:
+            cosines = np.zeros(len(every), dtype=np.float32)
+        units, dense, at = {}, {}, 0
+        for src, ids in groups:
+            units[src], dense[src] = ids, cosines[at : at + len(ids)]
+            at += len(ids)
         return cls(units, dense)
 
 
@@ -183,8 +192,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
                       topic_weights: dict[str, float], scope: Scope, phrases: list[str] | None = None
                       ) -> list[Candidate]:
     """Every report's candidate sentences with their features: its best PER_REPORT keyword sentences in
-    ``scored``, and its DENSE_PER_REPORT sentences closest in meaning that hold no keyword (a report written
-    in other words than the question). A candidate must hold a figure (a percentage for a rate) when one is
+    ``scored``, or, for a report with none (written in other words than the question), its DENSE_PER_REPORT
+    sentences closest in meaning. A candidate must hold a figure (a percentage for a rate) when one is
     asked for, and state a shortcoming (or stand in a problems section) when one is asked about.
 
     Args:
@@ -210,10 +219,12 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
-        short = bool(SHORTCOMING.search(u.norm + u.context))
-        if asked.shortcoming and not short and kind_of(i) != "problems":
+        kind = kind_of(i)
+        # (the two searches only when they decide something: a list question weighs thousands of candidates)
+        short = asked.shortcoming and bool(SHORTCOMING.search(u.norm) or SHORTCOMING.search(u.context))
+        if asked.shortcoming and not short and kind != "problems":
             return None
-        figure = bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
+        figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
@@ -221,8 +232,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         return np.array([
             min(lexical, 1.5), known, own, sentence_rel(dense),
             together, report_rel(best_of.get(u.source, dense)),
-            float(kind_of(i) in asked.kinds), float(asked.shortcoming and not short),
-            float(asked.figure and figure), float(u.heading), float(dense_only),
+            float(kind in asked.kinds), float(asked.shortcoming and not short),
+            float(figure), float(u.heading), float(dense_only),
         ], dtype=np.float64)
 
     out = []
@@ -243,7 +254,10 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             out.append(Candidate(src, s, x, complete=complete))
     from rag.evidence import Scored
 
+    with_keywords = {c.source for c in out}
     for src, ids in scope.units.items():
+        if src in with_keywords:
+            continue  # (its dense-only sentences changed no decision in cross-validation, and cost the most)
         dense = scope.dense[src]
         n = 0
         for j in np.argsort(-dense):
