@@ -10,6 +10,7 @@ that support it. A sentence is scored by two signals:
 
 from __future__ import annotations
 
+import gc
 import logging
 import math
 import re
@@ -66,7 +67,7 @@ class Unit:
     context: str = ""  # compact form of its section path and the heading sentence of its paragraph
 
 
-@dataclass
+@dataclass(slots=True)
 class Scored:
     unit: int
     lexical: float
@@ -166,9 +167,17 @@ class EvidenceTable:
                 for g in _bigrams(t):
                     hits += self._holders(g)[ids]
             columns.append(hits)
-        rows = list(map(tuple, np.stack(columns, axis=1).astype(np.int64).tolist()))
-        known = {key: _lexical(keywords, weights, key[0::3], key[1::3], key[2::3]) for key in set(rows)}
-        return [(lexical, list(matched)) for lexical, matched in map(known.__getitem__, rows)]
+        table = np.stack(columns, axis=1).astype(np.int64)
+        if len(columns) <= 30 and int(table.max(initial=0)) < 4:
+            # each row packed in one integer (two bits a column): one fast sort instead of one over rows
+            codes = table @ (np.int64(4) ** np.arange(len(columns), dtype=np.int64))
+            first, which = np.unique(codes, return_index=True, return_inverse=True)[1:]
+            patterns = table[first]
+        else:
+            patterns, which = np.unique(table, axis=0, return_inverse=True)
+        known = [_lexical(keywords, weights, key[0::3], key[1::3], key[2::3]) for key in map(tuple, patterns.tolist())]
+        # one (lexical, matched) per distinct pattern, shared by its sentences (nothing changes a matched list)
+        return [known[k] for k in which.reshape(-1).tolist()]
 
     def _mentioning(self, terms: tuple[str, ...], candidates: np.ndarray) -> list[int]:
         """Positions in ``candidates`` of the sentences that hold, in themselves or in their context, one of
@@ -182,12 +191,15 @@ class EvidenceTable:
         for c in np.flatnonzero(post.context_postings.mask(parts)).tolist():
             context_ok[c] = mentions.search(post.contexts[c]) is not None
         in_context = context_ok[post.context_of[candidates]]
-        may = np.flatnonzero(in_context | post.norms.mask(parts)[candidates])
+        # a word of one or two characters is found exactly by its posting; a longer one only may be there
+        short = [p for p in parts if len(p) <= 2]
+        long = [p for p in parts if len(p) > 2]
+        sure = in_context | (post.norms.mask(short)[candidates] if short else False)
+        may = np.flatnonzero(~sure & post.norms.mask(long)[candidates]) if long else np.zeros(0, dtype=np.int64)
         norms = self._norms
-        return [
-            j for j, above, i in zip(may.tolist(), in_context[may].tolist(), candidates[may].tolist(), strict=True)
-            if above or mentions.search(norms[i]) is not None
-        ]
+        checked = [j for j, i in zip(may.tolist(), candidates[may].tolist(), strict=True)
+                   if mentions.search(norms[i]) is not None]
+        return sorted(np.flatnonzero(sure).tolist() + checked)
 
     def score(
         self,
@@ -234,20 +246,26 @@ class EvidenceTable:
         ids = cand[at]
         main_coverage = self._coverages(keywords, main, ids)
         side_coverages = [self._coverages(side, side_weights, ids) for side, side_weights in sides]
-        out = []
-        rows = zip(ids.tolist(), dense[at].tolist(), rel[at].tolist(), self._discounted[ids].tolist(), strict=True)
-        for k, (i, cosine, d, discounted) in enumerate(rows):
-            lexical, matched = main_coverage[k]
-            for side_coverage in side_coverages:
-                side_lex, side_matched = side_coverage[k]
-                if side_lex >= ALTERNATIVE_MIN and side_lex > lexical:
-                    lexical, matched = side_lex, side_matched
-            s = (0.6 * lexical + 0.4 * d) if keywords else d
-            if discounted:
-                s *= 0.85
-            out.append(Scored(i, lexical, cosine, s, matched))
-        out.sort(key=lambda x: -x.score)
-        return out
+        # the arithmetic for all of them at once, in float64 as the per-sentence form computed it
+        lexical = np.fromiter((c[0] for c in main_coverage), dtype=np.float64, count=len(ids))
+        matched = [c[1] for c in main_coverage]
+        for side_coverage in side_coverages:
+            side_lex = np.fromiter((c[0] for c in side_coverage), dtype=np.float64, count=len(ids))
+            for k in np.flatnonzero((side_lex >= ALTERNATIVE_MIN) & (side_lex > lexical)).tolist():
+                lexical[k], matched[k] = side_lex[k], side_coverage[k][1]
+        d = rel[at].astype(np.float64)
+        score = 0.6 * lexical + 0.4 * d if keywords else d.copy()
+        score[self._discounted[ids]] *= 0.85
+        order = np.argsort(-score, kind="stable")
+        cosines = dense[at].tolist()
+        ids_list, lex_list, score_list = ids.tolist(), lexical.tolist(), score.tolist()
+        collecting = gc.isenabled()
+        gc.disable()  # many small objects without cycles: collections while making them only cost time
+        try:
+            return [Scored(ids_list[k], lex_list[k], cosines[k], score_list[k], matched[k]) for k in order.tolist()]
+        finally:
+            if collecting:
+                gc.enable()
 
     def _holds(self, i: int, phrase: str) -> bool:
         """A quoted phrase of the question is held by a sentence: in itself (a short parenthesis aside:

@@ -113,7 +113,7 @@ def _scan_score(table: EvidenceTable, kw: list[str], qvec: np.ndarray | None, ca
         u = table.units[i]
         if mentions is not None and not (mentions.search(u.norm) or mentions.search(u.context)):
             continue
-        if required and not all(r in u.norm or r in u.context for r in required):
+        if required and not all(table._holds(i, r) for r in required):  # (the phrase rule is tested in test_answer)
             continue
         lexical, matched = _old_coverage(table, kw, u, main)
         for side, side_weights in sides:
