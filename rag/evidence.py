@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.lexicon import (
+    CONTINUATION,
     FIGURE_QUESTION,
     GENRE_WORDS,
     KEYWORD_UNITS,
@@ -269,11 +270,13 @@ class EvidenceTable:
 
     def _holds(self, i: int, phrase: str) -> bool:
         """A quoted phrase of the question is held by a sentence: in itself (a short parenthesis aside:
-        “一村一法律顾问” in 一村（居）一法律顾问), in its heading, or in the sentence before it in its passage
-        (“两平台”录入案件516宗。其中录入行政处罚案件18宗)."""
+        “一村一法律顾问” in 一村（居）一法律顾问), in its heading, or, when the sentence continues the one before
+        it in its passage (其中…), there (“两平台”录入案件516宗。其中录入行政处罚案件18宗)."""
         u = self.units[i]
         if phrase in u.norm or phrase in u.context or phrase in _ASIDE.sub("", u.norm):
             return True
+        if not u.norm.startswith(CONTINUATION):
+            return False
         before = self.units[i - 1] if i > 0 else None
         return before is not None and before.chunk == u.chunk and before.source == u.source and phrase in before.norm
 

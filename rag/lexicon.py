@@ -37,6 +37,9 @@ GENRE_WORDS: frozenset[str] = frozenset(
     {"法治", "政府", "法治政府", "建设", "法治建设", "法治政府建设", "工作", "情况", "年度", "报告"}
 )
 
+# A sentence that continues the one before it: what that one names holds for it too.
+CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
+
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
 MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册套台张块亩间"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.

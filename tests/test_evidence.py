@@ -93,3 +93,9 @@ def test_heading_context_counts_at_a_discount() -> None:
     lexical, matched = t.coverage(kw, t.units[0])
     assert "业务" in matched and "有待" not in matched
     assert 0.5 < lexical < 1.0
+
+
+def test_a_sentence_that_continues_the_one_before_holds_its_quoted_phrase() -> None:
+    t = table("通过“两平台”录入案件516宗，", "其中录入行政处罚案件18宗。")
+    scored = t.score(keywords("“两平台”录入行政处罚案件"), None, [0, 1], required=["两平台"])
+    assert sorted(s.unit for s in scored) == [0, 1]
