@@ -69,8 +69,19 @@ def to_simplified(text: str) -> str:
     if triggers and triggers.isdisjoint(text):
         return text
     if "\n" not in text:
-        return _t2s_line(text)
-    return "\n".join(_t2s_line(line) for line in text.split("\n"))
+        return _simplified_line(text)
+    return "\n".join(_simplified_line(line) for line in text.split("\n"))
+
+
+def _simplified_line(line: str) -> str:
+    """One line, cached unless it is long (a cache of long lines would hold megabytes)."""
+    if len(line) <= _CACHED_LINE:
+        return _t2s_line(line)
+    triggers = _t2s_triggers()
+    return line if triggers and triggers.isdisjoint(line) else str(_t2s().convert(line))
+
+
+_CACHED_LINE = 1000  # characters
 
 
 def to_traditional(text: str) -> str:
