@@ -23,7 +23,11 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     GENRE_WORDS,
+    LESS_QUESTION,
     MEASURE_FAMILIES,
+    MORE_QUESTION,
+    NAME_ASKED,
+    NEGATIONS,
     ORDINAL,
     PERSON_QUESTION,
     RATE_QUESTION,
@@ -236,7 +240,8 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
         words = [alt for k in kw for alt in k.split("|")]
         alts = "|".join(map(re.escape, words))
         # 未制定规范性文件; 无行政复议变更…和行政诉讼败诉类案件的发生: a negation earlier in the same clause
-        negated = re.compile(rf"(?:未|没有|尚未|从未|不曾|无)[^，,。；;！!？?]{{0,24}}?(?:{alts})")
+        denials = "|".join(NEGATIONS)
+        negated = re.compile(rf"(?:{denials})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
         first = chosen[0].source
         denial = next((s for s in scored if table.units[s.unit].source == first and _relevant(s, kw)
                        and negated.search(table.units[s.unit].norm)), None)
@@ -249,17 +254,12 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
                       considered=len(reports))
     near = [s for s in scored if _relevant(s, kw)]
     topic = "、".join(head(k) for k in kw[:4])
-    where = "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
-    text = f"所提供的{where}报告中没有写明“{topic}”。"
+    text = f"所提供的{_where(reports)}报告中没有写明“{topic}”。"
     if not near:
         return Answer(question=plan.question, text=text, found=False, considered=len(reports))
     c = _citation(1, index, table, near[0], kw)
     return Answer(question=plan.question, text=text + f"最接近的表述是{_by(c)}报告的：“{c.quote}”[1]", found=False,
                   citations=[c], considered=len(reports))
-
-
-_MORE = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
-_LESS = re.compile(r"更少|最少|较少|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
 
 
 def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -270,7 +270,7 @@ def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     citations: list[Citation] = []
     figures_of: list[tuple[str, float, str]] = []
     q = to_simplified(plan.effective).lower()
-    more, less = bool(_MORE.search(q)), bool(_LESS.search(q))
+    more, less = bool(MORE_QUESTION.search(q)), bool(LESS_QUESTION.search(q))
     compares = more or less
     found = False
     for town in plan.townships:
@@ -326,13 +326,10 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
         titles = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
         person = re.compile(rf"(?<!副)(?:{titles})[\u4e00-\u9fff]{{2,3}}(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])")
         holder = next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
-        if holder is None and not _NAME_ASKED.search(q):
+        if holder is None and not NAME_ASKED.search(q):
             return spans[0]  # "组长是谁": a role answers it too (以党委书记为组长); "叫什么名字" needs a name
         return holder
     return spans[0]
-
-
-_NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
 
 
 def _in_question(name: str, question: str) -> bool:
@@ -457,8 +454,13 @@ def _by(r: Citation | Report) -> str:
     return town_label(r.township, r.source) + year_label(r.year)
 
 
+def _where(reports: list[Report]) -> str:
+    """The reports a not-found answer names ("大歇镇2024年、高观镇2022年"), when there are few of them."""
+    return "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
+
+
 def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) -> Answer:
-    where = "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
+    where = _where(reports)
     topic = "、".join(head(k) for k in kw[:4])
     about = f"关于“{topic}”的内容" if topic else "相关内容"
     text = f"所提供的{where}报告中没有找到{about}。{suffix}".replace("所提供的报告", "所提供的报告")

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.evidence import Scored, has_english
 from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
 from rag.text import compact
 
@@ -127,9 +128,8 @@ class Asked:
     def of(cls, question: str) -> Asked:
         q = compact(question)
         kinds = frozenset(kind_cues(q))
-        english = len(re.findall(r"[A-Za-z]{3,}", question)) >= 2
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(question)), bool(RATE_QUESTION.search(q)),
-                   english)
+                   has_english(question))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -252,8 +252,6 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if x is not None:
             complete = not asked.english and own >= 0.999 and x[FEATURES.index("phrases")] >= 0.999
             out.append(Candidate(src, s, x, complete=complete))
-    from rag.evidence import Scored
-
     with_keywords = {c.source for c in out}
     for src, ids in scope.units.items():
         if src in with_keywords:

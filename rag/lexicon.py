@@ -161,6 +161,16 @@ PERSON_QUESTION = re.compile(r"是谁|叫什么|名字|姓名|哪位|\bwho\b|\bn
 # A question answered yes or no: "共和镇有没有设立涉外公共法律服务工作站？", "Does Daxie have a legal adviser?"
 YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]?\s*$|^\s*(?:does|did|do|is|are|was|were|has|have)\b", re.I)
 
+# A question that asks for a name, not a role: "叫什么名字" (a role answers "组长是谁").
+NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
+
+# A comparison of figures: "哪个化解的纠纷更多", "which handled more".
+MORE_QUESTION = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
+LESS_QUESTION = re.compile(r"更少|最少|较少|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
+
+# Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
+NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
+
 # "第三个问题", "第二点不足": which point of a section is asked for.
 ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)")
 _CN_NUMBER = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
@@ -257,3 +267,10 @@ META_YEAR = re.compile(
     r"(?:哪一?年|哪个年度|哪一年度|什么年份|年份|which year|what year|year does|year is)"
 )
 REPORT_WORD = re.compile(r"报告|report|总结|年度|工作")
+# The words of a question about the report library that name no topic ("语料库里一共有多少份报告").
+CORPUS_REST: frozenset[str] = frozenset({
+    "收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "来自", "语料库", "资料库", "数据库", "库",
+    "提交", "上报", "报送", "上传", "已提交", "哪些", "有哪些", "哪几个", "县", "区", "市", "省", "里面", "系统", "library", "list",
+})
+# A place name by its suffix (重庆市, 城口县): a scope, not a topic.
+PLACE_NAME = re.compile(r"\S{1,8}(?:省|市|县|区|镇|乡|街道)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.lexicon import (
+    CORPUS_REST,
     GENRE_WORDS,
     META_ADDRESSEE,
     META_CORPUS,
@@ -16,6 +17,7 @@ from rag.lexicon import (
     META_DATE,
     META_PROVINCE,
     META_YEAR,
+    PLACE_NAME,
     REPORT_WORD,
 )
 from rag.models import Answer, Citation, Report, town_label, year_label
@@ -58,15 +60,8 @@ def _asks_about_content(rest: str) -> bool:
     what the reports say, "哪些乡镇的报告已收录" does not."""
     from rag.evidence import keywords
 
-    return any(w not in GENRE_WORDS and not REPORT_WORD.fullmatch(w) and w not in _CORPUS_REST
-               and not _PLACE_NAME.fullmatch(w) for w in keywords(rest, synonyms=False))
-
-
-# the words of a question about the report library that name no topic
-_PLACE_NAME = re.compile(r"\S{1,8}(?:省|市|县|区|镇|乡|街道)")
-_CORPUS_REST = frozenset({"收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "来自",
-                          "语料库", "资料库", "数据库", "库", "提交", "上报", "报送", "上传", "已提交", "哪些", "有哪些", "哪几个",
-                          "县", "区", "市", "省", "里面", "系统", "library", "list"})
+    return any(w not in GENRE_WORDS and not REPORT_WORD.fullmatch(w) and w not in CORPUS_REST
+               and not PLACE_NAME.fullmatch(w) for w in keywords(rest, synonyms=False))
 
 
 def _citation(n: int, report: Report, start: int, end: int) -> Citation:
