@@ -29,7 +29,7 @@ import numpy as np
 
 from rag.evidence import Scored, has_english
 from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
-from rag.text import compact
+from rag.text import compact, normalize
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 PER_REPORT = 5  # keyword candidate sentences weighed per report
@@ -127,8 +127,9 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         q = compact(question)
+        words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
-        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(question)), bool(RATE_QUESTION.search(q)),
+        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
                    has_english(question))
 
 

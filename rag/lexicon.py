@@ -225,9 +225,17 @@ def synonym_index() -> dict[str, tuple[str, ...]]:
     return {w: tuple(v) for w, v in out.items()}
 
 
+# 问题 that is no shortcoming of the report's own: a problem handled (解决问题, 查出整改的隐患、问题数量), a
+# person's legal question (法律问题), or a count of them (问题数量).
+PROBLEM_NOT_CUE = re.compile(
+    r"(?:解决|整改|查处|查出|排查|化解|处理|处置|发现|答复|咨询|法律|隐患|纠纷)[^，。,;；?？!！]{0,4}问题"
+    r"|问题(?:数量|件数|个数|数|线索|清单|台账)"
+)
+
+
 def kind_cues(text: str) -> set[str]:
     """The kinds of section a (normalised, simplified) question is about."""
-    lower = text.lower()
+    lower = PROBLEM_NOT_CUE.sub(" ", text.lower())
     return {kind for kind, cues in KIND_CUES.items() if any(c in lower for c in cues)}
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
-from rag.lexicon import KIND_CUES
+from rag.lexicon import KIND_CUES, kind_cues
 from rag.text import normalize, strip_pinyin
 
 if TYPE_CHECKING:
@@ -308,7 +308,8 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     scope.unknown_places = _unknown_places(q, taken, places)
-    scope.kinds = [kind for kind, cues in KIND_CUES.items() if any(c in lower for c in cues)]
+    asked = kind_cues(lower)
+    scope.kinds = [kind for kind in KIND_CUES if kind in asked]
     scope.text = _remove_spans(q, spans)
     scope.townships.sort(key=first.__getitem__)  # order of mention
     scope.counties.sort(key=first.__getitem__)

@@ -28,6 +28,19 @@ from rag.decide import (
 from rag.evidence import Scored
 
 
+@pytest.mark.parametrize("question", ["哪些乡镇报告了审查合同的具体数量？", "哪些鄉鎮報告了審查合同的具體數量？",
+                                      "Which townships give the number of contracts reviewed?"])
+def test_a_figure_is_asked_in_either_script_and_in_english(question: str) -> None:
+    assert Asked.of(question).figure
+
+
+@pytest.mark.parametrize("question", ["哪些鄉鎮給出了調解成功率？", "哪些乡镇给出了调解成功的比例？",
+                                      "Which townships give a mediation success rate?"])
+def test_a_rate_is_asked_in_either_script_and_in_english(question: str) -> None:
+    asked = Asked.of(question)
+    assert asked.rate and asked.figure
+
+
 def params(weights: list[float], bias: float = 0.0, threshold: float = 0.5) -> Params:
     n = len(weights)
     return Params(tuple(weights), bias, threshold, (0.0,) * n, (1.0,) * n)

@@ -143,6 +143,13 @@ def test_text_drops_scope_words_and_question_keeps_them(index: Index) -> None:
         ("下一步有什么工作计划？", ["plans"]),
         ("主要负责人如何履行第一责任人职责？", ["leadership"]),
         ("共和镇选聘了几名行政执法监督员？", []),
+        # 问题 handled or counted is no shortcoming of the report's own
+        ("哪些乡镇报告了查出整改的隐患、问题数量？", []),
+        ("哪些鄉鎮培養了能幫群眾解決法律問題的骨幹？", []),
+        ("哪些乡镇解决群众反映问题的数量最多？", []),
+        ("哪些乡镇提到执法不规范的问题？", ["problems"]),
+        ("哪些乡镇在解决问题方面存在不足？", ["problems"]),
+        ("法治政府建设存在哪些突出问题？", ["problems"]),
     ],
 )
 def test_section_kind_cues(index: Index, question: str, kinds: list[str]) -> None:
