@@ -13,6 +13,7 @@ from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
 from rag.decide import Asked, Candidate, Scope, compounds, decide, question_features, report_candidates
 from rag.evidence import (
+    CLAUSE,
     Scored,
     asks_quantity,
     contains,
@@ -526,7 +527,6 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
     return s, e
 
 
-_CLAUSE_SPLIT = re.compile(r"[^，,；;。：:、！!？?及]+")  # 及 joins two counted things
 
 
 def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
@@ -542,7 +542,7 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
         figs = [f for f in figs if unit_word in f[2]] or [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
-    clauses = [(m.start(), m.end()) for m in _CLAUSE_SPLIT.finditer(simple)]
+    clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(simple)]
     best, best_score = None, 0.0
     for f_start, f_end, f_text in figs:
         lo, hi = next(((a, b) for a, b in clauses if a <= f_start < b), (0, len(simple)))

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.evidence import Scored, has_english
+from rag.evidence import Scored, asked_unit, figure_share, has_english
 from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
 from rag.text import compact, normalize
 
@@ -47,9 +47,10 @@ FEATURES = (
     "report_rel",   # the report's best cosine, between the median (0) and the best (1) of the reports' best
     "kind",         # the sentence's section is the kind the question asks about
     "short_no",     # a shortcoming is asked about and the sentence states none
-    "figure_yes",   # a figure (a rate, for a rate) is asked for and the sentence has one
     "heading",      # the sentence is a heading
     "dense_only",   # the sentence holds none of the keywords: found by its meaning alone (a paraphrase)
+    "figure_topic",  # a figure is asked for: the share of the topic words' weight in the clause of the figure
+                     # (of the asked unit's family; a percentage for a rate): the figure counts what was asked
 )
 
 
@@ -123,6 +124,7 @@ class Asked:
     figure: bool
     rate: bool
     english: bool = False  # its keywords come from the English glossary: a few words, not the whole question
+    unit: str | None = None  # the measure word a count is asked in (件数 -> 件), if the question names one
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -130,7 +132,7 @@ class Asked:
         words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
-                   has_english(question))
+                   has_english(question), asked_unit(words))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -234,7 +236,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             min(lexical, 1.5), known, own, sentence_rel(dense),
             together, report_rel(best_of.get(u.source, dense)),
             float(kind in asked.kinds), float(asked.shortcoming and not short),
-            float(figure), float(u.heading), float(dense_only),
+            float(u.heading), float(dense_only),
+            figure_share(u.norm, topic_weights, asked.rate, asked.unit) if figure else 0.0,
         ], dtype=np.float64)
 
     out = []

@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.lexicon import (
+    ABBREVIATIONS,
     CONTINUATION,
     FIGURE_QUESTION,
     GENRE_WORDS,
     KEYWORD_UNITS,
+    MEASURE_FAMILIES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
     SHORTCOMING_TAIL,
@@ -470,6 +472,9 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = compact(question)
     for d in sorted(drop or [], key=len, reverse=True):
         q = q.replace(compact(d), " ")
+    for pattern, short in ABBREVIATIONS:
+        q = pattern.sub(short, q)
+    q = re.sub(r"[A-Za-z]+-?\d+|\d+-?[A-Za-z]+", " ", q)  # COVID-19, G20: the digits are no figure to match
     q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
     q = re.sub(r"(?:^|(?<=\s))度", " ", q)  # what the planner's year removal leaves of 2023年度
     q = re.sub(r"是(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
@@ -483,6 +488,10 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
             continue
         if re.search(r"[A-Za-z]{2,}", w):
             continue  # English words (glued by compact(): "20thPartyCongress") never match Chinese text
+        if len(w) > 1 and w.endswith("了"):
+            w = w[:-1]  # 学习了 -> 学习: the aspect particle is no part of the word a report writes
+            if len(w) < 2:
+                continue
         genre = _GENRE_TAIL.match(w)
         if genre:  # 信访工作 -> 信访: a report says 信访 as often as 信访工作
             w = genre.group(1)
@@ -561,6 +570,43 @@ def asks_quantity(question: str) -> str | None:
     ) or FIGURE_QUESTION.search(q):  # 件数更多, 数量: a figure, its unit unsaid
         return ""
     return None
+
+
+# A clause: the span a figure and the words it counts share ("…及…" joins two counted things).
+CLAUSE = re.compile(r"[^，,；;。：:、！!？?及]+")
+
+
+def asked_unit(question: str) -> str | None:
+    """The measure word a question counts in: 多少件 / 件数 -> 件, 场次 -> 场; None when it names none, or
+    counts things of more than one family (执法检查的次数或查出的问题数量)."""
+    unit = asks_quantity(question)
+    if unit:
+        return unit
+    q = compact(question)
+    units = [next(g for g in m.groups() if g) for m in re.finditer(r"([件次场人个户起宗项])数|(场)次|(人)次", q)]
+    families = {next((f for f in MEASURE_FAMILIES if u in f), u) for u in units}
+    if len(families) != 1 or re.search(r"数量|具体数|数字|数据", q):
+        return None
+    return units[0]
+
+
+def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit: str | None = None) -> float:
+    """How much of the question's topic (IDF-weighted share of ``weights``) a figure of ``text`` shares a
+    clause with: the best over its figures (percentages for a rate; of the asked unit's family for a count).
+    "审核合同5份" counts contracts; "发放宣传手册2500份" counts no 宣传活动."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    family = next((f for f in MEASURE_FAMILIES if unit in f), unit) if unit else None
+    best = 0.0
+    for start, _, fig in figures(text):
+        if rate and not fig.endswith(("%", "％")):
+            continue
+        if not rate and family and not any(u in fig for u in family):
+            continue
+        clause = next((m.group(0) for m in CLAUSE.finditer(text) if m.start() <= start < m.end()), "")
+        best = max(best, sum(w for k, w in weights.items() if contains(clause, k)) / total)
+    return best
 
 
 def has_figure(text: str) -> bool:

@@ -132,6 +132,11 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("成功率", "化解率", "调解成功率"),
 )
 
+# Long names the reports write short: 第八个五年法治宣传教育规划 is "八五"普法.
+ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"第?([一二三四五六七八九])个五年(?:法治宣传教育|普法)(?:规划)?"), r" \1五 普法 "),
+)
+
 # ------------------------------------------------------------------ question forms
 
 _PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
@@ -151,7 +156,7 @@ FACT_QUESTION = re.compile(
 # A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率"
+    r"多少|几[个名件宗份项次场处人条起家户回遍趟]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )

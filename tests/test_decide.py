@@ -29,7 +29,8 @@ from rag.evidence import Scored
 
 
 @pytest.mark.parametrize("question", ["哪些乡镇报告了审查合同的具体数量？", "哪些鄉鎮報告了審查合同的具體數量？",
-                                      "Which townships give the number of contracts reviewed?"])
+                                      "Which townships give the number of contracts reviewed?",
+                                      "哪些乡镇说明了干部一年集中学了几回法律？"])
 def test_a_figure_is_asked_in_either_script_and_in_english(question: str) -> None:
     assert Asked.of(question).figure
 

@@ -9,7 +9,9 @@ from rag.evidence import (
     EvidenceTable,
     Unit,
     alternative_sides,
+    asked_unit,
     asks_quantity,
+    figure_share,
     figures,
     head,
     keywords,
@@ -53,6 +55,39 @@ def test_english_terms_come_through_the_glossary() -> None:
 )
 def test_asks_quantity(question: str, unit: str | None) -> None:
     assert asks_quantity(question) == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [("哪些乡镇报告了化解纠纷的具体件数？", "件"), ("哪些鄉鎮報告了普法活動的場次？", "场"), ("组织了几次集中学法", "次"),
+     ("执法检查的次数或查出的问题数量", None), ("审查合同的具体数量", None), ("How many cases were mediated?", None)],
+)
+def test_asked_unit(question: str, unit: str | None) -> None:
+    assert asked_unit(question) == unit
+
+
+def test_a_figure_counts_the_topic_only_in_its_own_clause() -> None:
+    topic = {"普法|法治宣传": 3.0, "活动": 2.0}
+    assert figure_share("累计开展16场法治宣传活动。", topic, unit="场") == pytest.approx(1.0)
+    assert figure_share("开展法治宣传活动,发放宣传手册2500份。", topic, unit="场") == 0.0  # 份 counts no 场
+    assert figure_share("开展法治宣传活动,发放宣传手册2500份。", topic) == 0.0  # not the figure's clause
+    assert figure_share("参考合格率达到100%,开展活动3次。", topic, rate=True) == 0.0
+    assert figure_share("法治宣传活动参与率达到95%。", topic, rate=True) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [("Which townships mention COVID-19 prevention?", {"19"}),
+     ("哪些乡镇说明了干部集中学了几回法律？", {"学了", "学"}),
+     ("哪些乡镇提到第八个五年法治宣传教育规划？", {"五年", "规划"})],
+)
+def test_keywords_leave_out_what_no_report_writes(question: str, words: set[str]) -> None:
+    assert not words & {head(k) for k in keywords(question)}
+
+
+def test_a_five_year_plan_is_matched_by_its_short_name() -> None:
+    assert {"八五", "普法"} <= {head(k) for k in keywords("哪些乡镇提到第八个五年法治宣传教育规划？")}
+    assert {"七五", "普法"} <= {head(k) for k in keywords("哪些鄉鎮提到第七個五年普法規劃？")}
 
 
 def test_figures_skip_enumeration_and_years() -> None:
