@@ -436,7 +436,8 @@ def test_the_figure_keeps_its_unit(question: str, lead: str) -> None:
 def test_english_words_are_never_glued_into_a_keyword() -> None:
     from rag.evidence import keywords
 
-    assert keywords("Which townships mention the spirit of the 20th Party Congress?") == []
+    assert keywords("Which townships mention the spirit of the 20th Party Congress?") == ["二十大"]  # the glossary's
+    assert keywords("Which townships mention the 3rd Quux Frobnication Summit?") == []  # no term of it is known
 
 
 def test_the_traditional_measure_words_follow_the_simplified_ones() -> None:
