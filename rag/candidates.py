@@ -1,6 +1,6 @@
 """The one step from a question to evidence, shared by search() and answer(): every sentence in scope
 scored against the question's keywords (with their synonyms, 或 readings and quoted phrases) and its
-embedding (rag.evidence.EvidenceTable.score).
+embedding, by the index's sentence store (rag.store: "local" by default, a distributed one by name).
 
 answer() decides and composes from these candidates (rag.compose, rag.decide); search() ranks passages by
 their best candidate sentence, fused with the passage-level dense and BM25 rankings (rag.retrieve).
@@ -28,13 +28,13 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
     Returns:
         (scored sentences, the keywords used, the evidence table they index).
     """
-    from rag.evidence_store import get_evidence
+    from rag.store import get_store
 
-    table = get_evidence(index)
+    store = get_store(index)
     kw = keywords(topic) if kw is None else kw
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
-    return table.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, table
+    return store.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, store.table()
 
 
 def units_in_chunks(table: EvidenceTable, chunks: Iterable[int]) -> list[int]:

@@ -138,11 +138,11 @@ def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None,
     click.echo(stats.summary())
     # Embed the sentences the answers quote now, so that the first question is not slow.
     from rag.config import get_settings
-    from rag.evidence_store import get_evidence
     from rag.index import load_index
+    from rag.store import get_store
 
     s = get_settings()
-    table = get_evidence(load_index(index_dir or s.index_dir, embedder or s.embedder))
+    table = get_store(load_index(index_dir or s.index_dir, embedder or s.embedder), s.store).table()
     click.echo(f"已准备 {len(table.units)} 个句子供回答引用")
 
 

@@ -40,6 +40,7 @@ from rag.lexicon import (
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
+from rag.store import get_store
 from rag.text import compact, to_simplified
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,7 @@ def _kind_filter(plan: Plan, index: Any, table: Any) -> Callable[[int], bool] | 
 
 def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = True
            ) -> tuple[list[Scored], list[str], Any]:
-    from rag.evidence_store import get_evidence
-
-    table = get_evidence(index)
+    table = get_store(index).table()
     kind_set = _kinds(plan)
     topic = plan.topic or plan.effective
     kw = keywords(ORDINAL.sub(" ", topic))  # "第三个问题": the ordinal picks a point, it is no topic word
@@ -172,7 +171,8 @@ def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[
     question's own features for the coverage gate."""
     topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
     qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
-    scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table))
+    scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table),
+                     vectors=get_store(index).vectors)
     cands = report_candidates(Asked.of(plan.effective), scored, table,
                               lambda i: index.chunks[table.units[i].chunk].chunk.kind, table.weights(kw), topic, scope,
                               compounds(kw, to_simplified(compact(plan.topic or plan.effective))))

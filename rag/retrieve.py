@@ -276,9 +276,9 @@ def rank_chunks(
 def _sentence_ranking(index: Index, text: str, query: str, candidates: np.ndarray) -> list[tuple[int, float]]:
     """Passages by their best sentence as answer() scores it; only sentences that hold a keyword count."""
     from rag.candidates import chunk_ranking, score_sentences, units_in_chunks
-    from rag.evidence_store import get_evidence
+    from rag.store import get_store
 
-    units = units_in_chunks(get_evidence(index), candidates.tolist())
+    units = units_in_chunks(get_store(index).table(), candidates.tolist())
     scored, kw, table = score_sentences(index, text, query, units)
     return chunk_ranking([s for s in scored if s.lexical > 0], table) if kw else []
 

@@ -27,6 +27,7 @@ from rag.index.store import (
 )
 from rag.index.vectors import DenseIndex
 from rag.models import Chunk, Report
+from rag.store import get_store
 from rag.text import normalize
 
 logger = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class Index:
         places: dict[str, list[str]] | None = None,
     ) -> None:
         self.manifest = manifest
+        #: the sentence store the candidate step reads (rag.store; the ``store`` setting)
+        self.store_name = "local"
         self.reports: dict[str, Report] = {r.source: r for r in reports}
         self.chunks: list[ChunkRef] = [
             ChunkRef(c, r.source, r.township, r.county, r.province, r.year) for r in reports for c in r.chunks
@@ -268,7 +271,7 @@ def index_from_reports(reports: list[Report], embedder: str = "hash") -> Index:
     )
 
 
-_CACHE: dict[tuple[str, str], Index] = {}
+_CACHE: dict[tuple[str, str, str], Index] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -280,7 +283,7 @@ def get_index(settings: Settings | None = None) -> Index:
     """
     s = settings or get_settings()
     index_dir = Path(s.index_dir)
-    key = (str(index_dir.resolve()), s.embedder)
+    key = (str(index_dir.resolve()), s.embedder, s.store)
     cached = _CACHE.get(key)
     if cached is not None and cached.stamp is not None and cached.stamp == manifest_stamp(index_dir):
         return cached
@@ -300,7 +303,10 @@ def get_index(settings: Settings | None = None) -> Index:
             logger.info("%s", stats.summary())
         elif cached is not None:
             logger.info("index in %s changed on disk: reloading", index_dir)
-        index = load_index(index_dir, s.embedder).warm()
+        index = load_index(index_dir, s.embedder)
+        index.store_name = s.store
+        get_store(index)  # an unknown store name fails here, by name, not at the first question
+        index = index.warm()
         _CACHE[key] = index
         return index
 
