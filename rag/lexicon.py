@@ -177,7 +177,7 @@ LESS_QUESTION = re.compile(r"更少|最少|较少|(?:哪个|哪一个|谁)\S*少
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
 
 # "第三个问题", "第二点不足": which point of a section is asked for.
-ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)")
+ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)(?!五年)")  # not 第八个五年(规划)
 _CN_NUMBER = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 
 

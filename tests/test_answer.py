@@ -556,3 +556,11 @@ def test_a_dot_between_digits_is_one_form() -> None:
     from rag.text import compact
 
     assert compact("“3·15”消费者权益日") == compact("“3.15”消费者权益日") == compact("“3・15”消费者权益日")
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇提到第八个五年法治宣传教育规划？", "哪些鄉鎮提到第八個五年普法規劃？",
+                                      "哪些乡镇提到八五普法？"])
+def test_a_five_year_plan_asked_in_full_finds_its_short_name(question: str) -> None:
+    """The reports write “八五”普法 (大铭乡) and 八五普法 (共和镇); 第八个 is no ordinal of a point here."""
+    a = answer(question)
+    assert a.found and {"大铭乡", "共和镇"} <= {c.township for c in a.citations}
