@@ -41,9 +41,9 @@ GENRE_WORDS: frozenset[str] = frozenset(
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
-MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册套台张块亩间"
+MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
-MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册间辆", "名人位", "次场期", "元万亿", "天")
+MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆", "名人位", "次场期", "元万亿", "天")
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
 MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間"
