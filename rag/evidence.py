@@ -598,15 +598,22 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
     if not total:
         return 0.0
     family = next((f for f in MEASURE_FAMILIES if unit in f), unit) if unit else None
+    starts = [start for start, _, fig in _figures_of(text)
+              if (fig.endswith(("%", "％")) if rate else not family or any(u in fig for u in family))]
+    if not starts:
+        return 0.0
     best = 0.0
-    for start, _, fig in figures(text):
-        if rate and not fig.endswith(("%", "％")):
-            continue
-        if not rate and family and not any(u in fig for u in family):
-            continue
-        clause = next((m.group(0) for m in CLAUSE.finditer(text) if m.start() <= start < m.end()), "")
-        best = max(best, sum(w for k, w in weights.items() if contains(clause, k)) / total)
+    for m in CLAUSE.finditer(text):
+        if any(m.start() <= s < m.end() for s in starts):
+            clause = m.group(0)
+            best = max(best, sum(w for k, w in weights.items() if contains(clause, k)) / total)
     return best
+
+
+@lru_cache(maxsize=65536)
+def _figures_of(text: str) -> tuple[tuple[int, int, str], ...]:
+    """figures(), kept for the sentences a list question weighs again and again."""
+    return tuple(figures(text))
 
 
 def has_figure(text: str) -> bool:
