@@ -123,6 +123,10 @@ def test_years(text: str, years: list[int]) -> None:
         ("高观镇和城口县、重庆市、双竹村", []),  # all known to the corpus
         ("大铭乡2023年的地区生产总值是多少？", []),
         ("共和乡的法律顾问", ["共和乡"]),  # not 共和镇: same name, another place
+        # a title a place earns names no place
+        ("哪些乡镇开展了民主法治示范村创建？", []),
+        ("哪些鄉鎮創建了省級文明村、平安鄉鎮？", []),
+        ("朝阳镇有没有创建民主法治示范村？", ["朝阳镇"]),
     ],
 )
 def test_unknown_places(index: Index, question: str, unknown: list[str]) -> None:
