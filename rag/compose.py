@@ -36,6 +36,7 @@ from rag.lexicon import (
     YESNO_QUESTION,
     entity_asked,
     ordinal,
+    title_forms,
 )
 from rag.metadata_answers import metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
@@ -324,13 +325,34 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
                 return span
     elif PERSON_QUESTION.search(q) and kw:
-        titles = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
+        forms = title_forms(to_simplified(compact(plan.topic or plan.effective)))
+        titles = "|".join(re.escape(t) for t in forms) or "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
         person = re.compile(rf"(?<!副)(?:{titles})[\u4e00-\u9fff]{{2,3}}(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])")
         holder = next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
         if holder is None and not NAME_ASKED.search(q):
-            return spans[0]  # "组长是谁": a role answers it too (以党委书记为组长); "叫什么名字" needs a name
+            # "组长是谁": a role answers it too (以党委书记为组长), in the clause that states it; "叫什么名字" needs a name
+            return _role_clause(table, spans[0], titles)
         return holder
     return spans[0]
+
+
+_ROLE_CLAUSE = re.compile(r"[^，,；;。]+")
+
+
+def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles: str
+                 ) -> tuple[Scored, int | None, int | None]:
+    """The clause of a span that gives the asked title its holder (以街道党工委书记、办事处主任为指挥长), so that
+    the quote keeps it however long the sentence; the span itself when no clause does."""
+    s, start, end = span
+    u = table.units[s.unit]
+    if start is None or end is None or not (u.start <= start and end <= u.end):
+        return span
+    text = to_simplified(u.text)  # same length, character for character
+    role = re.compile(rf"(?:为|任|担任|是)(?:{titles})|(?:{titles})(?:由|是|为)")
+    for m in _ROLE_CLAUSE.finditer(text, start - u.start, end - u.start):
+        if role.search(m.group(0)):
+            return s, u.start + m.start(), u.start + m.end()
+    return span
 
 
 def _in_question(name: str, question: str) -> bool:

@@ -477,7 +477,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = re.sub(r"[A-Za-z]+-?\d+|\d+-?[A-Za-z]+", " ", q)  # COVID-19, G20: the digits are no figure to match
     q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
     q = re.sub(r"(?:^|(?<=\s))度", " ", q)  # what the planner's year removal leaves of 2023年度
-    q = re.sub(r"是(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
+    q = re.sub(r"(?:是|由)(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     q = re.sub(r"(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     words: list[str] = []
     for w in _tokenizer().cut(q):

@@ -255,12 +255,27 @@ FIGURE_QUESTION = re.compile(
     re.I,
 )
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
-PERSON_QUESTION = re.compile(r"是谁|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
+PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
 
 # A question answered yes or no: "共和镇有没有设立涉外公共法律服务工作站？", "Does Daxie have a legal adviser?"
 YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]?\s*$|^\s*(?:does|did|do|is|are|was|were|has|have)\b", re.I)
 
 # A question that asks for a name, not a role: "叫什么名字" (a role answers "组长是谁").
+# The title whose holder a question asks for: 指挥长 in "…指挥部的指挥长由谁担任", 党委书记 in "党委书记叫什么名字".
+_TITLE = r"([\u4e00-\u9fff]{0,2}(?:长|书记|主任|委员|主席|负责人|顾问))"
+TITLE_ASKED = re.compile(_TITLE + r"(?:由谁|是谁|谁任|谁担任|谁来|叫什么|的名字|的姓名|名字|姓名)"
+                         r"|(?:由谁|谁)(?:任|担任|出任)" + _TITLE)
+
+
+def title_forms(question: str) -> list[str]:
+    """The asked title and its shorter tails of two or more characters (组组长 -> 组组长, 组长), or none."""
+    m = TITLE_ASKED.search(question)
+    if not m:
+        return []
+    title = m.group(1) or m.group(2)
+    return [title[i:] for i in range(len(title) - 1)]
+
+
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
 
 # A comparison of figures: "哪个化解的纠纷更多", "which handled more".

@@ -21,7 +21,7 @@ UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认�
 （一）加强普法宣传。全年开展“法律进乡村”活动26场次，发放宣传资料3100份。
 （二）化解矛盾纠纷。镇村两级调委会共受理纠纷58件，调解成功55件，化解率94.8%。
 （四）规范行政行为。全年无行政复议变更和行政诉讼败诉案件发生，每个村配齐不少于3人的调解员。
-（三）压实领导责任。镇党委书记王立新同志主持召开专题会议2次，研究部署法治建设；分管副镇长刘明负责日常工作。红岩村建成市级民主法治示范村。
+（三）压实领导责任。镇党委书记王立新同志主持召开专题会议2次，研究部署法治建设；分管副镇长刘明负责日常工作。红岩村建成市级民主法治示范村。成立了以镇党委书记、镇长为指挥长，分管副镇长、派出所所长、司法所所长为副指挥长，镇党政办、综治办、应急办、经发办、社事办、规建办、农业服务中心、便民服务中心、综合行政执法大队、市场监管所、自然资源所、财政所、卫生院、中心校、供电所、各村（社区）党组织书记、村（居）委会主任和松岭镇辖区法治建设、平安建设相关单位负责人为成员的松岭镇法治建设专项行动指挥部，指挥部下设办公室，具体负责各项工作的组织协调和督查落实，形成主要领导亲自抓、分管领导具体抓、各村（社区）和各站所办层层抓落实的工作格局，确保专项行动各项任务按期保质完成。
 二、工作中的短板弱项
 一是综合行政执法力量薄弱，全镇仅有持证执法人员3名，难以满足日常执法需要。
 二是部分村干部学法用法意识还比较淡薄。
@@ -123,6 +123,16 @@ def test_a_name_asked_for_is_the_one_after_the_title(question: str, name: str) -
 
     a = answer(question)
     assert a.found and name in a.text
+
+
+@pytest.mark.parametrize("question", ["松岭镇法治建设专项行动指挥部的指挥长由谁担任？", "松岭镇专项行动指挥部的指挥长是谁？",
+                                      "松嶺鎮法治建設專項行動指揮部由誰擔任指揮長？"])
+def test_a_role_is_quoted_with_the_clause_that_gives_it(question: str) -> None:
+    """A long sentence is clipped for the quote; the clause that names the title's holder stays in it."""
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and "镇党委书记、镇长为指挥长" in a.citations[0].quote
 
 
 def test_a_name_the_report_does_not_give_is_not_found() -> None:
