@@ -430,10 +430,14 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
     nth = ordinal(to_simplified(plan.effective))
     for r in reports:
         units = sorted(by_source.get(r.source, []), key=lambda i: table.units[i].start)
-        # the section's points, not its bare sub-headings ("（一）法治队伍建设上有差距。"), when it has both
+        # the section's points, not its bare sub-headings ("（一）法治队伍建设上有差距。"), when it has both; never
+        # a lead-in ("主要存在以下问题：") when the points follow it
+        units = [i for i in units if not table.units[i].text.rstrip().endswith((":", "："))] or units
         body = [i for i in units if not table.units[i].heading] or units
         enumerated = [i for i in body if _ENUMERATED.match(table.units[i].text)]
-        points = enumerated if len(enumerated) >= 2 else body
+        numbered_heads = [i for i in units if table.units[i].heading and _ENUMERATED.match(table.units[i].text)]
+        # a report whose points are one-line numbered headings, with no numbered body under them
+        points = enumerated if len(enumerated) >= 2 else numbered_heads if len(numbered_heads) >= 2 else body
         top: list[int] = []
         if nth is not None:  # "第三个问题": the section's third point, at its top level of numbering
             top = _top_points(table, units)
