@@ -136,6 +136,29 @@ def test_known_files_outside_the_given_paths_are_kept(corpus: Path, tmp_path: Pa
     assert len(load_index(tmp_path / "index", "hash").reports) == 4
 
 
+@pytest.mark.parametrize(("module", "stored"), [("keywords", "bm25_tokens.json"), ("sentences", "sentence_units.json")])
+def test_tokens_or_sentences_made_by_other_code_are_written_again(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, stored: str) -> None:
+    """After a lexicon or sentence-split change, `rag index` with no changed report writes the derived files
+    again (else every start would make them anew), and only then."""
+    import importlib
+
+    from rag.index import build as build_module
+
+    build(corpus)
+    assert not build(corpus).written  # nothing changed
+    # the code changes: the signature of what it makes changes with it
+    code = importlib.import_module(f"rag.index.{module}")
+    changed = (lambda *a: "f" * 64) if module == "sentences" else (lambda tok: "e" * 64)
+    monkeypatch.setattr(code, "signature", changed)
+    monkeypatch.setattr(build_module, "units_signature" if module == "sentences" else "token_signature", changed)
+    again = build(corpus)
+    assert again.written and len(again.unchanged) == 3 and again.chunks_embedded == 0
+    gen = tmp_path / "index" / read_manifest(tmp_path / "index").generation
+    assert json.loads((gen / stored).read_text(encoding="utf-8"))["signature"] in ("f" * 64, "e" * 64)
+    assert not build(corpus).written
+
+
 def test_rebuild_replaces_everything(corpus: Path, tmp_path: Path) -> None:
     build(corpus)
     only = tmp_path / "only"

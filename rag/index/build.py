@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -32,9 +33,11 @@ from rag.embed import Embedder, get_embedder
 from rag.index.bm25 import Tokenizer
 from rag.index.cache import EmbeddingCache
 from rag.index.keywords import TOKENS, tokenize_generation
+from rag.index.keywords import signature as token_signature
 from rag.index.loaded import check_compatible, place_names_of
 from rag.index.passages import PASSAGE_FORMAT, EmbeddingPlan, chunker_version
-from rag.index.sentences import units_files
+from rag.index.sentences import UNITS, units_files
+from rag.index.sentences import signature as units_signature
 from rag.index.stats import BuildStats
 from rag.index.store import (
     SENTENCE_SPANS,
@@ -214,7 +217,7 @@ def build_index(
         ordered = [entries[src] for src in sorted(entries)]
         stats.reports = len(ordered)
         stats.chunks = sum(len(e.report.chunks) for e in ordered)
-        if prev is None or stats.added or stats.changed or stats.removed:
+        if prev is None or stats.added or stats.changed or stats.removed or _derived_stale(index_dir, prev, ordered):
             _write(index_dir, ordered, model, spec, stats, prev)
         stats.seconds = time.perf_counter() - t0
         if stats.written:
@@ -348,6 +351,33 @@ def _write(
                      extra={TOKENS: tokens, **units_files([e.report for e in ordered])})
     prune(index_dir, keep=(manifest.generation, prev.generation if prev else ""))
     stats.written = True
+
+
+_SIGNATURE = re.compile(rb'"signature":"([0-9a-f]+)"')
+
+
+def _stored_signature(path: Path) -> bytes | None:
+    """The signature a stored JSON file opens with (read from its first bytes, not parsed whole)."""
+    try:
+        with path.open("rb") as f:
+            m = _SIGNATURE.search(f.read(256))
+    except OSError:
+        return None
+    return m.group(1) if m else None
+
+
+def _derived_stale(index_dir: Path, prev: Manifest, ordered: list[_Entry]) -> bool:
+    """The stored keyword tokens or sentences were made by other code (a lexicon or sentence-split change
+    since the build): a build writes them again, even when no report changed, so that loading stops
+    making them at every start."""
+    gen = index_dir / prev.generation
+    places = {name for e in ordered for name in (e.places if e.places is not None else place_names_of([e.report]))}
+    tokens = _stored_signature(gen / TOKENS)
+    units = _stored_signature(gen / UNITS)
+    stale = tokens != token_signature(Tokenizer(places)).encode() or units != units_signature().encode()
+    if stale:
+        logger.info("the keyword tokens or sentences stored in %s were made by other code: writing them again", gen)
+    return stale
 
 
 def _concatenate(parts: list[_Vectors], dim: int) -> dict[str, np.ndarray]:
