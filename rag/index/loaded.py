@@ -178,6 +178,8 @@ class Index:
         stored = read_tokens(self.index_dir / self.manifest.generation / TOKENS, self.tokenizer, len(self.chunks))
         if stored is not None:
             return stored
+        logger.warning("the keyword tokens stored with %s were made by another version: making them now for %d "
+                       "passages (`rag index` stores them again)", self.index_dir, len(self.chunks))
         return ([self.tokenizer.tokenize(p) for p in self._passages], [self.tokenizer.bigrams(p) for p in self._passages])
 
     @cached_property
