@@ -45,8 +45,10 @@ browser:
 index: $(STAMP)
 	$(BIN)/rag index
 
+# the index is built when missing and brought up to date otherwise (incremental: unchanged files cost a hash,
+# and tokens or sentences made by an older version are stored again)
 run: $(STAMP)
-	@test -f index/manifest.json || $(BIN)/rag index
+	$(BIN)/rag index
 	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP) browser
