@@ -189,6 +189,13 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     good = [s for s in scored if _relevant(s, kw)]
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
+    denial = _denial(good[:30], kw, table) if unit_word is not None and not rate else None
+    if denial is not None and (not spans or denial.lexical >= spans[0][0].lexical):
+        # "制定了几件规范性文件" answered by "未制定规范性文件": a count of none, stated in words
+        c = _citation(1, index, table, denial, kw)
+        none = f"（0{unit_word}）" if unit_word else ""
+        return Answer(question=plan.question, text=f"没有{none}。据{_by(c)}报告：“{c.quote}”[1]", found=True,
+                      citations=[c], considered=len(reports))
     if not spans:
         if good:  # the topic is there, the figure is not: say so, and show what the report does say
             c = _citation(1, index, table, good[0], kw)
@@ -210,7 +217,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     for s, start, end in spans[:5]:
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
-        fig = _pick_figure(c.quote, kw, unit_word, rate, table.idf)
+        fig = _pick_figure(c.quote, kw, unit_word, rate, table.idf, plan.effective)
         first = table.units[s.unit]
         if not fig and c.end > first.end:
             # The topic sentence has no figure and the next one has: its figure is the topic's
@@ -239,14 +246,8 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
     chosen = decide(*list_candidates(plan, index, reports, scored, kw, table), embedder=index.manifest.embedder_spec)
     if chosen:
         # a relevant sentence of the first report that says the thing was not done: 未制定规范性文件
-        words = [alt for k in kw for alt in k.split("|")]
-        alts = "|".join(map(re.escape, words))
-        # 未制定规范性文件; 无行政复议变更…和行政诉讼败诉类案件的发生: a negation earlier in the same clause
-        denials = "|".join(NEGATIONS)
-        negated = re.compile(rf"(?:{denials})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
         first = chosen[0].source
-        denial = next((s for s in scored if table.units[s.unit].source == first and _relevant(s, kw)
-                       and negated.search(table.units[s.unit].norm)), None)
+        denial = _denial([s for s in scored if table.units[s.unit].source == first], kw, table)
         picked = [denial] if denial else [c.scored for c in chosen[:5]]
         citations = [_citation(i + 1, index, table, sc, kw) for i, sc in enumerate(picked)]
         verdict = "没有" if denial else "有"
@@ -262,6 +263,16 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
     c = _citation(1, index, table, near[0], kw)
     return Answer(question=plan.question, text=text + f"最接近的表述是{_by(c)}报告的：“{c.quote}”[1]", found=False,
                   citations=[c], considered=len(reports))
+
+
+def _denial(scored: list[Scored], kw: list[str], table: Any) -> Scored | None:
+    """The best relevant sentence that says the thing asked about was not done: 未制定规范性文件; 无行政复议
+    变更…和行政诉讼败诉类案件的发生 (a negation earlier in the same clause as a keyword)."""
+    alts = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
+    if not alts:
+        return None
+    negated = re.compile(rf"(?:{'|'.join(NEGATIONS)})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
+    return next((s for s in scored if _relevant(s, kw) and negated.search(table.units[s.unit].norm)), None)
 
 
 def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -555,12 +566,19 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
 
 
 
+def _leading_number(figure: str) -> str:
+    m = re.match(r"\d+(?:\.\d+)?", figure)
+    return m.group(0) if m else ""
+
+
 def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
-                 idf: Callable[[str], float]) -> str | None:
+                 idf: Callable[[str], float], question: str = "") -> str | None:
     """The figure the question asks for: the one that shares a clause with the question's words and
     sits closest to its rarest ones ("1个镇级网格，11个村级网格": 村级 picks 11个). None when no figure
     shares a clause with any of them: the sentence then names the topic but not its number."""
-    figs = figures(quote)
+    # a number the question itself says is what it asks about, not the answer (the 12345 hotline)
+    asked_numbers = set(re.findall(r"\d+(?:\.\d+)?", question))
+    figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers]
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个

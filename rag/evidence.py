@@ -565,7 +565,8 @@ def asks_quantity(question: str) -> str | None:
     m = re.search(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         return m.group(1)
-    if re.search(r"how many|how much|number of|what percentage|\brate\b", question, re.I) or re.search(
+    if re.search(r"how many|how much|number of|what percentage|\brate\b"
+                 r"|what (?:is|was|were|are)\b.*\b(?:budget|amount|cost|spending|funding)\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q
     ) or FIGURE_QUESTION.search(q):  # 件数更多, 数量: a figure, its unit unsaid
         return ""

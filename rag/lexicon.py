@@ -244,7 +244,8 @@ LIST_QUESTION = re.compile(
 FACT_QUESTION = re.compile(
     r"多少|几[个名件宗份项次场处人条起家户所座]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
-    r"|what (?:is|was|were|are) the\b.*\b(?:number|rate|name|percentage|total|amount|figure)",
+    r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
+    r"|funding)",
     re.I,
 )
 # A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.

@@ -20,6 +20,7 @@ UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认�
 一、主要工作
 （一）加强普法宣传。全年开展“法律进乡村”活动26场次，发放宣传资料3100份。
 （二）化解矛盾纠纷。镇村两级调委会共受理纠纷58件，调解成功55件，化解率94.8%。
+（五）畅通诉求渠道。全年受理12345热线工单86件，办结率100%。
 （四）规范行政行为。全年无行政复议变更和行政诉讼败诉案件发生，每个村配齐不少于3人的调解员。
 （三）压实领导责任。镇党委书记王立新同志主持召开专题会议2次，研究部署法治建设；分管副镇长刘明负责日常工作。红岩村建成市级民主法治示范村。成立了以镇党委书记、镇长为指挥长，分管副镇长、派出所所长、司法所所长为副指挥长，镇党政办、综治办、应急办、经发办、社事办、规建办、农业服务中心、便民服务中心、综合行政执法大队、市场监管所、自然资源所、财政所、卫生院、中心校、供电所、各村（社区）党组织书记、村（居）委会主任和松岭镇辖区法治建设、平安建设相关单位负责人为成员的松岭镇法治建设专项行动指挥部，指挥部下设办公室，具体负责各项工作的组织协调和督查落实，形成主要领导亲自抓、分管领导具体抓、各村（社区）和各站所办层层抓落实的工作格局，确保专项行动各项任务按期保质完成。
 二、工作中的短板弱项
@@ -133,6 +134,36 @@ def test_a_role_is_quoted_with_the_clause_that_gives_it(question: str) -> None:
 
     a = answer(question)
     assert a.found and "镇党委书记、镇长为指挥长" in a.citations[0].quote
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("松岭镇有几件行政诉讼败诉案件？", "没有（0件）"),
+    ("松嶺鎮發生了多少件行政復議變更案件？", "没有（0件）"),
+    ("松岭镇行政诉讼败诉案件有多少件？", "没有（0件）"),
+])
+def test_a_count_the_report_states_as_none_is_answered_none(question: str, lead: str) -> None:
+    """全年无行政复议变更和行政诉讼败诉案件发生: a count of none, said in words, not "no such figure"."""
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and a.text.startswith(lead) and "无行政复议变更" in a.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["How many 12345 hotline tickets did Songling town handle?",
+                                      "松岭镇受理了多少件12345热线工单？"])
+def test_a_number_the_question_says_is_not_the_answer(question: str) -> None:
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and a.text.startswith("86件")
+
+
+@pytest.mark.parametrize("question", ["What was Songling town's budget for rule-of-law work?",
+                                      "松岭镇法治建设的预算是多少？"])
+def test_an_amount_the_report_does_not_give_is_not_found(question: str) -> None:
+    from rag import answer
+
+    assert not answer(question).found
 
 
 def test_a_name_the_report_does_not_give_is_not_found() -> None:
