@@ -15,6 +15,7 @@ from rag.decide import Asked, Candidate, Scope, compounds, decide, question_feat
 from rag.evidence import (
     CLAUSE,
     Scored,
+    ask_parts,
     asks_quantity,
     contains,
     figures,
@@ -226,7 +227,23 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             figs = [f for f in figures(rest) if not unit_word or unit_word in f[2]]
             fig = figs[0][2].strip() if figs else None
         if fig:
-            text = f"{to_simplified(fig)}。据{_by(c)}报告：“{c.quote}”[1]"
+            lead = to_simplified(fig)
+            parts = ask_parts(plan.effective)
+            if parts:  # "检查多少次，车辆多少辆": each figure asked, by the words of its own part, in order
+                asks = [ask for ask, _ in parts]
+                picked_figs: list[str] = []
+                percents = [f[2].strip() for f in figures(c.quote) if f[2].endswith(("%", "％"))]
+                for ask, words in parts:
+                    # a count asked besides a rate is no percentage
+                    taken = picked_figs + (percents if ask != "%" and "%" in asks else [])
+                    own = [k for k in kw if any(alt in words for alt in k.split("|"))] or kw
+                    f = _pick_figure(c.quote, own, "" if ask == "%" else ask, ask == "%", table.idf, plan.effective,
+                                     taken=taken)
+                    if f:
+                        picked_figs.append(f)
+                if len(picked_figs) >= 2:
+                    lead = "，".join(to_simplified(f) for f in picked_figs)
+            text = f"{lead}。据{_by(c)}报告：“{c.quote}”[1]"
             return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     # The topic is there but no figure belongs to it: say so, and show what the report does say.
     c = _citation(1, index, table, spans[0][0], kw)
@@ -572,13 +589,14 @@ def _leading_number(figure: str) -> str:
 
 
 def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
-                 idf: Callable[[str], float], question: str = "") -> str | None:
+                 idf: Callable[[str], float], question: str = "", taken: list[str] | None = None) -> str | None:
     """The figure the question asks for: the one that shares a clause with the question's words and
     sits closest to its rarest ones ("1个镇级网格，11个村级网格": 村级 picks 11个). None when no figure
     shares a clause with any of them: the sentence then names the topic but not its number."""
     # a number the question itself says is what it asks about, not the answer (the 12345 hotline)
     asked_numbers = set(re.findall(r"\d+(?:\.\d+)?", question))
-    figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers]
+    figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers
+            and f[2].strip() not in (taken or [])]  # a figure already given for another part of the question
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个

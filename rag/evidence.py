@@ -617,6 +617,28 @@ def _figures_of(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(figures(text))
 
 
+def ask_parts(question: str) -> list[tuple[str, str]]:
+    """Every figure a question asks for, in order, with the words of the question it belongs to (the text
+    since the ask before): the measure word of each 多少 / 几 ('' when bare), and '%' for a rate asked besides
+    a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
+    none: []."""
+    q = compact(question)
+    found = list(re.finditer(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q))
+    asks = [m.group(1) for m in found]
+    parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
+    if asks and re.search(r"(?<![效频税汇概])率|比例|百分", q):
+        rate_at = min(m.start() for m in re.finditer(r"(?<![效频税汇概])率|比例|百分", q))
+        count_at = [m.start() for m in re.finditer(r"多少|几", q)]
+        asks = ["%" if any(abs(c - rate_at) <= 3 for c in count_at[i:i + 1]) else a for i, a in enumerate(asks)]
+        if "%" not in asks:
+            asks.append("%")
+            parts.append(q[found[-1].end():])
+    english = re.search(r"how many|how much", question, re.I)
+    if not asks and english and re.search(r"\b(?:and|,)\b.*\b(?:rate|percentage)\b", question[english.end():], re.I):
+        asks, parts = ["", "%"], [q, q]
+    return list(zip(asks, parts, strict=True)) if len(asks) >= 2 else []
+
+
 def has_figure(text: str) -> bool:
     return bool(figures(text))
 

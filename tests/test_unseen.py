@@ -149,6 +149,18 @@ def test_a_count_the_report_states_as_none_is_answered_none(question: str, lead:
     assert a.found and a.text.startswith(lead) and "无行政复议变更" in a.citations[0].quote
 
 
+@pytest.mark.parametrize(("question", "lead"), [
+    ("松岭镇开展了多少场次法律进乡村活动，发放了多少份宣传资料？", "26场次，3100份"),
+    ("松岭镇调委会受理了多少件纠纷，化解率是多少？", "58件，94.8%"),
+    ("松嶺鎮調委會受理糾紛多少件，調解成功多少件？", "58件，55件"),
+])
+def test_a_question_in_two_parts_gets_both_figures(question: str, lead: str) -> None:
+    from rag import answer
+
+    a = answer(question)
+    assert a.found and a.text.startswith(lead)
+
+
 @pytest.mark.parametrize("question", ["How many 12345 hotline tickets did Songling town handle?",
                                       "松岭镇受理了多少件12345热线工单？"])
 def test_a_number_the_question_says_is_not_the_answer(question: str) -> None:
