@@ -540,6 +540,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
 
     - word level: the words next to 或 are the alternatives, the rest is shared
       ("法治理论或学法考试": 考试 belongs to both sides);
+    - phrase level: when both sides name one word (普法志愿者或法治工作志愿者), each side with the rest;
     - clause level: when both sides are clauses of three or more words
       ("宣传方式单一或群众参与积极性不高"), each side alone.
     """
@@ -551,7 +552,12 @@ def alternative_sides(topic: str) -> list[list[str]]:
     readings: list[list[str]] = []
     for i in range(len(parts) - 1):
         left, right = sides_kw[i], sides_kw[i + 1]
-        if left and right:
+        if left and right and set(left) & set(right):
+            # "普法志愿者或法治工作志愿者": two phrases with one head; each side is a reading, with the words
+            # the question says besides
+            rest = [w for w in whole if w not in left and w not in right]
+            readings += [left + rest, right + rest]
+        elif left and right:
             readings.append([w for w in whole if w != right[0]])
             readings.append([w for w in whole if w != left[-1]])
     if all(len(side) >= 3 for side in sides_kw):

@@ -108,6 +108,17 @@ def test_alternatives_share_the_words_around_or() -> None:
     assert any("学法" in r and "理论" not in r for r in heads)
 
 
+@pytest.mark.parametrize("question", ["哪些乡镇提到普法志愿者或法治工作志愿者？", "哪些鄉鎮提到普法志願者或法治工作志願者？"])
+def test_two_phrases_with_one_head_keep_the_head_on_each_side(question: str) -> None:
+    """"X志愿者或Y志愿者": 志愿者 is on both sides, so no reading drops it (a 普法 sentence without 志愿者 must not
+    answer for the second side)."""
+    readings = [{head(k) for k in r} for r in alternative_sides(question)]
+    assert readings and all("志愿者" in r for r in readings)
+    t = table("利用国家宪法日开展普法宣传工作。", "组织法治工作志愿者团队深入村社区开展帮扶。")
+    scored = {s.unit: s for s in t.score(keywords(question), None, [0, 1], alternative_sides(question))}
+    assert scored[1].lexical > 2 * scored[0].lexical
+
+
 def test_a_sentence_covering_one_side_of_or_scores() -> None:
     t = table("宣传方式比较单一。", "今年天气很好。", "推进法治建设。", "法治政府建设。", "学习法治思想。")
     kw = keywords("法治宣传方式单一或群众参与积极性不高")
