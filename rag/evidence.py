@@ -274,6 +274,8 @@ class EvidenceTable:
         """A quoted phrase of the question is held by a sentence: in itself (a short parenthesis aside:
         “一村一法律顾问” in 一村（居）一法律顾问), in its heading, or, when the sentence continues the one before
         it in its passage (其中…), there (“两平台”录入案件516宗。其中录入行政处罚案件18宗)."""
+        if "|" in phrase:  # either form of it: “6·26”国际禁毒日
+            return any(self._holds(i, alt) for alt in phrase.split("|"))
         u = self.units[i]
         if phrase in u.norm or phrase in u.context or phrase in _ASIDE.sub("", u.norm):
             return True
@@ -532,7 +534,22 @@ _OR = re.compile(r"或者|或是|或|还是|以及?或")
 
 def quoted_phrases(question: str) -> list[str]:
     """Phrases the question puts in quotes or title marks: “三项制度”, 《民法典》 (normalized)."""
-    return [compact(m.group(1)) for m in _QUOTED.finditer(question) if compact(m.group(1))]
+    out = []
+    q = compact(question)
+    for m in _QUOTED.finditer(q):
+        phrase = m.group(1)
+        if not phrase:
+            continue
+        named = _DAY_NAME.match(q, m.end())
+        if named and not re.search(r"[\u4e00-\u9fff]", phrase):
+            # a quoted date with the day's name after it (“6·26”国际禁毒日): a report may give either
+            phrase = f"{phrase}|{named.group(0)}"
+        out.append(phrase)
+    return out
+
+
+# the name of a day, week or month after its quoted date: “6·26”国际禁毒日, “12·4”国家宪法日
+_DAY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:日|节|周|月)")
 
 
 def alternative_sides(topic: str) -> list[list[str]]:

@@ -101,6 +101,15 @@ def test_quoted_phrases() -> None:
     assert quoted_phrases("哪些乡镇学习了《民法典》") == ["民法典"]
 
 
+def test_a_quoted_date_with_its_day_name_may_be_held_in_either_form() -> None:
+    assert quoted_phrases("哪些乡镇借“6·26”国际禁毒日开展普法宣传？") == ["6.26|国际禁毒日"]
+    assert quoted_phrases("哪些乡镇利用“3·15”开展宣传？") == ["3.15"]  # no name given: the date is required
+    t = table("利用国际禁毒日开展禁毒宣传。", "结合“6.26”开展禁毒宣传。", "开展禁毒宣传进校园活动。")
+    kw = keywords("借国际禁毒日开展禁毒宣传")
+    held = {s.unit for s in t.score(kw, None, [0, 1, 2], None, quoted_phrases("借“6·26”国际禁毒日开展禁毒宣传"))}
+    assert held == {0, 1}
+
+
 def test_alternatives_share_the_words_around_or() -> None:
     readings = alternative_sides("组织干部参加法治理论或学法考试")
     heads = [{head(k) for k in r} for r in readings]
