@@ -45,10 +45,10 @@ browser:
 index: $(STAMP)
 	$(BIN)/rag index
 
-# the index is built when missing and brought up to date otherwise (incremental: unchanged files cost a hash,
-# and tokens or sentences made by an older version are stored again)
+# the index is built when missing (an existing one is the user's: `rag index` updates it, and stores again
+# tokens or sentences an older version made)
 run: $(STAMP)
-	$(BIN)/rag index
+	@test -f index/manifest.json || $(BIN)/rag index
 	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP) browser

@@ -236,6 +236,7 @@ def main() -> int:
         part = [q for q in held if q.get("index") == i + 1]
         if part:
             show(f"  of which on {extra_dir}", summary(part, [final] * len(part)))
+    if args.extra_index:
         part = [q for q in held if not q.get("index")]
         show(f"  of which on {args.index_dir or 'the main index'}", summary(part, [final] * len(part)))
 

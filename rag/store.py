@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from rag.config import SettingsError
 from rag.evidence import EvidenceTable, Scored
 
 __all__ = ["DEFAULT_STORE", "SentenceStore", "StoreError", "get_store", "known_stores", "register_store"]
@@ -24,8 +25,8 @@ __all__ = ["DEFAULT_STORE", "SentenceStore", "StoreError", "get_store", "known_s
 DEFAULT_STORE = "local"
 
 
-class StoreError(ValueError):
-    """A store name that no backend is registered for."""
+class StoreError(SettingsError):
+    """A store name that no backend is registered for (a setting: the doors report it as one)."""
 
 
 class SentenceStore(ABC):
@@ -52,7 +53,6 @@ class SentenceStore(ABC):
 
 
 _REGISTRY: dict[str, type[SentenceStore]] = {}
-_instances: dict[tuple[int, str], SentenceStore] = {}
 _lock = threading.Lock()
 
 
@@ -81,14 +81,12 @@ def get_store(index: Any, name: str | None = None) -> SentenceStore:
     name = name or getattr(index, "store_name", None) or DEFAULT_STORE
     cls = _REGISTRY.get(name)
     if cls is None:
-        raise StoreError(f"unknown store {name!r}; known: {', '.join(known_stores())}")
-    key = (id(index), name)
-    with _lock:
-        store = _instances.get(key)
-        if store is None or store.index is not index:
-            if len(_instances) > 16:
-                _instances.clear()
-            store = _instances[key] = cls(index)
+        raise StoreError(f"unknown store {name!r} (setting RAG_STORE); known: {', '.join(known_stores())}")
+    with _lock:  # kept on the index itself: a store lives and goes with its index
+        stores: dict[str, SentenceStore] = index.__dict__.setdefault("_stores", {})
+        store = stores.get(name)
+        if store is None:
+            store = stores[name] = cls(index)
         return store
 
 

@@ -114,3 +114,25 @@ def test_what_the_store_does_not_return_is_not_cited(use_seeds_index: Path, monk
     _use("test-empty", monkeypatch)
     a = answer("哪些乡镇提到执法人员不足？")
     assert not a.found and not a.citations
+
+
+def test_a_store_goes_with_its_index() -> None:
+    """A reloaded index does not stay in memory through the store made for it."""
+    import gc
+    import weakref
+
+    from rag.index.loaded import index_from_reports
+
+    index = index_from_reports([])
+    assert get_store(index) is get_store(index)
+    gone = weakref.ref(index)
+    del index
+    gc.collect()
+    assert gone() is None
+
+
+def test_an_unknown_store_is_a_setting_error_the_doors_report() -> None:
+    from rag.index.loaded import index_from_reports
+
+    with pytest.raises(SettingsError, match="RAG_STORE"):
+        get_store(index_from_reports([]), "milvus-not-installed")

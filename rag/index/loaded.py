@@ -175,11 +175,13 @@ class Index:
     def _tokens(self) -> tuple[list[list[str]], list[list[str]]]:
         """(word tokens, bigrams) of every passage: stored with the generation at build time, or made now
         when the stored ones were made for another tokenizer (or an older index has none)."""
-        stored = read_tokens(self.index_dir / self.manifest.generation / TOKENS, self.tokenizer, len(self.chunks))
+        path = self.index_dir / self.manifest.generation / TOKENS
+        stored = read_tokens(path, self.tokenizer, len(self.chunks))
         if stored is not None:
             return stored
-        logger.warning("the keyword tokens stored with %s were made by another version: making them now for %d "
-                       "passages (`rag index` stores them again)", self.index_dir, len(self.chunks))
+        if path.exists():
+            logger.warning("the keyword tokens stored with %s were made by another version: making them now for %d "
+                           "passages (`rag index` stores them again)", self.index_dir, len(self.chunks))
         return ([self.tokenizer.tokenize(p) for p in self._passages], [self.tokenizer.bigrams(p) for p in self._passages])
 
     @cached_property
