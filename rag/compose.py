@@ -27,6 +27,7 @@ from rag.lexicon import (
     GENRE_WORDS,
     LESS_QUESTION,
     MEASURE_FAMILIES,
+    MEASURE_WORDS,
     MORE_QUESTION,
     NAME_ASKED,
     NEGATIONS,
@@ -191,7 +192,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
     denial = _denial(good[:30], kw, table) if unit_word is not None and not rate else None
-    if denial is not None and (not spans or denial.lexical >= spans[0][0].lexical):
+    if denial is not None and (not spans or denial.unit == spans[0][0].unit or denial.lexical > spans[0][0].lexical):
         # "制定了几件规范性文件" answered by "未制定规范性文件": a count of none, stated in words
         c = _citation(1, index, table, denial, kw)
         none = f"（0{unit_word}）" if unit_word else ""
@@ -231,18 +232,18 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             parts = ask_parts(plan.effective)
             if parts:  # "检查多少次，车辆多少辆": each figure asked, by the words of its own part, in order
                 asks = [ask for ask, _ in parts]
-                picked_figs: list[str] = []
-                percents = [f[2].strip() for f in figures(c.quote) if f[2].endswith(("%", "％"))]
+                picked_figs: list[tuple[str, int]] = []
+                percents = {f[0] for f in figures(c.quote) if f[2].endswith(("%", "％"))}
                 for ask, words in parts:
                     # a count asked besides a rate is no percentage
-                    taken = picked_figs + (percents if ask != "%" and "%" in asks else [])
+                    taken = {at for _, at in picked_figs} | (percents if ask != "%" and "%" in asks else set())
                     own = [k for k in kw if any(alt in words for alt in k.split("|"))] or kw
-                    f = _pick_figure(c.quote, own, "" if ask == "%" else ask, ask == "%", table.idf, plan.effective,
-                                     taken=taken)
+                    f = _pick_figure_at(c.quote, own, "" if ask == "%" else ask, ask == "%", table.idf, plan.effective,
+                                        frozenset(taken))
                     if f:
                         picked_figs.append(f)
                 if len(picked_figs) >= 2:
-                    lead = "，".join(to_simplified(f) for f in picked_figs)
+                    lead = "，".join(to_simplified(f) for f, _ in picked_figs)
             text = f"{lead}。据{_by(c)}报告：“{c.quote}”[1]"
             return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     # The topic is there but no figure belongs to it: say so, and show what the report does say.
@@ -289,7 +290,12 @@ def _denial(scored: list[Scored], kw: list[str], table: Any) -> Scored | None:
     if not alts:
         return None
     negated = re.compile(rf"(?:{'|'.join(NEGATIONS)})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
-    return next((s for s in scored if _relevant(s, kw) and negated.search(table.units[s.unit].norm)), None)
+
+    def denies(text: str) -> bool:
+        # a clause with a figure counts something (开展未成年人法治讲座12场, 提供无偿法律咨询120次): no denial
+        return any(negated.search(c) and not figures(c) for c in re.split(r"[，,。；;！!？?]", text))
+
+    return next((s for s in scored if _relevant(s, kw) and denies(table.units[s.unit].norm)), None)
 
 
 def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -376,7 +382,7 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
     if start is None or end is None or not (u.start <= start and end <= u.end):
         return span
     text = to_simplified(u.text)  # same length, character for character
-    role = re.compile(rf"(?:为|任|担任|是)(?:{titles})|(?:{titles})(?:由|是|为)")
+    role = re.compile(rf"(?:为|任|担任|是)(?:{titles})|(?<!副)(?:{titles})(?:由|是|为)")  # not 副组长为… for 组长
     for m in _ROLE_CLAUSE.finditer(text, start - u.start, end - u.start):
         if role.search(m.group(0)):
             return s, u.start + m.start(), u.start + m.end()
@@ -464,8 +470,15 @@ def _compose_section(plan: Plan, index: Any, reports: list[Report], scored: list
         body = [i for i in units if not table.units[i].heading] or units
         enumerated = [i for i in body if _ENUMERATED.match(table.units[i].text)]
         numbered_heads = [i for i in units if table.units[i].heading and _ENUMERATED.match(table.units[i].text)]
-        # a report whose points are one-line numbered headings, with no numbered body under them
-        points = enumerated if len(enumerated) >= 2 else numbered_heads if len(numbered_heads) >= 2 else body
+        # a report whose points are one-line numbered headings with nothing under them (小龙门乡: "(一)法治意识
+        # 不强…" line after line); headings with a body under them are sub-headings, and the body holds the points
+        following: list[int | None] = [*numbered_heads[1:], None] if numbered_heads else []
+        bare_heads = [h for h, nxt in zip(numbered_heads, following, strict=True)
+                      if not any(table.units[h].start < table.units[i].start
+                                 and (nxt is None or table.units[i].start < table.units[nxt].start)
+                                 for i in body if not table.units[i].heading)]
+        heads_are_points = len(numbered_heads) >= 2 and len(bare_heads) * 2 > len(numbered_heads)
+        points = enumerated if len(enumerated) >= 2 else numbered_heads if heads_are_points else body
         top: list[int] = []
         if nth is not None:  # "第三个问题": the section's third point, at its top level of numbering
             top = _top_points(table, units)
@@ -584,19 +597,31 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
 
 
 def _leading_number(figure: str) -> str:
-    m = re.match(r"\d+(?:\.\d+)?", figure)
-    return m.group(0) if m else ""
+    m = re.match(r"\d+(?:,\d{3})*(?:\.\d+)?", figure)
+    return m.group(0).replace(",", "") if m else ""
+
+
+# a number of three or more digits used as a name, not followed by a measure word or a date word (12345热线)
+_NAME_NUMBER = re.compile(r"(?<![\d.])(\d{3,})(?![\d.,]|\s*[" + MEASURE_WORDS + r"年月日号%])")
 
 
 def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
-                 idf: Callable[[str], float], question: str = "", taken: list[str] | None = None) -> str | None:
+                 idf: Callable[[str], float], question: str = "") -> str | None:
     """The figure the question asks for: the one that shares a clause with the question's words and
     sits closest to its rarest ones ("1个镇级网格，11个村级网格": 村级 picks 11个). None when no figure
     shares a clause with any of them: the sentence then names the topic but not its number."""
-    # a number the question itself says is what it asks about, not the answer (the 12345 hotline)
-    asked_numbers = set(re.findall(r"\d+(?:\.\d+)?", question))
-    figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers
-            and f[2].strip() not in (taken or [])]  # a figure already given for another part of the question
+    picked = _pick_figure_at(quote, kw, unit_word, rate, idf, question)
+    return picked[0] if picked else None
+
+
+def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool, idf: Callable[[str], float],
+                    question: str = "", taken: frozenset[int] = frozenset()) -> tuple[str, int] | None:
+    """_pick_figure() with the figure's offset in the quote; figures at the offsets ``taken`` (given for
+    another part of the question) are passed over."""
+    # a number the question itself names a thing by is no answer (the 12345 hotline); a count or date it says
+    # (1至6月, 3个调解室) may be one
+    asked_numbers = {m.group(1).replace(",", "") for m in _NAME_NUMBER.finditer(compact(question))}
+    figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers and f[0] not in taken]
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
@@ -605,7 +630,8 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
     clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(simple)]
-    best, best_score = None, 0.0
+    best: tuple[str, int] | None = None
+    best_score = 0.0
     for f_start, f_end, f_text in figs:
         lo, hi = next(((a, b) for a, b in clauses if a <= f_start < b), (0, len(simple)))
         clause = simple[lo:hi]
@@ -619,7 +645,7 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
             if gaps:
                 score += idf(k) / (1 + min(gaps))
         if score > best_score:
-            best, best_score = f_text, score
-    return best.strip() if best else None
+            best, best_score = (f_text.strip(), f_start), score
+    return best
 
 

@@ -29,8 +29,11 @@ from rag.lexicon import (
     MEASURE_FAMILIES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
+    RATE_QUESTION,
     SHORTCOMING_TAIL,
     STOP_WORDS,
+    TITLE_FRAME,
+    asked_title,
     synonym_index,
 )
 from rag.text import compact, iter_sentence_spans
@@ -479,6 +482,9 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = re.sub(r"[A-Za-z]+-?\d+|\d+-?[A-Za-z]+", " ", q)  # COVID-19, G20: the digits are no figure to match
     q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
     q = re.sub(r"(?:^|(?<=\s))度", " ", q)  # what the planner's year removal leaves of 2023年度
+    title = asked_title(q)
+    if title:  # "指挥长由谁担任": the title is one keyword, its frame none
+        q = TITLE_FRAME.sub(" ", q.replace(title, " "))
     q = re.sub(r"(?:是|由)(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     q = re.sub(r"(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     words: list[str] = []
@@ -502,6 +508,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         for part in parts:
             if part not in words and part not in STOP_WORDS:
                 words.append(part)
+    if title and title not in words:
+        words.insert(0, title)
     words += [e for e in extra if e not in words]
     if not synonyms:
         return words
@@ -549,7 +557,7 @@ def quoted_phrases(question: str) -> list[str]:
 
 
 # the name of a day, week or month after its quoted date: “6·26”国际禁毒日, “12·4”国家宪法日
-_DAY_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:日|节|周|月)")
+_DAY_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:日|节|周|月)")  # not 当日, 次日
 
 
 def alternative_sides(topic: str) -> list[list[str]]:
@@ -601,8 +609,8 @@ CLAUSE = re.compile(r"[^，,；;。：:、！!？?及]+")
 
 
 def asked_unit(question: str) -> str | None:
-    """The measure word a question counts in: 多少件 / 件数 -> 件, 场次 -> 场; None when it names none, or
-    counts things of more than one family (执法检查的次数或查出的问题数量)."""
+    """The measure word a question counts in: 多少件 / 件数 -> 件, 场次 -> 场 (the first 多少 / 几 when it has
+    one); else None when it names none, or counts things of more than one family (执法检查的次数或查出的问题数量)."""
     unit = asks_quantity(question)
     if unit:
         return unit
@@ -647,15 +655,13 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     none: []."""
     q = compact(question)
     found = list(re.finditer(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q))
-    asks = [m.group(1) for m in found]
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
-    if asks and re.search(r"(?<![效频税汇概])率|比例|百分", q):
-        rate_at = min(m.start() for m in re.finditer(r"(?<![效频税汇概])率|比例|百分", q))
-        count_at = [m.start() for m in re.finditer(r"多少|几", q)]
-        asks = ["%" if any(abs(c - rate_at) <= 3 for c in count_at[i:i + 1]) else a for i, a in enumerate(asks)]
-        if "%" not in asks:
-            asks.append("%")
-            parts.append(q[found[-1].end():])
+    # an ask whose own words name a rate asks for one (成功的百分比是多少)
+    asks = ["%" if RATE_QUESTION.search(part) else m.group(1) for part, m in zip(parts, found, strict=True)]
+    tail = q[found[-1].end():] if found else ""
+    if asks and "%" not in asks and RATE_QUESTION.search(tail):  # 办理多少件，满意率达到了
+        asks.append("%")
+        parts.append(tail)
     english = re.search(r"how many|how much", question, re.I)
     if not asks and english and re.search(r"\b(?:and|,)\b.*\b(?:rate|percentage)\b", question[english.end():], re.I):
         asks, parts = ["", "%"], [q, q]

@@ -251,7 +251,7 @@ FACT_QUESTION = re.compile(
 # A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户回遍趟]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率"
+    r"多少|几[个名件宗份项次场处人条起家户回遍趟]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
@@ -263,17 +263,30 @@ YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]
 
 # A question that asks for a name, not a role: "叫什么名字" (a role answers "组长是谁").
 # The title whose holder a question asks for: 指挥长 in "…指挥部的指挥长由谁担任", 党委书记 in "党委书记叫什么名字".
-_TITLE = r"([\u4e00-\u9fff]{0,2}(?:长|书记|主任|委员|主席|负责人|顾问))"
+_TITLE = r"((?:(?!的|之|和|与|及)[\u4e00-\u9fff]){0,3}(?:长|书记|主任|委员|主席|负责人|顾问))"
 TITLE_ASKED = re.compile(_TITLE + r"(?:由谁|是谁|谁任|谁担任|谁来|叫什么|的名字|的姓名|名字|姓名)"
                          r"|(?:由谁|谁)(?:任|担任|出任)" + _TITLE)
+# the words of the question's frame around a title ("由谁担任"): no topic of it
+TITLE_FRAME = re.compile(r"(?:由谁|谁)(?:来)?(?:担任|出任|任)|由谁|是谁")
+
+
+def asked_title(question: str) -> str | None:
+    """The title whose holder a (compact, simplified) question asks for: 指挥长, 副组长, 党委书记."""
+    m = TITLE_ASKED.search(question)
+    if not m:
+        return None
+    title = m.group(1) or m.group(2)
+    return title[title.index("副"):] if "副" in title else title  # 小组副组长 -> 副组长
 
 
 def title_forms(question: str) -> list[str]:
-    """The asked title and its shorter tails of two or more characters (组组长 -> 组组长, 组长), or none."""
-    m = TITLE_ASKED.search(question)
-    if not m:
+    """The asked title and its shorter tails of two or more characters (组组长 -> 组组长, 组长), or none; a
+    deputy's title only whole (副组长 is not 组长)."""
+    title = asked_title(question)
+    if not title:
         return []
-    title = m.group(1) or m.group(2)
+    if "副" in title:
+        return [title[title.index("副"):]]
     return [title[i:] for i in range(len(title) - 1)]
 
 
@@ -326,7 +339,7 @@ def entity_asked(question: str) -> str | None:
 
 
 # ... a rate or a share (not 效率, 频率: a rate of the reports' kind is a percentage)
-RATE_QUESTION = re.compile(r"(?<![效频税汇概])率|比例|百分|percentage|\brates?\b", re.I)
+RATE_QUESTION = re.compile(r"(?<![效频税汇概])率(?!先)|比例|百分|percentage|\brates?\b", re.I)  # not 率先
 
 
 @lru_cache(maxsize=1)
@@ -343,7 +356,10 @@ def synonym_index() -> dict[str, tuple[str, ...]]:
 # 问题 that is no shortcoming of the report's own: a problem handled (解决问题, 查出整改的隐患、问题数量), a
 # person's legal question (法律问题), or a count of them (问题数量).
 PROBLEM_NOT_CUE = re.compile(
-    r"(?:解决|整改|查处|查出|排查|化解|处理|处置|发现|答复|咨询|法律|隐患|纠纷)[^，。,;；?？!！]{0,4}问题"
+    # a verb of handling, at most four characters before (no 存在, 哪, 什么, 有, 中 between: "排查工作存在哪些问题"
+    # asks for shortcomings)
+    r"(?:解决|整改|查处|查出|排查|化解|处理|处置|发现|答复|咨询)(?:(?!存在|哪|什么|有|中)[^，。,;；?？!！]){0,4}问题"
+    r"|(?:法律|隐患、?|纠纷、?)问题"  # a person's legal question, hazards and problems found: side by side only
     r"|问题(?:数量|件数|个数|数|线索|清单|台账)"
 )
 

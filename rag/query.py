@@ -44,7 +44,8 @@ GENERIC_PLACES = frozenset(
 )
 _PLACE_END = re.compile(r"(省|市|区|县|镇|乡|村|街道)$")
 # a title a place earns, not its name: 民主法治示范村, 省级文明村, 平安乡镇
-_PLACE_TITLE = re.compile(r"(示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)(村|镇|乡|社区|街道|乡村|乡镇)$")
+_PLACE_TITLE = re.compile(r"(?:..(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)(?:村|镇|乡|社区|街道|乡村)"
+                          r"|(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)乡镇)$")  # 文明乡 may be a name
 _PLACE_START = re.compile(r"省|市|区|县|镇|乡|村|街道|社区")
 _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")

@@ -9,6 +9,7 @@ from rag.evidence import (
     EvidenceTable,
     Unit,
     alternative_sides,
+    ask_parts,
     asked_unit,
     asks_quantity,
     figure_share,
@@ -58,6 +59,15 @@ def test_asks_quantity(question: str, unit: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "asks"),
+    [("受理矛盾纠纷多少件，调解成功的百分比是多少", ["件", "%"]), ("大铭乡办理便民服务多少件，满意率是多少？", ["件", "%"]),
+     ("检查多少次，检查车辆多少辆？", ["次", "辆"]), ("率先建成多少个调解室", []), ("共和镇调解成功率是多少？", [])],
+)
+def test_the_figures_a_question_asks_for(question: str, asks: list[str]) -> None:
+    assert [a for a, _ in ask_parts(question)] == asks
+
+
+@pytest.mark.parametrize(
     ("question", "unit"),
     [("哪些乡镇报告了化解纠纷的具体件数？", "件"), ("哪些鄉鎮報告了普法活動的場次？", "场"), ("组织了几次集中学法", "次"),
      ("执法检查的次数或查出的问题数量", None), ("审查合同的具体数量", None), ("How many cases were mediated?", None)],
@@ -104,6 +114,7 @@ def test_quoted_phrases() -> None:
 def test_a_quoted_date_with_its_day_name_may_be_held_in_either_form() -> None:
     assert quoted_phrases("哪些乡镇借“6·26”国际禁毒日开展普法宣传？") == ["6.26|国际禁毒日"]
     assert quoted_phrases("哪些乡镇利用“3·15”开展宣传？") == ["3.15"]  # no name given: the date is required
+    assert quoted_phrases("“6·26”当日开展了什么活动？") == ["6.26"]  # 当日 names no day
     t = table("利用国际禁毒日开展禁毒宣传。", "结合“6.26”开展禁毒宣传。", "开展禁毒宣传进校园活动。")
     kw = keywords("借国际禁毒日开展禁毒宣传")
     held = {s.unit for s in t.score(kw, None, [0, 1, 2], None, quoted_phrases("借“6·26”国际禁毒日开展禁毒宣传"))}

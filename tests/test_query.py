@@ -127,6 +127,7 @@ def test_years(text: str, years: list[int]) -> None:
         ("哪些乡镇开展了民主法治示范村创建？", []),
         ("哪些鄉鎮創建了省級文明村、平安鄉鎮？", []),
         ("朝阳镇有没有创建民主法治示范村？", ["朝阳镇"]),
+        ("文明乡开展了多少场普法活动？", ["文明乡"]),  # a name that is also a title: still a place
     ],
 )
 def test_unknown_places(index: Index, question: str, unknown: list[str]) -> None:
@@ -154,6 +155,9 @@ def test_text_drops_scope_words_and_question_keeps_them(index: Index) -> None:
         ("哪些乡镇提到执法不规范的问题？", ["problems"]),
         ("哪些乡镇在解决问题方面存在不足？", ["problems"]),
         ("法治政府建设存在哪些突出问题？", ["problems"]),
+        ("安全隐患排查工作存在哪些问题？", ["problems"]),
+        ("普法和法律服务的问题有哪些？", ["problems"]),
+        ("纠纷调解中的问题", ["problems"]),
     ],
 )
 def test_section_kind_cues(index: Index, question: str, kinds: list[str]) -> None:
