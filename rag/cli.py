@@ -132,12 +132,14 @@ def ingest(paths: tuple[Path, ...], as_json: bool, text: bool) -> None:
 @click.option("--rebuild", is_flag=True, help="丢弃现有索引，全部重新计算向量")
 def index(paths: tuple[Path, ...], index_dir: Path | None, embedder: str | None, rebuild: bool) -> None:
     """建立或增量更新索引（默认：数据目录；没有本单位报告时用 seeds/ 演示报告）。"""
+    from rag.config import get_settings
     from rag.index import build_index
+    from rag.store import check_store
 
+    check_store(get_settings().store)  # a misspelt store fails before the build, not after it
     stats = build_index(list(paths) or None, index_dir=index_dir, embedder=embedder, rebuild=rebuild)
     click.echo(stats.summary())
     # Embed the sentences the answers quote now, so that the first question is not slow.
-    from rag.config import get_settings
     from rag.index import load_index
     from rag.store import get_store
 

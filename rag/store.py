@@ -20,7 +20,7 @@ import numpy as np
 from rag.config import SettingsError
 from rag.evidence import EvidenceTable, Scored
 
-__all__ = ["DEFAULT_STORE", "SentenceStore", "StoreError", "get_store", "known_stores", "register_store"]
+__all__ = ["DEFAULT_STORE", "SentenceStore", "StoreError", "check_store", "get_store", "known_stores", "register_store"]
 
 DEFAULT_STORE = "local"
 
@@ -71,6 +71,18 @@ def known_stores() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def check_store(name: str) -> type[SentenceStore]:
+    """The backend registered as ``name``.
+
+    Raises:
+        StoreError: none is (the message lists the known ones).
+    """
+    cls = _REGISTRY.get(name)
+    if cls is None:
+        raise StoreError(f"unknown store {name!r} (setting RAG_STORE); known: {', '.join(known_stores())}")
+    return cls
+
+
 def get_store(index: Any, name: str | None = None) -> SentenceStore:
     """The store of a loaded index: ``name``, else the one the index was loaded with (its ``store_name``),
     else "local". One instance per index and name.
@@ -79,9 +91,7 @@ def get_store(index: Any, name: str | None = None) -> SentenceStore:
         StoreError: no backend of that name is registered (the message lists the known ones).
     """
     name = name or getattr(index, "store_name", None) or DEFAULT_STORE
-    cls = _REGISTRY.get(name)
-    if cls is None:
-        raise StoreError(f"unknown store {name!r} (setting RAG_STORE); known: {', '.join(known_stores())}")
+    cls = check_store(name)
     with _lock:  # kept on the index itself: a store lives and goes with its index
         stores: dict[str, SentenceStore] = index.__dict__.setdefault("_stores", {})
         store = stores.get(name)

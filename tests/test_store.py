@@ -136,3 +136,16 @@ def test_an_unknown_store_is_a_setting_error_the_doors_report() -> None:
 
     with pytest.raises(SettingsError, match="RAG_STORE"):
         get_store(index_from_reports([]), "milvus-not-installed")
+
+
+def test_rag_index_refuses_an_unknown_store_before_building(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from rag.cli import cli
+
+    monkeypatch.setenv("RAG_STORE", "milvus-not-installed")
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    get_settings.cache_clear()
+    result = CliRunner().invoke(cli, ["index", str(tmp_path)])
+    assert result.exit_code != 0 and "RAG_STORE" in result.output
+    assert not (tmp_path / "index").exists()
