@@ -293,7 +293,7 @@ def _denial(scored: list[Scored], kw: list[str], table: Any) -> Scored | None:
 
     def denies(text: str) -> bool:
         # a clause with a figure counts something (开展未成年人法治讲座12场, 提供无偿法律咨询120次): no denial
-        return any(negated.search(c) and not figures(c) for c in re.split(r"[，,。；;！!？?]", text))
+        return any(negated.search(m.group(0)) and not figures(m.group(0)) for m in _COMMA_PART.finditer(text))
 
     return next((s for s in scored if _relevant(s, kw) and denies(table.units[s.unit].norm)), None)
 
@@ -370,7 +370,8 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
     return spans[0]
 
 
-_ROLE_CLAUSE = re.compile(r"[^，,；;。]+")
+# a part of a sentence between commas (a list joined by 、 stays whole: 以党工委书记、办事处主任为指挥长)
+_COMMA_PART = re.compile(r"[^，,；;。！!？?]+")
 
 
 def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles: str
@@ -383,7 +384,7 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
         return span
     text = to_simplified(u.text)  # same length, character for character
     role = re.compile(rf"(?:为|任|担任|是)(?:{titles})|(?<!副)(?:{titles})(?:由|是|为)")  # not 副组长为… for 组长
-    for m in _ROLE_CLAUSE.finditer(text, start - u.start, end - u.start):
+    for m in _COMMA_PART.finditer(text, start - u.start, end - u.start):
         if role.search(m.group(0)):
             return s, u.start + m.start(), u.start + m.end()
     return span

@@ -590,10 +590,14 @@ def alternative_sides(topic: str) -> list[list[str]]:
     return [r for r in readings if len(r) >= 2]
 
 
+# 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
+_ASK = re.compile(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
+
+
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
-    m = re.search(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q)
+    m = _ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         return m.group(1)
     if re.search(r"how many|how much|number of|what percentage|\brate\b"
@@ -654,7 +658,7 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
     none: []."""
     q = compact(question)
-    found = list(re.finditer(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)", q))
+    found = list(_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     # an ask whose own words name a rate asks for one (成功的百分比是多少)
     asks = ["%" if RATE_QUESTION.search(part) else m.group(1) for part, m in zip(parts, found, strict=True)]
