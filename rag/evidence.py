@@ -23,6 +23,7 @@ import numpy as np
 from rag.lexicon import (
     ABBREVIATIONS,
     CONTINUATION,
+    COUNT_WORD,
     FIGURE_QUESTION,
     GENRE_WORDS,
     KEYWORD_UNITS,
@@ -490,7 +491,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     words: list[str] = []
     for w in _tokenizer().cut(q):
         w = w.strip()
-        if not w or w in STOP_WORDS or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
+        if not w or w in STOP_WORDS or COUNT_WORD.match(w) or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
             continue
         if len(w) == 1 and not w.isdigit():
             continue
@@ -518,7 +519,23 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     for w in words:
         term = expand(w)
         out.setdefault(frozenset(term.split("|")), term)
-    return list(out.values())
+    return _without_leftovers(list(out.values()), q)
+
+
+def _without_leftovers(terms: list[str], q: str) -> list[str]:
+    """The keywords less the pieces of a phrase the question says as one word of a synonym group:
+    "严重精神障碍患者" is one keyword (精神障碍|严重精神障碍患者|…), not that one and 严重 and 患者; "新冠肺炎疫情"
+    leaves no 肺炎 to be found beside a report's 疫情防控."""
+    spans = [m.span() for t in terms if "|" in t for member in t.split("|") if len(member) >= 2
+             for m in re.finditer(re.escape(member), q)]
+    if not spans:
+        return terms
+
+    def inside(word: str) -> bool:
+        places = [m.span() for m in re.finditer(re.escape(word), q)]
+        return bool(places) and all(any(s <= a and b <= e and (a, b) != (s, e) for s, e in spans) for a, b in places)
+
+    return [t for t in terms if "|" in t or not inside(t)]
 
 
 # a word that ends in one of the genre's words (工作, 建设, 情况): its head is the topic
@@ -571,7 +588,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
     """
     parts = [p for p in _OR.split(topic) if p.strip()]
     if len(parts) < 2:
-        return []
+        return example_sides(topic)
     sides_kw = [keywords(p) for p in parts]
     whole = keywords(topic)
     readings: list[list[str]] = []
@@ -587,7 +604,32 @@ def alternative_sides(topic: str) -> list[list[str]]:
             readings.append([w for w in whole if w != left[-1]])
     if all(len(side) >= 3 for side in sides_kw):
         readings += sides_kw
-    return [r for r in readings if len(r) >= 2]
+    return [r for r in readings if len(r) >= 2] + example_sides(topic)
+
+
+# "A、B等C": A and B are examples of the kind C (not 平等, 同等, 等级, 等待, 等等)
+_EXAMPLES = re.compile(r"(?<![平同均对何相等])等(?![等级待候同于])")
+
+
+def example_sides(topic: str) -> list[list[str]]:
+    """The readings of a question that names a kind by its examples ("对社区矫正对象、吸毒人员等重点人员的
+    管控"): the kind with the words after it, and each example with those words. A report may name the kind
+    only, or one example only."""
+    m = _EXAMPLES.search(topic)
+    if not m:
+        return []
+    after = keywords(topic[m.end():])
+    if not after:
+        return []  # "…等" at the end: et cetera, the examples are the topic itself
+    rest = after[1:]
+    clause = re.split(r"[，,；;。：:（(]", topic[: m.start()])[-1]
+    readings = [after]
+    for item in re.split(r"[、/]|和|及|与", clause):
+        words = [w for w in keywords(item) if w not in rest]
+        if words:
+            readings.append(words + rest)
+    readings = [r for r in readings if len(r) >= 2]  # one word alone is too little to stand for the question
+    return readings if len(readings) >= 2 else []
 
 
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word

@@ -165,3 +165,53 @@ def test_a_sentence_that_continues_the_one_before_holds_its_quoted_phrase() -> N
     t = table("通过“两平台”录入案件516宗，", "其中录入行政处罚案件18宗。")
     scored = t.score(keywords("“两平台”录入行政处罚案件"), None, [0, 1], required=["两平台"])
     assert sorted(s.unit for s in scored) == [0, 1]
+
+
+@pytest.mark.parametrize(("question", "dropped"), [
+    ("哪些乡镇已有一支专职调解员队伍？", {"已有", "一支"}),
+    ("哪些乡镇组建了一批法律服务团队？", {"一批"}),
+    ("永和镇一年里办结了多少件信访件？", {"一年"}),
+    ("哪些街道两名以上干部参加了执法证考试？", {"两名"}),
+    ("车站街道三个月内共有多少起纠纷？", {"三个月", "共有"}),
+])
+def test_counts_spans_and_framing_words_are_no_topic(question: str, dropped: set[str]) -> None:
+    """一支, 一批, 两名, 一年 and 三个月 count or time the topic; 已有 and 共有 frame the question."""
+    heads = {head(k) for k in keywords(question)}
+    assert heads and not heads & dropped
+
+
+def test_a_count_word_keeps_a_name_that_is_no_count() -> None:
+    assert "一村" in {head(k) for k in keywords("哪些乡镇落实了一村一辅警？")}
+
+
+@pytest.mark.parametrize(("question", "whole", "pieces"), [
+    ("哪些乡镇排查了严重精神障碍患者？", "精神障碍", {"严重", "患者"}),
+    ("哪些乡镇谈到新冠肺炎疫情防控期间的执法？", "新冠", {"肺炎"}),
+])
+def test_a_synonym_phrase_the_question_says_whole_leaves_no_pieces(question: str, whole: str, pieces: set[str]) -> None:
+    """A phrase of a synonym group in the question is one keyword: its pieces would ask a report that writes
+    another word of the group (疫情防控 for 新冠肺炎疫情) for words it never needs."""
+    kw = keywords(question)
+    assert any(whole in k.split("|") for k in kw)
+    assert not {head(k) for k in kw} & pieces
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇开展了宪法、民法典等法律的宣传？",
+    "哪些鄉鎮開展了憲法、民法典等法律的宣傳？",
+])
+def test_examples_of_a_kind_are_readings_of_the_question(question: str) -> None:
+    """"A、B等C": a report may name the kind C or one example only; each is a reading with the words after it."""
+    readings = [{head(k) for k in r} for r in alternative_sides(question)]
+    assert {"法律", "宣传"} in readings and any("宪法" in r and "宣传" in r for r in readings)
+    assert any("民法典" in r and "宪法" not in r for r in readings)
+    t = table("组织开展民法典宣传进村社活动。", "今年天气很好。")
+    plain = t.score(keywords(question), None, [0, 1])
+    read = t.score(keywords(question), None, [0, 1], alternative_sides(question))
+    assert read[0].unit == 0 and read[0].lexical > plain[0].lexical
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇平等保护各类市场主体？", "哪些乡镇提到调解、信访等等？"])
+def test_no_example_readings_without_a_kind(question: str) -> None:
+    """平等 is no 等; "…等等" at the end names no kind."""
+    assert alternative_sides(question) == []
