@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.evidence import Scored, asked_unit, figure_share, has_english
+from rag.evidence import Scored, asked_unit, counts_in, figure_share, has_english
 from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
 from rag.text import compact, normalize
 
@@ -200,7 +200,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     """Every report's candidate sentences with their features: its best PER_REPORT keyword sentences in
     ``scored``, or, for a report with none (written in other words than the question), its DENSE_PER_REPORT
     sentences closest in meaning. A candidate must hold a figure (a percentage for a rate) when one is
-    asked for, and state a shortcoming (or stand in a problems section) when one is asked about.
+    asked for, of the family of the measure word the question names (场次: 场, 次, 期), and state a shortcoming
+    (or stand in a problems section) when one is asked about.
 
     Args:
         asked: what the question asks for.
@@ -233,6 +234,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
+        if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
+            return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([

