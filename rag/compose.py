@@ -35,12 +35,13 @@ from rag.lexicon import (
     PERSON_QUESTION,
     RATE_QUESTION,
     SHORTCOMING,
+    SURNAMES,
     YESNO_QUESTION,
     entity_asked,
     ordinal,
     title_forms,
 )
-from rag.metadata_answers import metadata_answer
+from rag.metadata_answers import existence_answer, metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.store import get_store
@@ -53,6 +54,7 @@ FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
 LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
+ELIDED_CLAUSES = 3  # a figure's clause may leave out what it counts: the clauses before it (as many) say it
 
 
 def _kinds(plan: Plan) -> set[str] | None:
@@ -112,6 +114,9 @@ def _boost_kind(plan: Plan, index: Any, table: Any, scored: list[Scored]) -> Non
 
 
 def compose_extractive(plan: Plan, index: Any) -> Answer:
+    exists = existence_answer(plan.effective, plan.townships, plan.years, list(index.reports.values()), plan.topic)
+    if exists is not None:  # "有没有桑柘镇2023年的报告？" asks about the library, for one township
+        return exists
     year = coverage_question(plan.effective)
     if year is not None:  # "哪些乡镇还没有2024年的报告？" asks about the corpus itself
         gap = missing_reports(coverage(index.reports.values()), year)
@@ -214,7 +219,9 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         s, start, end = picked
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
-        text = f"据{_by(c)}报告：“{c.quote}”[1]"
+        name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) \
+            if PERSON_QUESTION.search(to_simplified(plan.effective)) and kw else None
+        text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     for s, start, end in spans[:5]:
         assert start is not None and end is not None
@@ -359,15 +366,33 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
                 return span
     elif PERSON_QUESTION.search(q) and kw:
-        forms = title_forms(to_simplified(compact(plan.topic or plan.effective)))
-        titles = "|".join(re.escape(t) for t in forms) or "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
-        person = re.compile(rf"(?<!副)(?:{titles})[\u4e00-\u9fff]{{2,3}}(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])")
-        holder = next((span for span in spans if person.search(to_simplified(table.units[span[0].unit].norm))), None)
+        titles = _titles(plan, kw)
+        holder = next((span for span in spans
+                       if _person(to_simplified(table.units[span[0].unit].norm), titles, "") is not None), None)
         if holder is None and not NAME_ASKED.search(q):
             # "组长是谁": a role answers it too (以党委书记为组长), in the clause that states it; "叫什么名字" needs a name
             return _role_clause(table, spans[0], titles)
         return holder
     return spans[0]
+
+
+def _titles(plan: Plan, kw: list[str]) -> str:
+    """The asked title's forms as alternatives of a pattern (党委书记|委书记|书记), else the keywords'."""
+    forms = title_forms(to_simplified(compact(plan.topic or plan.effective)))
+    return "|".join(re.escape(t) for t in forms) or "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
+
+
+def _person(text: str, titles: str, question: str) -> str | None:
+    """The name of the holder of a title in a sentence: after the title (镇党委书记李太平于…) or before it
+    (律师林建辉作为乡政府常年法律顾问, 由张明担任组长); "" when some holder is named but the words are no name
+    by their surname (书记多次带队); None when the sentence names no holder. Never a deputy (副组长)."""
+    after = rf"(?<!副)(?:{titles})([\u4e00-\u9fff]{{2,3}}?)(?:同志|于|主持|带领|带头|亲自|作为|任|为|[、，,。；;（(])"
+    before = (rf"(?:由|律师|同志|聘请了?|聘任|选聘|任命)([\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:作为|担任|出任|任|为)"
+              rf"[\u4e00-\u9fff]{{0,10}}?(?<!副)(?:{titles})")
+    named = [m.group(1) for pattern in (after, before) for m in re.finditer(pattern, text)]
+    if not named:
+        return None
+    return next((n for n in named if (n[0] in SURNAMES or n[:2] in SURNAMES) and n not in question), "")
 
 
 # a part of a sentence between commas (a list joined by 、 stays whole: 以党工委书记、办事处主任为指挥长)
@@ -631,11 +656,26 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
     clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(simple)]
+    asked = compact(question)
+    # two keywords the question writes side by side (政府+文件): a clause that writes them so too counts them again
+    pairs = [(a, b) for a, b in zip(kw, kw[1:], strict=False)
+             if a.split("|", 1)[0] + b.split("|", 1)[0] in asked]
+    # the action the count is asked of (化解了多少件: 化解), so that 排查…380件 does not answer for 化解…372件
+    action = next((k for k in kw if any(re.search(re.escape(alt) + r"(?:了|过)?(?:多少|几)", asked)
+                                        for alt in k.split("|"))), None)
+
+    def weight(k: str) -> float:
+        return idf(k) * (2.0 if k == action else 1.0)
+
     best: tuple[str, int] | None = None
     best_score = 0.0
     for f_start, f_end, f_text in figs:
-        lo, hi = next(((a, b) for a, b in clauses if a <= f_start < b), (0, len(simple)))
+        at = next((i for i, (a, b) in enumerate(clauses) if a <= f_start < b), None)
+        lo, hi = clauses[at] if at is not None else (0, len(simple))
         clause = simple[lo:hi]
+        # (a bare number, the last resort when no figure has the asked unit, borrows nothing)
+        bare = f_text.strip().replace(".", "").replace(",", "").isdigit()
+        before = simple[clauses[max(0, at - ELIDED_CLAUSES)][0]:lo] if at and not bare else ""
         score = 0.0
         for k in kw:
             gaps = [
@@ -643,8 +683,17 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
                 for alt in k.split("|")
                 for m in re.finditer(re.escape(alt), clause)
             ]
-            if gaps:
-                score += idf(k) / (1 + min(gaps))
+            if gaps:  # held in the figure's clause; the nearer the figure, the more
+                score += weight(k) * (0.5 + 0.5 / (1 + min(gaps)))
+            elif before and any(alt in before for alt in k.split("|")):
+                # a clause that leaves out what it counts (排查纠纷380件，成功化解372件; 整治违法行为147起，其中…处罚68起):
+                # the words of the clauses before it stand for it, at half weight
+                score += 0.5 * weight(k)
+        for a, b in pairs:
+            if any(x + y in clause for x in a.split("|") for y in b.split("|")):
+                score += 0.5 * (idf(a) + idf(b))
+            elif before and any(x + y in before for x in a.split("|") for y in b.split("|")):
+                score += 0.25 * (idf(a) + idf(b))
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score
     return best

@@ -24,6 +24,8 @@ from rag.lexicon import (
     ABBREVIATIONS,
     CONTINUATION,
     COUNT_WORD,
+    ENGLISH_COUNT,
+    ENGLISH_UNITS,
     FIGURE_QUESTION,
     GENRE_WORDS,
     KEYWORD_UNITS,
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 # A figure: a number, "余/多" (more than), 万/亿, and its unit: 582宗, 2500人次, 170余人, 95%, 七个.
 _NUMBER = re.compile(
     r"(\d+(?:[.,]\d+)?|[零〇一二两兩三四五六七八九十百千万萬]+)"
-    r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:人次|场次|場次|户次|戶次|件次|[%％]|["
+    r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:余|餘|多)?\s*(?:人次|场次|場次|户次|戶次|件次|[%％]|["
     + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"])?)"
 )
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")
@@ -449,6 +451,12 @@ def _glossary() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(r"\b" + re.escape(en) + r"\b", re.I), zh) for en, zh in rows]
 
 
+@lru_cache(maxsize=1)
+def glossary_words() -> frozenset[str]:
+    """Every word of the glossary's English terms (lower case): English the product reads as a topic."""
+    return frozenset(w for pattern, _ in _glossary() for w in re.findall(r"[a-z]+", pattern.pattern[2:-2].replace("\\", "")))
+
+
 def english_keywords(question: str) -> list[str]:
     """Chinese keywords for the English domain terms of a question (longest match first)."""
     q = question
@@ -642,6 +650,12 @@ def asks_quantity(question: str) -> str | None:
     m = _ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         return m.group(1)
+    english = ENGLISH_COUNT.search(question)
+    if english:  # "how many people", "how many law-study sessions": the first counted word that names a unit
+        for word in re.split(r"[\s-]+", english.group(1).lower()):
+            unit = next((u for u, pattern in ENGLISH_UNITS if pattern.fullmatch(word)), None)
+            if unit:
+                return unit
     if re.search(r"how many|how much|number of|what percentage|\brate\b"
                  r"|what (?:is|was|were|are)\b.*\b(?:budget|amount|cost|spending|funding)\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q

@@ -22,7 +22,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     """的 了 和 与 及 或 或者 是 在 有 对 为 把 被 将 从 向 到 以 于 由 等 等等 之 其 并 并且 而 而且 也 都 又 就 还
     及其 以及 这 那 这些 那些 这个 那个 该 此 各 每 个 上 下 中 内 里 吗 呢 吧 啊 么 请 请问 我 我们 你 你们 他 他们 它
     哪 哪个 哪些 哪里 哪儿 哪几个 哪几 多少 几 几个 几名 几件 几项 几次 有几个 什么 怎么 怎样 怎么样 如何 为何 为什么
-    是否 是不是 有没有 有无 有何 谁 何 何时 什么时候 乡镇 各乡镇 哪些乡镇 镇 乡 街道 提到 提及 说到 谈到 涉及 报告 报道
+    是否 是不是 有没有 有无 有何 谁 何 何时 什么时候 乡镇 各乡镇 哪些乡镇 镇街 各镇街 哪些镇街 街镇 镇 乡 街道 提到 提及 说到 谈到 涉及 报告 报道
     报告中 年度 年 全年 今年 情况 方面 相关 有关 一下 说 讲 了解 介绍 关于 地 得 给 之间 其中 分别 共 共计 一共 共有 总共 合计 那么
     这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
@@ -41,12 +41,12 @@ GENRE_WORDS: frozenset[str] = frozenset(
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
-MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间"
+MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
-MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆", "名人位", "次场期", "元万亿", "天")
+MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆", "名人位", "次场期回遍趟轮", "元万亿", "天")
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
-MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間"
+MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
 
 # ------------------------------------------------------------------ kinds of statement and section
 
@@ -174,6 +174,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("法治文化阵地", "法治宣传阵地", "普法阵地", "法治阵地", "普法宣传阵地"),
     ("宣传资料", "宣传材料", "宣传册", "宣传手册", "宣传单", "宣传页", "宣传折页", "传单", "普法资料", "法治宣传资料", "普法宣传资料"),
     ("读本", "读物", "普及读物", "普法读物", "普法读本", "宣传读本", "单行本"),
+    ("学校", "校园", "中小学", "中小学校"),
+    ("事项", "事情", "事务", "事宜"),
+    ("指挥长", "总指挥", "总指挥长"),
     ("宣传方式", "宣传形式", "宣传手段", "宣传方法", "普法方式", "普法形式", "宣传载体", "普法载体"),
     ("集中学法", "集体学法", "集中学习法律", "组织学法"),
     ("中心组学法", "中心组集体学法", "中心组专题学法", "中心组学习法律"),
@@ -234,28 +237,35 @@ ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # ------------------------------------------------------------------ question forms
 
-_PLACE_NOUN = r"(?:乡镇|乡|镇|街道|地方|报告|单位)"
+_PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"  # 镇街: the office's word for towns and subdistricts
 LIST_QUESTION = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
-    + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
+    + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇街|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
     + r"|(?:列出|列举|找出)\S{0,20}?(?:乡镇|镇|乡|街道)"
     + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
     re.I,
 )
 FACT_QUESTION = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户所座]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
+    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
     r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
     r"|funding)",
     re.I,
 )
-# A question that asks for a figure (or whether a report gives one): 多少, 具体件数, 化解率, how many.
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|几[个名件宗份项次场处人条起家户回遍趟]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
+    r"多少|几[" + MEASURE_WORDS + r"]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
+# What an English count is counted in: "how many people" -> 人 (人次 too), "how many sessions" -> 次.
+ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("人", re.compile(r"people|persons?|residents|villagers|participants|attendees|officials|cadres|officers|staff")),
+    ("次", re.compile(r"times|sessions|events|activities|lectures|meetings|campaigns|trainings|rounds")),
+    ("件", re.compile(r"cases|disputes|items|contracts|documents|complaints|matters|petitions|applications")),
+)
+ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
+
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
 PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
 
@@ -292,6 +302,17 @@ def title_forms(question: str) -> list[str]:
 
 
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
+
+# The common surnames (about nine in ten people bear one): a person's name begins with one; 多次 and 亲自 do not.
+SURNAMES = frozenset(
+    """王 李 张 刘 陈 杨 黄 赵 吴 周 徐 孙 马 朱 胡 郭 何 高 林 罗 郑 梁 谢 宋 唐 许 韩 冯 邓 曹 彭 曾 肖 田 董 袁 潘
+    于 蒋 蔡 余 杜 叶 程 苏 魏 吕 丁 任 沈 姚 卢 姜 崔 钟 谭 陆 汪 范 金 石 廖 贾 夏 韦 付 方 白 邹 孟 熊 秦 邱 江 尹
+    薛 闫 段 雷 侯 龙 史 陶 黎 贺 顾 毛 郝 龚 邵 万 钱 严 覃 武 戴 莫 孔 向 汤 常 温 康 施 文 牛 樊 葛 邢 安 齐 易 乔
+    伍 庞 颜 倪 庄 聂 章 鲁 岳 翟 殷 詹 申 欧 耿 关 兰 焦 俞 左 柳 甘 祝 包 宁 尚 符 舒 阮 柯 纪 梅 童 凌 毕 单 季 裴
+    霍 涂 成 苗 谷 盛 曲 翁 冉 骆 蓝 路 游 辛 靳 管 柴 蒙 鲍 华 喻 祁 蒲 房 滕 屈 饶 解 牟 艾 尤 阳 时 穆 农 司 卓 古
+    吉 缪 简 车 项 连 芦 麦 褚 娄 窦 戚 岑 景 党 宫 费 卜 冷 晏 席 卫 米 柏 宗 瞿 桂 全 佟 应 臧 闵 苟 邬 边 卞 姬 师
+    和 仇 栾 隋 商 刁 沙 荣 巫 寇 桑 郎 甄 丛 仲 虞 敖 巩 明 佘 池 查 麻 苑 迟 邝 欧阳 上官 司马 诸葛 东方 皇甫""".split()
+)
 
 # A comparison of figures: "哪个化解的纠纷更多", "which handled more".
 MORE_QUESTION = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
@@ -385,15 +406,22 @@ def heading_kind(simple_heading: str) -> str | None:
 # Questions about the reports themselves (matched on the simplified question, lower case, spaces kept).
 _ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
 META_CORPUS = re.compile(
-    r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告"
-    r"|(?:哪些|哪几个)(?:乡镇|乡|镇|街道)(?:属于|位于|隶属于?|来自)"
+    r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告|^哪些(?:年度)?报告"
+    r"|有哪些\S{0,8}?(?:乡镇|镇街|乡|镇|街道)的?(?:年度)?报告|有哪些(?:乡镇|镇街|街道)[？?]?$"
+    r"|(?:哪些|哪几个)(?:乡镇|镇街|乡|镇|街道)(?:属于|位于|隶属于?|来自|在)"
     r"|(?:哪些|哪几个)(?:乡镇|乡|镇|街道)(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
     r"|which reports|what reports|how many reports"
+)
+# "有没有桑柘镇2023年的报告", "is there a report for Gaoguan town": whether the library holds a named report
+META_EXISTS = re.compile(
+    r"(?:有没有|有无|是否有|有)\S{0,16}?报告(?:吗|嘛|呢)?[？?]?$|报告(?:有没有|有吗|在不在|收录了吗|吗)"
+    r"|\b(?:is|are) there (?:a |any )?reports?\b|\bdo (?:you|we) have (?:a |the |any )?reports?\b"
 )
 META_DATE = re.compile(
     r"(报告|落款|成文|印发|签发|发布)\S{0,8}?(日期|时间|哪天|哪一天|什么时候|何时)"
     r"|(什么时候|何时|哪天|哪一天)\S{0,6}?(印发|签发|发布|落款|成文)"
-    r"|\b(signed|dated|signing date|date of)\b"
+    r"|\b(signed|dated|signing date|date of)\b|\bwhen\b.*\b(?:published|issued|released|posted|written|generated)\b"
+    r"|(生成|公开|上网)\S{0,4}?(日期|时间|哪天|哪一天|什么时候|何时)|(什么时候|何时|哪天|哪一天)\S{0,6}?(生成|公开|上网)"
 )
 META_PROVINCE = re.compile(
     _ASK + r"\s*(?:个)?(?:省|省份|省级|直辖市|自治区)|(?:省|省份)是(?:哪|什么)|所属省|\bprovince|municipality\b"

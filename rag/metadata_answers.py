@@ -15,6 +15,7 @@ from rag.lexicon import (
     META_CORPUS,
     META_COUNTY,
     META_DATE,
+    META_EXISTS,
     META_PROVINCE,
     META_YEAR,
     PLACE_NAME,
@@ -53,6 +54,36 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None
+
+
+def existence_answer(question: str, townships: list[str], years: list[int], library: list[Report],
+                     topic: str | None = None) -> Answer | None:
+    """"有没有桑柘镇2023年的报告？": yes with the reports, or no with what the library holds of that township.
+    None for any other question (one that names no township, or asks what a report says)."""
+    q = compact(question)
+    spaced = to_simplified(question).lower()
+    if not townships or not (META_EXISTS.search(q) or META_EXISTS.search(spaced)):
+        return None
+    rest = META_EXISTS.sub(" ", to_simplified(topic).lower() if topic else spaced)
+    if _asks_about_content(rest):
+        return None
+    held = [r for r in library if r.township in townships]
+    found = sorted((r for r in held if not years or r.year in years), key=lambda r: (r.township or "", r.year or 0))
+    asked = "、".join(townships) + ("、".join(str(y) for y in years) + "年" if years else "")
+    if found:
+        citations: list[Citation] = []
+        lines = [f"有，共{len(found)}份：" if len(found) > 1 else "有："]
+        for r in found:
+            start, end = _title_span(r)
+            citations.append(_citation(len(citations) + 1, r, start, end))
+            lines.append(f"- {town_label(r.township, r.source)}{year_label(r.year, '年度')}：{r.title or r.source}"
+                         f"[{len(citations)}]")
+        return Answer(question=question, text="\n".join(lines), found=True, citations=citations,
+                      considered=len(library))
+    other = sorted({year_label(r.year) for r in held})
+    text = f"没有{asked}的报告。" + (f"报告库中{'、'.join(townships)}的报告：{'、'.join(other)}。" if other
+                                    else f"报告库中没有{'、'.join(townships)}的报告。")
+    return Answer(question=question, text=text, found=False, considered=len(library))
 
 
 def _asks_about_content(rest: str) -> bool:
@@ -105,11 +136,42 @@ def _corpus(question: str, reports: list[Report]) -> Answer:
     return Answer(question=question, text="\n".join(lines), found=True, citations=citations, considered=len(reports))
 
 
+_PUBLISHED = re.compile(r"发布|印发|成文|生成|公开|上网|publish|issued|released|posted|generated")
+
+
+def _page_date(question: str, report: Report, label: str) -> Answer | None:
+    """The date of the web page the report was copied from (Report.published), quoted where the text keeps it,
+    else at the title with a note (the page's header lines are not in the cleaned text)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", report.published or "")
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    text = f"{label}所在网页注明的日期是{y}年{mo}月{d}日[1]"
+    pos = report.text.find(report.published or "", 0, 2000)
+    if pos >= 0:
+        span = (pos, pos + len(report.published or ""))
+    else:
+        span = _title_span(report)
+        text += "（见网页页头，正文未保留该行）"
+    text += "。" + (f"报告落款日期：{report.date}。" if report.date else "")
+    return Answer(question=question, text=text, found=True, citations=[_citation(1, report, *span)], considered=1)
+
+
 def _signed(question: str, report: Report) -> Answer:
-    """The signing date, quoted where the report writes it (else its last line, which is the signature)."""
+    """The signing date, quoted where the report writes it (else its last line, which is the signature); the
+    date of the web page the report was copied from when that is asked (发布, 成文, published) or no signing
+    date is written."""
     label = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告"
+    if _PUBLISHED.search(to_simplified(question).lower()):
+        page = _page_date(question, report, label)
+        if page is not None:
+            return page
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", str(report.date or ""))
     if not m:
+        page = _page_date(question, report, label)
+        if page is not None:
+            page.text = f"{label}没有写明落款日期；" + page.text.removeprefix(label)
+            return page
         return Answer(question=question, text=f"{label}没有写明落款日期。", found=False, considered=1)
     y, mo, d = (int(x) for x in m.groups())
     stamp = f"{y}年{mo}月{d}日"

@@ -34,6 +34,8 @@ class Report(BaseModel):
     province: str | None = None
     year: int | None = Field(default=None, description="the year reported on, not the publishing year")
     date: str | None = Field(default=None, description="signing date, ISO yyyy-mm-dd")
+    published: str | None = Field(default=None, description="the date of the web page the report was copied "
+                                  "from (发布日期, 成文日期, 生成日期, or a bare date under the title), ISO yyyy-mm-dd")
     title: str = ""
     script: Literal["simplified", "traditional"] = "simplified"
     sha256: str = ""

@@ -71,10 +71,19 @@ def make_plan(question: str, flt: Filters, history: list[dict[str, str]], index:
         if form in topic and full not in provinces:
             provinces.append(full)
             topic = topic.replace(form, " ")  # a province is a scope, not a topic word
+    english = effective.lower()
+    for full, pattern in _english_provinces():
+        m = pattern.search(english)
+        if m and full not in provinces:  # "in Chongqing", "Guangdong province"
+            provinces.append(full)
+            topic = pattern.sub(" ", topic)
     unknown = [p for p in unknown if not any(_province_base(p) == _province_base(full) for full in provinces)]
     if not scope.townships and not scope.counties:
-        # "Chaoyang District", "Xiamen town": a place named in English that the corpus does not hold
+        # "Chaoyang District", "Xiamen town": a place named in English that the corpus does not hold; or a
+        # name in pinyin without such a word ("How many … did Wangjia hold?"): never answered from another place
         unknown += [m.group(0) for m in _ENGLISH_PLACE.finditer(effective)]
+        unknown += [w for w in _pinyin_names(effective) if not any(w in u for u in unknown)
+                    and not any(pattern.search(w.lower()) for _, pattern in _english_provinces())]
     return Plan(
         question=question,
         effective=effective,
@@ -100,6 +109,46 @@ def _province_forms() -> list[tuple[str, str]]:
 
     forms = [(p, p) for p in PROVINCES] + [(p, _province_base(p)) for p in PROVINCES if len(_province_base(p)) >= 2]
     return sorted(forms, key=lambda f: -len(f[1]))
+
+
+# English names of the provinces that are not their pinyin
+_PROVINCE_ENGLISH = {"陕西省": "shaanxi", "内蒙古自治区": "inner mongolia|nei ?menggu", "西藏自治区": "tibet|xizang",
+                     "香港特别行政区": "hong ?kong", "澳门特别行政区": "macau|macao"}
+
+
+@lru_cache(maxsize=1)
+def _english_provinces() -> list[tuple[str, re.Pattern[str]]]:
+    """(province, its English name as a pattern on a lower-case question): 重庆市 -> "chongqing"."""
+    from pypinyin import lazy_pinyin
+
+    from rag.ingest.metadata import PROVINCES
+
+    out = []
+    for full in PROVINCES:
+        name = _PROVINCE_ENGLISH.get(full) or "".join(lazy_pinyin(_province_base(full)))
+        if full == "山西省":
+            name = "shanxi"
+        out.append((full, re.compile(rf"\b(?:{name})(?:\s+(?:province|municipality|region))?\b")))
+    return out
+
+
+# one pinyin syllable (without tones)
+_SYLLABLE = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+             r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ui|ao|ou|iu|ie|ve|ue|er|an|en|in|un|vn|ia|ua|uo"
+             r"|a|o|e|i|u|v)")
+_PINYIN_WORD = re.compile(rf"(?:{_SYLLABLE}){{2,5}}")
+_CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)([A-Z][a-z]{3,})(?:'s)?\b")
+
+
+def _pinyin_names(question: str) -> list[str]:
+    """Capitalised words inside an English question that read as pinyin of two to five syllables and are
+    no word the glossary knows: a place name the corpus does not hold ("Wangjia", "Sandu")."""
+    from rag.evidence import glossary_words
+
+    known = glossary_words()
+    return [m.group(1) for m in _CAPITALISED.finditer(question)
+            if _PINYIN_WORD.fullmatch(m.group(1).lower()) and m.group(1).lower() not in known
+            and m.group(1).lower() not in {"china", "chinese"}]
 
 
 _ENGLISH_PLACE = re.compile(

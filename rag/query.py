@@ -149,13 +149,14 @@ class Places:
         romanised: list[tuple[re.Pattern[str], str, str]] = []
         seen: dict[str, set[tuple[str, str]]] = {}
         for b, (kind, name) in bare.items():
-            syllables = _pinyin(b)
-            if syllables:
+            for syllables in _readings(b):
                 seen.setdefault("".join(syllables), set()).add((kind, name))
         for b, (kind, name) in bare.items():
-            syllables = _pinyin(b)
-            if syllables and len(seen["".join(syllables)]) == 1:
-                body = r"[\s\-']*".join(map(re.escape, syllables))
+            # every reading of the name's characters that no other place shares: 三都 is "Sandu" and "Sandou"
+            bodies = [r"[\s\-']*".join(map(re.escape, syllables)) for syllables in _readings(b)
+                      if len(seen["".join(syllables)]) == 1]
+            if bodies:
+                body = "(?:" + "|".join(bodies) + ")"
                 romanised.append((re.compile(rf"(?<![a-z]){body}{_ENGLISH_SUFFIX}(?![a-z])"), kind, name))
         # 共和乡 and 共和镇 share "Gonghe": "Gonghe town" is the 镇, "Gonghe township" the 乡
         by_suffixed: dict[str, set[tuple[str, str]]] = {}
@@ -199,6 +200,24 @@ def _pinyin(name: str) -> tuple[str, ...]:
     return _pinyin_cached(name)
 
 
+@lru_cache(maxsize=4096)
+def _readings(name: str, most: int = 8) -> tuple[tuple[str, ...], ...]:
+    """A name's pinyin as usually read (pypinyin's phrase reading) first, then with the other readings of
+    its characters (都: du, dou), at most ``most`` in all."""
+    from itertools import islice, product
+
+    from pypinyin import Style, pinyin
+
+    usual = _pinyin(name)
+    if not usual:
+        return ()
+    per_char = [[usual[i]] + [r.lower() for r in options if r.lower() != usual[i]]
+                for i, options in enumerate(pinyin(name, style=Style.NORMAL, heteronym=True))]
+    if len(per_char) != len(usual) or not all(r.isascii() and r.isalpha() for rs in per_char for r in rs):
+        return (usual,)
+    return tuple(islice(product(*per_char), most))
+
+
 _PLACES: weakref.WeakKeyDictionary[Index, Places] = weakref.WeakKeyDictionary()
 _PLACES_LOCK = threading.Lock()
 
@@ -240,6 +259,7 @@ def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     for m in _YEAR.finditer(text):
         if not taken[m.start()]:
             end = m.end() + (1 if text[m.end() : m.end() + 1] == "年" else 0)
+            end += 1 if text[end - 1 : end] == "年" and text[end : end + 1] == "度" else 0  # 2020年度
             add(int(m.group(1)), (m.start(), end))
     for m in _CN_YEAR.finditer(text):
         y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
@@ -396,6 +416,11 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
             tag = tags.get(w)
             if tag in _NAME_TAGS or (tag is None and len(w) >= 3):
                 candidate = w
+                if i > 0 and len(w) == 2:  # 钟 + 山镇: jieba cut a one-character stem off a name it knows as a word
+                    prev, ps, pe = tokens[i - 1]
+                    if (pe == s and len(prev) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", prev) and not taken[ps]
+                            and prev not in _BAD_FIRST and prev not in "有没无去到来看查"):
+                        candidate = prev + w
         elif w in _SINGLE_SUFFIX and i > 0:
             prev, ps, _pe = tokens[i - 1]
             ok_stem = 2 <= len(prev) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) is not None

@@ -70,7 +70,8 @@ def test_the_figures_a_question_asks_for(question: str, asks: list[str]) -> None
 @pytest.mark.parametrize(
     ("question", "unit"),
     [("哪些乡镇报告了化解纠纷的具体件数？", "件"), ("哪些鄉鎮報告了普法活動的場次？", "场"), ("组织了几次集中学法", "次"),
-     ("执法检查的次数或查出的问题数量", None), ("审查合同的具体数量", None), ("How many cases were mediated?", None)],
+     ("执法检查的次数或查出的问题数量", None), ("审查合同的具体数量", None), ("How many cases were mediated?", "件"), ("How many people attended the lectures?", "人"),
+     ("How many law-study sessions did the leaders hold?", "次"), ("How many were mediated?", None)],
 )
 def test_asked_unit(question: str, unit: str | None) -> None:
     assert asked_unit(question) == unit

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from rag.chunking import chunk_text
 from rag.ingest.clean import clean_text, web_header_lines
 from rag.ingest.loaders import SUPPORTED, IngestError, load_text, max_file_bytes, read_raw
-from rag.ingest.metadata import Metadata, infer_metadata, place_names, read_sidecar
+from rag.ingest.metadata import Metadata, infer_metadata, page_date, place_names, read_sidecar
 from rag.ingest.sections import parse_layout
 from rag.models import IngestResult, Report, Skipped
 from rag.text import is_traditional, to_simplified
@@ -64,7 +64,8 @@ def load_report(path: Path, root: Path | None = None) -> Report:
     source = _source(path, root)
     layout = parse_layout(text)
     back = text[layout.back[0]:layout.back[1]]
-    meta = infer_metadata(text, layout.title_lines, back, web_header_lines(loaded))
+    header = web_header_lines(loaded)
+    meta = infer_metadata(text, layout.title_lines, back, header)
     try:
         values = _merge(meta, read_sidecar(path))
     except (ValueError, OSError) as e:
@@ -77,6 +78,7 @@ def load_report(path: Path, root: Path | None = None) -> Report:
             sha256=hashlib.sha256(raw).hexdigest(),
             text=text,
             chunks=chunks,
+            published=page_date(header, text),
             **values,  # type: ignore[arg-type]
         )
     except ValidationError as e:

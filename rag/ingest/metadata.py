@@ -505,6 +505,27 @@ def find_title(title_lines: list[str]) -> str:
 # ---------------------------------------------------------------- report metadata
 
 
+# a web page's date of its copy of a report: 发布日期:2021-03-30, [ 成文日期 ] 2021-05-27, 公文生成日期: 2025-02-07
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|印发日期|生成日期)\s*[\]】]?\s*[:：]?\s*"
+                        r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# ... or a line that is only a date and a time, under the page's title (2026-01-23 16:25:42)
+_BARE_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+PAGE_DATE_LINES = 12  # a page's date stands among the first lines of its text
+
+
+def page_date(header_lines: list[str], text: str) -> str | None:
+    """The date a web page gives its copy of a report (ISO), from its header lines (which cleaning drops) or
+    a date line among the first lines of the text; None when the page gives none."""
+    for line in header_lines + text.split("\n")[:PAGE_DATE_LINES]:
+        simple = to_simplified(line)
+        m = _PAGE_DATE.search(simple) or _BARE_DATE.match(simple)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            if 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
 @dataclass
 class Metadata:
     township: str | None = None

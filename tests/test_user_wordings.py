@@ -1,0 +1,177 @@
+"""How office staff word their questions, beyond the product's own vocabulary: 镇街 for towns and
+subdistricts, 几回 and 几轮 for counts, a township in pinyin with another reading (三都: Sandu or Sandou),
+a name the corpus does not hold, a province in English, "how many people", a figure among several in one
+sentence, the holder of a role named before it, whether the library holds a named report, and when a web
+page published its copy. Hand-made reports and sentences; no model."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag.compose import _person, _pick_figure
+from rag.evidence import asks_quantity, figures, head, keywords
+from rag.index import Index, index_from_reports
+from rag.ingest.metadata import page_date
+from rag.lexicon import FACT_QUESTION, LIST_QUESTION, META_CORPUS
+from rag.metadata_answers import existence_answer
+from rag.models import Chunk, Filters, Report
+from rag.plan import _pinyin_names, make_plan
+from rag.query import Places, parse_scope
+
+PLACES = [
+    # (source, township, county, province, year)
+    ("a.txt", "三都镇", "永安县", "福建省", 2024),
+    ("b.txt", "长乐乡", "平和县", "福建省", 2023),
+    ("c.txt", "东河街道", "城西区", "广东省", 2022),
+    ("d.txt", "长乐乡", "平和县", "福建省", 2021),
+]
+
+
+def report(source: str, township: str, county: str, province: str, year: int, text: str = "") -> Report:
+    text = text or f"{county}{township}{year}年法治政府建设情况报告\n全镇开展普法宣传活动12场次。"
+    return Report(
+        source=source, township=township, county=county, province=province, year=year, text=text,
+        title=text.split("\n", 1)[0],
+        chunks=[Chunk(id=f"{source}#0", section="一、工作情况", kind="achievements", start=0, end=len(text), text=text)],
+    )
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    return index_from_reports([report(*p) for p in PLACES])
+
+
+@pytest.mark.parametrize("question", ["哪些镇街开展了普法宣传？", "各镇街有没有组建调解队伍？", "哪几个镇街提到了网格员？"])
+def test_zhenjie_is_the_office_word_for_the_places_asked_about(question: str) -> None:
+    assert LIST_QUESTION.search(question)
+    assert "镇街" not in {head(k) for k in keywords(question)}
+
+
+@pytest.mark.parametrize(("question", "unit"), [("永和镇开了几回党委会专题学法？", "回"), ("排查了几轮安全隐患？", "轮"),
+                                                 ("下村宣讲了几趟？", "趟")])
+def test_colloquial_counts_are_counts(question: str, unit: str) -> None:
+    assert asks_quantity(question) == unit and FACT_QUESTION.search(question)
+
+
+def test_a_figure_of_ten_thousands_keeps_what_it_counts() -> None:
+    assert [f for _, _, f in figures("覆盖群众2万余人次，投入经费1.5万多元")] == ["2万余人次", "1.5万多元"]
+
+
+@pytest.mark.parametrize("spelling", ["sandu town", "sandou town", "san du", "Sandu"])
+def test_a_township_is_found_by_every_reading_of_its_characters(spelling: str) -> None:
+    places = Places.build(["三都镇", "长乐乡"], [], [], [])
+    assert any(p.search(spelling.lower()) and name == "三都镇" for p, _, name in places.romanised)
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("How many mediation cases did Wangjiazhai handle?", ["Wangjiazhai"]),
+    ("How many people attended Liuhe's law lectures?", ["Liuhe"]),
+    ("Which townships mention the Fengqiao experience?", []),  # a term the glossary knows
+    ("How many lectures were held in China last year?", []),
+    ("How many lectures did the town hold?", []),
+])
+def test_a_pinyin_name_the_corpus_does_not_hold_is_named(question: str, names: list[str]) -> None:
+    assert _pinyin_names(question) == names
+
+
+def test_a_question_about_an_unknown_place_in_pinyin_is_not_answered_from_another(index: Index) -> None:
+    plan = make_plan("How many law-popularisation events did Wangjiazhai hold?", Filters(), [], index)
+    assert plan.unknown_places == ["Wangjiazhai"]
+    plan = make_plan("How many law-popularisation events did Sandu hold?", Filters(), [], index)
+    assert plan.townships == ["三都镇"] and not plan.unknown_places
+
+
+@pytest.mark.parametrize(("question", "province"), [("Which townships in Guangdong mention legal advisers?", "广东省"),
+                                                    ("Which towns in Fujian province report mediation rates?", "福建省")])
+def test_a_province_named_in_english_scopes_the_question(index: Index, question: str, province: str) -> None:
+    plan = make_plan(question, Filters(), [], index)
+    assert plan.provinces == [province] and not plan.unknown_places
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("受理了多少件网上信访？", "12件"),              # two kinds side by side: the one whose words the question writes together
+    ("受理了多少件来信来访？", "45件"),
+    ("整改了多少处隐患？", "58处"),                  # the second clause leaves out what it counts
+    ("排查了多少处隐患？", "60处"),
+    ("罚款了多少起违法行为？", "40起"),              # one item of a total
+    ("查处了多少起违法行为？", "90起"),
+])
+def test_the_figure_asked_among_several_in_a_sentence(question: str, figure: str) -> None:
+    quotes = {"受理": "全年受理来信来访45件、网上信访12件，办结率100%",
+              "隐患": "共排查隐患60处，整改完成58处，整改率96.7%",
+              "违法": "查处违法行为90起，其中警告50起、罚款40起"}
+    quote = next(q for k, q in quotes.items() if k in question)
+    kw = keywords(question)
+    unit = asks_quantity(question)
+    assert _pick_figure(quote, kw, unit, False, lambda k: 2.0, question) == figure
+
+
+@pytest.mark.parametrize(("sentence", "titles", "name"), [
+    ("镇长王大明主持召开专题会议。", "镇长", "王大明"),
+    ("聘请了某某律师事务所律师赵小红作为镇政府常年法律顾问。", "法律顾问", "赵小红"),
+    ("成立了由欧阳明担任组长的领导小组。", "组长", "欧阳明"),
+    ("党委书记亲自带领班子成员学法。", "党委书记|书记", ""),  # a holder is meant, but 亲自 is no name
+    ("全镇开展了普法宣传。", "镇长", None),
+])
+def test_the_holder_of_a_role_is_named_before_or_after_it(sentence: str, titles: str, name: str | None) -> None:
+    assert _person(sentence, titles, "") == name
+
+
+def test_a_deputy_is_no_holder_of_the_role() -> None:
+    assert _person("副组长李文同志负责日常工作。", "组长", "") is None
+
+
+@pytest.mark.parametrize(("question", "found", "says"), [
+    ("有没有长乐乡2023年的报告？", True, "长乐乡2023年度"),
+    ("有沒有長樂鄉2021年的報告？", True, "长乐乡2021年度"),
+    ("有没有长乐乡2024年的报告？", False, "没有长乐乡2024年的报告。报告库中长乐乡的报告：2021年、2023年。"),
+    ("Is there a report for Sandu town from 2019?", False, "没有三都镇2019年的报告"),
+])
+def test_whether_the_library_holds_a_named_report(index: Index, question: str, found: bool, says: str) -> None:
+    plan = make_plan(question, Filters(), [], index)
+    got = existence_answer(plan.effective, plan.townships, plan.years, list(index.reports.values()), plan.topic)
+    assert got is not None and got.found == found and says in got.text
+
+
+def test_a_question_about_what_a_named_report_says_is_no_library_question(index: Index) -> None:
+    plan = make_plan("长乐乡的报告有没有提到法律顾问？", Filters(), [], index)
+    assert existence_answer(plan.effective, plan.townships, plan.years, list(index.reports.values()), plan.topic) is None
+
+
+@pytest.mark.parametrize("question", ["福建省有哪些乡镇？", "有哪些福建的乡镇报告？", "哪些乡镇在福建？", "哪些报告是2023年的？"])
+def test_which_reports_in_other_wordings(question: str) -> None:
+    assert META_CORPUS.search(question)
+
+
+def test_a_year_asked_with_its_du_leaves_no_word(index: Index) -> None:
+    scope = parse_scope("哪些乡镇的报告是2021年度的？", index)
+    assert scope.years == [2021] and "度" not in scope.text
+
+
+@pytest.mark.parametrize(("header", "text", "date"), [
+    (["发布机构：某某镇人民政府 发布日期:2021-03-30"], "标题\n正文", "2021-03-30"),
+    (["[ 成文日期 ] 2021-05-27 [ 发布日期 ] 2021-05-28"], "标题\n正文", "2021-05-27"),
+    ([], "某某街道2025年法治政府建设年度报告\n2026-01-23 16:25:42\n来源:本网", "2026-01-23"),
+    ([], "- 公文生成日期: 2025-02-07\n某某镇报告", "2025-02-07"),
+    ([], "某某镇报告\n2024年，全镇开展普法宣传。", None),
+])
+def test_the_date_a_web_page_gives_its_copy(header: list[str], text: str, date: str | None) -> None:
+    assert page_date(header, text) == date
+
+
+@pytest.mark.parametrize(("question", "word", "alternative"), [
+    ("进学校开展了几场法治讲座？", "学校", "校园"),
+    ("指挥部的总指挥是谁？", "总指挥", "指挥长"),
+    ("群众反映的事情办了多少件？", "事情", "事项"),
+])
+def test_everyday_words_find_the_reports_words(question: str, word: str, alternative: str) -> None:
+    term = next(k for k in keywords(question) if head(k) == word)
+    assert alternative in term.split("|")
+
+
+def test_an_unknown_name_cut_by_the_segmenter_is_named_whole(index: Index) -> None:
+    """jieba cuts 钟山镇 into 钟 + 山镇; the unknown place is 钟山镇."""
+    assert parse_scope("有没有钟山镇的报告？", index).unknown_places == ["钟山镇"]
+    assert re.search("钟山镇", make_plan("有没有钟山镇的报告？", Filters(), [], index).unknown_places[0])
