@@ -175,3 +175,13 @@ def test_an_unknown_name_cut_by_the_segmenter_is_named_whole(index: Index) -> No
     """jieba cuts 钟山镇 into 钟 + 山镇; the unknown place is 钟山镇."""
     assert parse_scope("有没有钟山镇的报告？", index).unknown_places == ["钟山镇"]
     assert re.search("钟山镇", make_plan("有没有钟山镇的报告？", Filters(), [], index).unknown_places[0])
+
+
+@pytest.mark.parametrize(("question", "framing"), [
+    ("哪些镇街讲到了疫情期间的执法工作？", {"讲到", "期间"}),
+    ("哪些乡镇谈及基层调解员不足？", {"谈及"}),
+    ("有哪些街道说起过网格员的培训？", {"说起"}),
+])
+def test_verbs_that_frame_a_question_are_no_topic(question: str, framing: set[str]) -> None:
+    heads = {head(k) for k in keywords(question)}
+    assert heads and not heads & framing
