@@ -36,6 +36,7 @@ from rag.lexicon import (
     RATE_QUESTION,
     SHORTCOMING,
     SURNAMES,
+    WHEN_QUESTION,
     YESNO_QUESTION,
     entity_asked,
     ordinal,
@@ -221,6 +222,8 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         c = _citation(1, index, table, s, kw, span=(start, end))
         name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) \
             if PERSON_QUESTION.search(to_simplified(plan.effective)) and kw else None
+        if not name and WHEN_QUESTION.search(to_simplified(plan.effective)):
+            name = _day(c.quote)
         text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     for s, start, end in spans[:5]:
@@ -374,6 +377,17 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             return _role_clause(table, spans[0], titles)
         return holder
     return spans[0]
+
+
+# a day as reports write it: 2020年3月25日, 3月25日, 2021-05-27, 二〇二四年十二月二十日
+_DAY = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
+                  r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+
+
+def _day(quote: str) -> str | None:
+    """The day a sentence names (the first), for a question that asks when; None when it names none."""
+    m = _DAY.search(to_simplified(quote))
+    return re.sub(r"\s+", "", m.group(0)) if m else None
 
 
 def _titles(plan: Plan, kw: list[str]) -> str:

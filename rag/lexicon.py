@@ -302,6 +302,8 @@ def title_forms(question: str) -> list[str]:
 
 
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
+# A question that asks for a day: "什么时候主持召开", "哪天", "when did".
+WHEN_QUESTION = re.compile(r"什么时候|何时|哪天|哪一天|几月几日|几号|\bwhen\b|\bwhat date\b|\bon what day\b", re.I)
 
 # The common surnames (about nine in ten people bear one): a person's name begins with one; 多次 and 亲自 do not.
 SURNAMES = frozenset(

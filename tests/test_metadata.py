@@ -45,6 +45,18 @@ def test_township_as_the_subject_of_an_opening_clause(tmp_path: Path, opening: s
     assert r.township is not None and r.township in opening
 
 
+def test_the_province_of_a_prefecture_named_in_full(tmp_path: Path) -> None:
+    r = _ingest(tmp_path, "2023年，青禾镇在恩施土家族苗族自治州州委的领导下，扎实推进依法行政。\n一、主要工作\n"
+                          "全镇开展普法活动12场。")
+    assert (r.township, r.province) == ("青禾镇", "湖北省")
+
+
+def test_the_page_date_of_a_report_copied_from_the_web(tmp_path: Path) -> None:
+    r = _ingest(tmp_path, "发布机构：石溪乡人民政府 发布日期：2024年03月01日\n石溪乡2023年度法治政府建设情况报告\n"
+                          "2023年，石溪乡扎实推进依法行政。全乡开展普法活动12场。")
+    assert r.published == "2024-03-01" and r.date is None
+
+
 def test_township_only_in_a_publisher_line(tmp_path: Path) -> None:
     # the cleaner drops the page fields from the text; metadata still reads them
     r = _ingest(tmp_path, "发布机构：石溪乡人民政府\n发布日期：2024年03月01日\n2023年度法治政府建设情况报告\n"

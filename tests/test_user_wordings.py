@@ -185,3 +185,15 @@ def test_an_unknown_name_cut_by_the_segmenter_is_named_whole(index: Index) -> No
 def test_verbs_that_frame_a_question_are_no_topic(question: str, framing: set[str]) -> None:
     heads = {head(k) for k in keywords(question)}
     assert heads and not heads & framing
+
+
+@pytest.mark.parametrize(("sentence", "day"), [
+    ("镇党委书记于2020年3月25日主持召开专题会议。", "2020年3月25日"),
+    ("12月4日组织开展宪法宣传活动。", "12月4日"),
+    ("落款：二〇二四年十二月二十日", "二〇二四年十二月二十日"),
+    ("全年召开专题会议4次。", None),
+])
+def test_a_question_asking_when_is_led_by_the_day_the_sentence_names(sentence: str, day: str | None) -> None:
+    from rag.compose import _day
+
+    assert _day(sentence) == day

@@ -550,6 +550,11 @@ def _pick_province(simple: str, county: str | None) -> str | None:
     short = [full for s, full in _PROVINCE_SHORT.items() if s in simple and (not options or full in options)]
     if len(short) == 1:
         return short[0]
+    # a prefecture named in full (韶关市, 恩施土家族苗族自治州) whose province is one
+    by_prefecture = {p for name in find_prefectures(simple) for p in gazetteer()["prefectures"][name]
+                     if not options or p in options}
+    if len(by_prefecture) == 1:
+        return by_prefecture.pop()
     return None
 
 
