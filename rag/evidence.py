@@ -612,7 +612,10 @@ def alternative_sides(topic: str) -> list[list[str]]:
             readings.append([w for w in whole if w != left[-1]])
     if all(len(side) >= 3 for side in sides_kw):
         readings += sides_kw
-    return [r for r in readings if len(r) >= 2] + example_sides(topic)
+    # one word is too little to stand for a question, unless the question is only its two alternatives
+    # ("行政复议或行政诉讼的情况": a sentence on 行政诉讼 alone answers it)
+    least = 1 if len(whole) == 2 else 2
+    return [r for r in readings if len(r) >= least] + example_sides(topic)
 
 
 # "A、B等C": A and B are examples of the kind C (not 平等, 同等, 等级, 等待, 等等)

@@ -216,3 +216,17 @@ def test_examples_of_a_kind_are_readings_of_the_question(question: str) -> None:
 def test_no_example_readings_without_a_kind(question: str) -> None:
     """平等 is no 等; "…等等" at the end names no kind."""
     assert alternative_sides(question) == []
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇报告了行政复议或行政诉讼的情况？", "哪些鄉鎮報告了行政復議或行政訴訟的情況？"])
+def test_a_question_of_two_alternatives_only_is_answered_by_either(question: str) -> None:
+    """"A或B" with nothing else: a sentence on B alone covers the question (one side is all of a reading)."""
+    t = table("2022年共发生行政诉讼案件6宗。", "加强行政执法监督。")
+    plain = t.score(keywords(question), None, [0, 1])
+    read = t.score(keywords(question), None, [0, 1], alternative_sides(question))
+    assert read[0].unit == 0 and read[0].lexical == pytest.approx(1.0) and plain[0].lexical < 0.9
+
+
+def test_a_longer_question_keeps_one_word_readings_out() -> None:
+    """"组织干部参加法治理论或学法考试": a reading of one word would let any 考试 sentence stand for the question."""
+    assert all(len(r) >= 2 for r in alternative_sides("组织干部参加法治理论或学法考试"))
