@@ -159,6 +159,23 @@ def average_precision(questions: list[dict[str, Any]], decisions: list[Any]) -> 
     return float((hits[y[order]] / (np.flatnonzero(y[order]) + 1)).mean()) if y.any() else 0.0
 
 
+def bagged_cut(cut: Any, p: Any, y: Any, groups: list[str], rounds: int, seed: int = 0) -> float:
+    """The median over ``rounds`` bootstrap samples of question groups of ``cut(p, y)`` (rag.decide.best_threshold or
+    best_accuracy_cut); ``p`` and ``y`` hold one entry (a value, or an array of a question's reports) per question."""
+    if rounds <= 0:
+        return float(cut(np.hstack(p), np.hstack(y)))
+    rng = np.random.default_rng(seed)
+    names = sorted(set(groups))
+    members = {g: [i for i, x in enumerate(groups) if x == g] for g in names}
+    cuts = []
+    for _ in range(rounds):
+        picked = [i for g in rng.choice(names, size=len(names), replace=True) for i in members[g]]
+        ys = np.hstack([y[i] for i in picked])
+        if ys.any() and not ys.all():
+            cuts.append(float(cut(np.hstack([p[i] for i in picked]), ys)))
+    return float(np.median(cuts)) if cuts else float(cut(np.hstack(p), np.hstack(y)))
+
+
 def show(name: str, s: dict[str, Any]) -> None:
     print(f"{name}: reports precision {s['precision']:.1%} recall {s['recall']:.1%} ({s['tp']}/{s['cited']} cited, "
           f"{s['positives']} supporting); questions right {s['right']}/{s['questions']}; "
@@ -175,6 +192,8 @@ def main() -> int:
                          "of it too, labelled by the townships it holds, so that the decision holds for a small "
                          "corpus as for a large one (rewordings stay one group across indexes)")
     ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--rounds", type=int, default=200,
+                    help="bootstrap samples of question groups whose best cuts' median is the threshold (0: one cut)")
     ap.add_argument("--write", action="store_true", help="write the decision into rag/data/decision.json")
     ap.add_argument("--any-embedder", action="store_true",
                     help="fit without the embedder's features: the decision for embedders nobody calibrated")
@@ -226,10 +245,15 @@ def main() -> int:
     cv = [fitted[q["group"]] for q in calib]
     gate_p = np.array([float(d.gate.probability(gate_x(q, d.report)[None])[0]) for q, d in zip(calib, cv, strict=True)])
     covered = np.array([q["covered"] for q in calib])
-    gate_t = best_accuracy_cut(gate_p, covered)
-    rep_p = np.concatenate([report_probs(q, d.report) for q, d in zip(calib, cv, strict=True) if q["covered"]])
-    rep_y = np.concatenate([[r["label"] for r in q["rows"]] for q in calib if q["covered"]])
-    rep_t = best_threshold(rep_p, rep_y)
+    # each cut is the median of the best cuts of question groups drawn with replacement (bagging): the F1 and
+    # accuracy curves are flat near their best, and the argmax of one sample jumps along that plateau when a
+    # feature moves a little
+    group_of = [q["group"] for q in calib]
+    gate_t = bagged_cut(best_accuracy_cut, gate_p, covered, group_of, args.rounds)
+    covered_q = [q for q in calib if q["covered"]]
+    rep_p = [report_probs(q, d.report) for q, d in zip(calib, cv, strict=True) if q["covered"]]
+    rep_y = [np.array([r["label"] for r in q["rows"]]) for q in covered_q]
+    rep_t = bagged_cut(best_threshold, rep_p, rep_y, [q["group"] for q in covered_q], args.rounds)
     cv = [replace(d, gate=replace(d.gate, threshold=float(gate_t)), report=replace(d.report, threshold=rep_t))
           for d in cv]
     print(f"thresholds from cross-validation: gate {gate_t:.3f}, report {rep_t:.3f}")

@@ -25,6 +25,7 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     GENRE_WORDS,
+    IDENTITY_QUESTION,
     LESS_QUESTION,
     MEASURE_FAMILIES,
     MEASURE_WORDS,
@@ -32,12 +33,12 @@ from rag.lexicon import (
     NAME_ASKED,
     NEGATIONS,
     ORDINAL,
-    PERSON_QUESTION,
     RATE_QUESTION,
     SHORTCOMING,
     SURNAMES,
     WHEN_QUESTION,
     YESNO_QUESTION,
+    asks_person,
     entity_asked,
     ordinal,
     title_forms,
@@ -195,6 +196,13 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         unit_word = ""
     rate = bool(RATE_QUESTION.search(plan.effective))
     good = [s for s in scored if _relevant(s, kw)]
+    if good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective)):
+        # "…的那份报告是哪个乡的？": the report whose sentence answers best, by its township
+        c = _citation(1, index, table, good[0], kw)
+        report = index.reports[c.source]
+        return Answer(question=plan.question, text=f"{town_label(report.township, report.source)}"
+                      f"（{year_label(report.year)}报告）。据该报告：“{c.quote}”[1]", found=True, citations=[c],
+                      considered=len(reports))
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
     denial = _denial(good[:30], kw, table) if unit_word is not None and not rate else None
@@ -220,8 +228,10 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         s, start, end = picked
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
-        name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) \
-            if PERSON_QUESTION.search(to_simplified(plan.effective)) and kw else None
+        person = asks_person(to_simplified(plan.effective)) and bool(kw)
+        name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) if person else None
+        if person and not name:  # "组长是谁" answered by a role: 以党委书记为组长 -> 党委书记
+            name = _role_holder(to_simplified(c.quote), _titles(plan, kw))
         if not name and WHEN_QUESTION.search(to_simplified(plan.effective)):
             name = _day(c.quote)
         text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
@@ -368,7 +378,7 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             text = to_simplified(table.units[span[0].unit].norm)
             if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
                 return span
-    elif PERSON_QUESTION.search(q) and kw:
+    elif asks_person(q) and kw:
         titles = _titles(plan, kw)
         holder = next((span for span in spans
                        if _person(to_simplified(table.units[span[0].unit].norm), titles, "") is not None), None)
@@ -427,6 +437,18 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
         if role.search(m.group(0)):
             return s, u.start + m.start(), u.start + m.end()
     return span
+
+
+def _role_holder(text: str, titles: str) -> str | None:
+    """Who holds the asked title by office, when no name is given: 以街道党工委书记、办事处主任为指挥长 ->
+    街道党工委书记、办事处主任; 由镇长担任副组长 -> 镇长 (for 副组长 only). None when the sentence says neither."""
+    for pattern in (rf"以([^，,；;。以为]{{2,24}}?)为(?:{titles})", rf"由([^，,；;。由]{{2,24}}?)(?:担任|任|出任)(?:{titles})",
+                    rf"(?<!副)(?:{titles})(?:由|为)([^，,；;。]{{2,24}}?)(?:担任|出任|[，,；;。]|$)",
+                    rf"(?:^|[，,；;。:：”“])([^，,；;。:：”“以由]{{2,24}}?)(?:为|任|担任)(?:{titles})"):  # 镇长为副组长
+        m = re.search(pattern, text)
+        if m:
+            return m.group(1)
+    return None
 
 
 def _in_question(name: str, question: str) -> bool:

@@ -27,6 +27,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
+    去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -217,7 +218,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("安全隐患", "隐患", "风险隐患", "事故隐患"),
     ("隐患排查", "排查隐患", "排查整治隐患", "隐患排查整治"),
     ("整改", "立行立改", "即知即改", "立查立改"),
-    ("电信网络诈骗", "电信诈骗", "电诈", "网络诈骗", "反诈", "反电诈"),
+    ("电信网络诈骗", "电信诈骗", "电诈", "网络诈骗", "反诈", "反电诈", "防诈", "防电诈"),
+    ("新增", "新加", "新装", "新建", "增设"),
+    ("雪亮工程", "天网工程", "天网"),
     ("经费", "工作经费", "经费保障", "资金保障", "专项经费"),
     ("身兼数职", "一人多岗", "一人多职", "一岗多责", "身兼多职"),
     ("人员流动", "人员变动", "流动性大", "流动频繁", "变动频繁", "人员调整"),
@@ -246,7 +249,7 @@ LIST_QUESTION = re.compile(
     re.I,
 )
 FACT_QUESTION = re.compile(
-    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
+    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|啥时候|啥时|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
     r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
     r"|funding)",
@@ -267,7 +270,18 @@ ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
 ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
 
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
-PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|叫什么|名字|姓名|哪位|\bwho\b|\bname\b", re.I)
+# ("name" in English asks a person's name only with a person: "the name of the party secretary", not "the name
+# of the mechanism")
+_PERSON_EN = (r"\bname of (?:the |its |their )?(?:\w+ ){0,3}?(?:person|official|head|leader|secretary|director|chief"
+              r"|mayor|lawyer|adviser|advisor|chairman|chair|commander|deputy)\b|\bwhose name\b")
+PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|谁挂帅|谁牵头|叫什么|名字|姓名|哪位|\bwho\b|" + _PERSON_EN, re.I)
+# ... of a person, not of a thing: "书记叫什么名字", not "那个晚会叫什么", "这个机制的名字"
+_PERSON_WORD = re.compile(r"谁|哪位|长|书记|主任|委员|主席|负责人|顾问|律师|干部|同志|人员|\bwho|" + _PERSON_EN, re.I)
+
+
+def asks_person(question: str) -> bool:
+    """Whether a (simplified) question asks who someone is, or a person's name."""
+    return bool(PERSON_QUESTION.search(question) and _PERSON_WORD.search(question))
 
 # A question answered yes or no: "共和镇有没有设立涉外公共法律服务工作站？", "Does Daxie have a legal adviser?"
 YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]?\s*$|^\s*(?:does|did|do|is|are|was|were|has|have)\b", re.I)
@@ -276,9 +290,9 @@ YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]
 # The title whose holder a question asks for: 指挥长 in "…指挥部的指挥长由谁担任", 党委书记 in "党委书记叫什么名字".
 _TITLE = r"((?:(?!的|之|和|与|及)[\u4e00-\u9fff]){0,3}(?:长|书记|主任|委员|主席|负责人|顾问))"
 TITLE_ASKED = re.compile(_TITLE + r"(?:由谁|是谁|谁任|谁担任|谁来|叫什么|的名字|的姓名|名字|姓名)"
-                         r"|(?:由谁|谁)(?:任|担任|出任)" + _TITLE)
+                         r"|(?:由谁|谁)(?:来|挂帅|牵头)?(?:任|担任|出任|当|做)" + _TITLE)
 # the words of the question's frame around a title ("由谁担任"): no topic of it
-TITLE_FRAME = re.compile(r"(?:由谁|谁)(?:来)?(?:担任|出任|任)|由谁|是谁")
+TITLE_FRAME = re.compile(r"(?:由谁|谁)(?:来|挂帅|牵头)?(?:担任|出任|任|当|做)|由谁|是谁|谁挂帅|谁牵头")
 
 
 def asked_title(question: str) -> str | None:
@@ -301,9 +315,12 @@ def title_forms(question: str) -> list[str]:
     return [title[i:] for i in range(len(title) - 1)]
 
 
-NAME_ASKED = re.compile(r"名字|姓名|叫什么|\bname\b", re.I)
+NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
+# A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"
+IDENTITY_QUESTION = re.compile(r"(?:是|属于|来自)?哪(?:个|一个)(?:乡镇|镇街|乡|镇|街道)(?:的)?(?:报告)?[？?。]?$"
+                               r"|\bwhich (?:town|township|subdistrict)(?:'s)? report\b|\bwhose report\b", re.I)
 # A question that asks for a day: "什么时候主持召开", "哪天", "when did".
-WHEN_QUESTION = re.compile(r"什么时候|何时|哪天|哪一天|几月几日|几号|\bwhen\b|\bwhat date\b|\bon what day\b", re.I)
+WHEN_QUESTION = re.compile(r"什么时候|啥时候|啥时|何时|哪天|哪一天|几月几日|几号|\bwhen\b|\bwhat date\b|\bon what day\b", re.I)
 
 # The common surnames (about nine in ten people bear one): a person's name begins with one; 多次 and 亲自 do not.
 SURNAMES = frozenset(
@@ -410,10 +427,13 @@ _ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
 META_CORPUS = re.compile(
     r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告|^哪些(?:年度)?报告"
     r"|有哪些\S{0,8}?(?:乡镇|镇街|乡|镇|街道)的?(?:年度)?报告|有哪些(?:乡镇|镇街|街道)[？?]?$"
-    r"|(?:哪些|哪几个)(?:乡镇|镇街|乡|镇|街道)(?:属于|位于|隶属于?|来自|在)"
+    r"|(?:哪些|哪几个)(?:乡镇|镇街|乡|镇|街道)(?:的报告)?(?:属于|位于|隶属于?|来自|在|是)"
     r"|(?:哪些|哪几个)(?:乡镇|乡|镇|街道)(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
     r"|which reports|what reports|how many reports"
 )
+# "哪些报告是繁体字的", "which reports are in traditional characters": the reports by their script
+META_SCRIPT = re.compile(r"(?:哪些|哪几份|有几份|多少份|哪份)报告.{0,8}?(?:繁体|正体)|(?:繁体|正体)字?的?报告|(?:繁体|正体)字?(?:写|撰写)的"
+                         r"|\btraditional (?:chinese|characters|script)\b", re.I)
 # "有没有桑柘镇2023年的报告", "is there a report for Gaoguan town": whether the library holds a named report
 META_EXISTS = re.compile(
     r"(?:有没有|有无|是否有|有)\S{0,16}?报告(?:吗|嘛|呢)?[？?]?$|报告(?:有没有|有吗|在不在|收录了吗|吗)"

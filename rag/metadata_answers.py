@@ -17,6 +17,7 @@ from rag.lexicon import (
     META_DATE,
     META_EXISTS,
     META_PROVINCE,
+    META_SCRIPT,
     META_YEAR,
     PLACE_NAME,
     REPORT_WORD,
@@ -35,6 +36,8 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     """
     q = compact(question)
     spaced = to_simplified(question).lower()
+    if META_SCRIPT.search(to_simplified(q)) or META_SCRIPT.search(spaced):
+        return _corpus(question, [r for r in reports if r.script == "traditional"], "繁体字")
     if META_CORPUS.search(q) or META_CORPUS.search(spaced):
         # what is left once the places and years (``topic``) and the library words are taken out
         rest = META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced)
@@ -112,7 +115,10 @@ def _line_around(text: str, start: int, end: int, limit: int = 80) -> tuple[int,
 _COUNT = re.compile(r"多少份|几份|多少个|几个|how many|number of")
 
 
-def _corpus(question: str, reports: list[Report]) -> Answer:
+def _corpus(question: str, reports: list[Report], kind: str = "") -> Answer:
+    """The reports (those of ``kind``, e.g. 繁体字, when a kind is asked), each with its title cited."""
+    if not reports:
+        return Answer(question=question, text=f"报告库中没有{kind}报告。", found=False, considered=0)
     reports = sorted(reports, key=lambda r: (r.township or "", r.year or 0))
     if _COUNT.search(to_simplified(question).lower()):  # "一共有多少份报告": the number, then the reports in one line
         citations: list[Citation] = []
@@ -121,10 +127,10 @@ def _corpus(question: str, reports: list[Report]) -> Answer:
             start, end = _title_span(r)
             citations.append(_citation(len(citations) + 1, r, start, end))
             names.append(f"{town_label(r.township, r.source)}（{year_label(r.year)}）[{len(citations)}]")
-        return Answer(question=question, text=f"共{len(reports)}份报告：" + "、".join(names) + "。", found=True,
+        return Answer(question=question, text=f"共{len(reports)}份{kind}报告：" + "、".join(names) + "。", found=True,
                       citations=citations, considered=len(reports))
     citations = []
-    lines = [f"共{len(reports)}份报告："]
+    lines = [f"共{len(reports)}份{kind}报告："]
     for r in reports:
         where = "".join(x for x in (r.province, r.county) if x)
         line = f"- {town_label(r.township, r.source)}" + (f"（{where}）" if where else "") + f"{year_label(r.year, '年度')}：{r.title or r.source}"

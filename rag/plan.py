@@ -152,7 +152,8 @@ def _pinyin_names(question: str) -> list[str]:
 
 
 _ENGLISH_PLACE = re.compile(
-    r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:[Tt]own(?:ship)?|[Dd]istrict|[Cc]ounty|[Cc]ity|[Vv]illage|[Ss]ubdistrict)\b"
+    r"\b(?!(?:Which|What|Whose|Each|Every|Any|All|The|This|That|These|Those|Our|Your|Their|Its|A|An|Other|Another"
+    r"|Some|Many|How|Same|One|No)\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:[Tt]own(?:ship)?|[Dd]istrict|[Cc]ounty|[Cc]ity|[Vv]illage|[Ss]ubdistrict)\b"
 )
 
 

@@ -197,3 +197,80 @@ def test_a_question_asking_when_is_led_by_the_day_the_sentence_names(sentence: s
     from rag.compose import _day
 
     assert _day(sentence) == day
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    ("镇党委书记叫什么名字？", True), ("领导小组组长是谁？", True), ("What is the name of the party secretary?", True),
+    ("那个乡村文艺晚会叫什么？", False), ("这个学习机制叫什么名字？", False),
+    ("What is the name of the learning mechanism?", False),
+])
+def test_a_name_is_a_persons_only_when_a_person_is_asked_about(question: str, person: bool) -> None:
+    from rag.lexicon import asks_person
+
+    assert asks_person(question) == person
+
+
+@pytest.mark.parametrize(("sentence", "titles", "holder"), [
+    ("成立了以街道党工委书记、办事处主任为指挥长的指挥部", "指挥长", "街道党工委书记、办事处主任"),
+    ("领导小组由镇党委书记任组长", "组长", "镇党委书记"),
+    ("党委书记为组长，党委副书记、镇长为副组长", "副组长", "党委副书记、镇长"),
+    ("党委书记为组长，党委副书记、镇长为副组长", "组长", "党委书记"),
+    ("全镇开展普法宣传活动", "组长", None),
+])
+def test_a_role_is_answered_by_the_office_that_holds_it(sentence: str, titles: str, holder: str | None) -> None:
+    from rag.compose import _role_holder
+
+    assert _role_holder(sentence, titles) == holder
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("设立了七个邻里服务站的那份报告是哪个乡的？", True), ("这份报告是哪个镇的？", True),
+    ("Which township's report mentions the workstation?", True),
+    ("哪个乡镇的化解率最高？", False), ("哪些乡镇的报告提到法律顾问？", False),
+])
+def test_a_question_asking_whose_report_says_something(question: str, asked: bool) -> None:
+    from rag.lexicon import IDENTITY_QUESTION
+
+    assert bool(IDENTITY_QUESTION.search(question)) == asked
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("哪些报告是繁体字的？", True), ("有几份繁體報告？", True),
+    ("Which reports are written in traditional Chinese characters?", True),
+    ("What is the traditional way of mediation?", False), ("哪些乡镇提到繁体字？", False),
+])
+def test_a_question_about_the_script_of_the_reports(question: str, asked: bool) -> None:
+    from rag.lexicon import META_SCRIPT
+    from rag.text import to_simplified
+
+    assert bool(META_SCRIPT.search(to_simplified(question))) == asked
+
+
+@pytest.mark.parametrize("question", ["Which township's report mentions mediation?", "What town reported the most cases?",
+                                      "Each township must report."])
+def test_a_question_word_before_town_is_no_place(index: Index, question: str) -> None:
+    assert make_plan(question, Filters(), [], index).unknown_places == []
+
+
+@pytest.mark.parametrize(("question", "filler"), [
+    ("大中街道司法所去年帮忙审了几份合同？", {"去年", "帮忙"}),
+    ("留下街道一年请律师大概花多少钱？", {"大概", "一年"}),
+    ("哪些乡镇专门讲了防范电信诈骗？", {"专门"}),
+])
+def test_spoken_filler_is_no_topic(question: str, filler: set[str]) -> None:
+    heads = {head(k) for k in keywords(question)}
+    assert heads and not heads & filler
+
+
+@pytest.mark.parametrize(("question", "word", "alternative"), [
+    ("新加了几个摄像头？", "新加", "新增"), ("天网建了多少个点位？", "天网", "雪亮工程"),
+])
+def test_spoken_words_find_the_reports_words(question: str, word: str, alternative: str) -> None:
+    term = next(k for k in keywords(question) if head(k) == word)
+    assert alternative in term.split("|")
+
+
+def test_a_question_asking_when_in_spoken_words() -> None:
+    from rag.lexicon import FACT_QUESTION, WHEN_QUESTION
+
+    assert WHEN_QUESTION.search("第二次会议是啥时候开的？") and FACT_QUESTION.search("第二次会议是啥时候开的？")
