@@ -335,3 +335,23 @@ def parse_sse(body: str) -> list[tuple[str, str]]:
                 data.append(line[5:].strip())
         events.append((name, "\n".join(data)))
     return events
+
+
+def choose_files(page: Any, box: str, files: list[Path], timeout_ms: int = 30_000, tries: int = 3) -> None:
+    """Put ``files`` into the Gradio file box ``box`` (a CSS selector) and wait until it shows their names.
+
+    Gradio binds the hidden input's change handler only once the box has rendered; a file set before that (right
+    after a tab switch, on a loaded machine) is dropped without a trace, and a user would simply choose it again.
+    So the box is awaited first, and the choice is made again when no name shows within ``timeout_ms``."""
+    page.locator(box).wait_for(state="visible")
+    last: Exception | None = None
+    for _ in range(tries):
+        page.locator(f"{box} input[type=file]").set_input_files([str(f) for f in files])
+        try:
+            for f in files:
+                page.locator(box).get_by_text(f.name).first.wait_for(timeout=timeout_ms)
+            return
+        except Exception as e:  # playwright's TimeoutError: choose again
+            last = e
+    assert last is not None
+    raise last

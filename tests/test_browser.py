@@ -15,6 +15,7 @@ import pytest
 from browser_helpers import (
     CHROMIUM,
     RealServer,
+    choose_files,
     free_port,
     launch_browser,
     real_server,
@@ -127,8 +128,7 @@ def test_chat_streams_an_answer_with_sources_and_opens_one(server: RealServer, p
 
     bad = tmp_path / "不是报告.txt"
     bad.write_text("hello, not a report", encoding="utf-8")
-    page.locator("#upload-files input[type=file]").set_input_files(bad)
-    page.locator("#upload-files").get_by_text("不是报告.txt").wait_for()
+    choose_files(page, "#upload-files", [bad])
     page.locator("#upload").click()
     status = page.locator("#upload-status")
     status.get_by_text("未做任何更改").wait_for()
@@ -270,8 +270,7 @@ def test_report_markup_stays_text_in_the_chat(browser: Any, tmp_path: Path, shot
         extra = tmp_path / "新增报告.txt"
         extra.write_text("某某镇2023年法治政府建设工作报告。\n一、工作成效\n某某镇开展普法宣传。", encoding="utf-8")
         page.locator("#upload-password input").fill("pw-hostile")
-        page.locator("#upload-files input[type=file]").set_input_files(extra)
-        page.locator("#upload-files").get_by_text("新增报告.txt").first.wait_for()
+        choose_files(page, "#upload-files", [extra])
         page.locator("#upload").click()
         page.locator("#upload-status").get_by_text("已加入 1 份报告").wait_for()
         page.get_by_role("tab", name="问答").click()
