@@ -36,6 +36,7 @@ from rag.lexicon import (
     RATE_QUESTION,
     SHORTCOMING,
     SURNAMES,
+    TITLE_TAILS,
     WHEN_QUESTION,
     YESNO_QUESTION,
     asks_person,
@@ -196,7 +197,8 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         unit_word = ""
     rate = bool(RATE_QUESTION.search(plan.effective))
     good = [s for s in scored if _relevant(s, kw)]
-    if good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective)):
+    if (good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective))
+            and not compares and not MORE_QUESTION.search(plan.effective) and not LESS_QUESTION.search(plan.effective)):
         # "…的那份报告是哪个乡的？": the report whose sentence answers best, by its township
         c = _citation(1, index, table, good[0], kw)
         report = index.reports[c.source]
@@ -230,7 +232,9 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         c = _citation(1, index, table, s, kw, span=(start, end))
         person = asks_person(to_simplified(plan.effective)) and bool(kw)
         name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) if person else None
-        if person and not name:  # "组长是谁" answered by a role: 以党委书记为组长 -> 党委书记
+        if person and not name and _names_the_rest(table, s, kw, _titles(plan, kw)):
+            # "组长是谁" answered by a role: 以党委书记为组长 -> 党委书记 (of the body asked about: 防汛指挥部's
+            # commander is not the 普法 command post's)
             name = _role_holder(to_simplified(c.quote), _titles(plan, kw))
         if not name and WHEN_QUESTION.search(to_simplified(plan.effective)):
             name = _day(c.quote)
@@ -406,6 +410,10 @@ def _titles(plan: Plan, kw: list[str]) -> str:
     return "|".join(re.escape(t) for t in forms) or "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
 
 
+# words that begin or make up no name after a title: 任组长, 和镇长, 为副主任 (任 and 和 are surnames too)
+_NOT_A_NAME = re.compile(r"^[任为和于兼及与并等在对向从把被将由]|" + TITLE_TAILS + r"|组|副|党|委|镇|乡|街|村|县|区")
+
+
 def _person(text: str, titles: str, question: str) -> str | None:
     """The name of the holder of a title in a sentence: after the title (镇党委书记李太平于…) or before it
     (律师林建辉作为乡政府常年法律顾问, 由张明担任组长); "" when some holder is named but the words are no name
@@ -416,7 +424,8 @@ def _person(text: str, titles: str, question: str) -> str | None:
     named = [m.group(1) for pattern in (after, before) for m in re.finditer(pattern, text)]
     if not named:
         return None
-    return next((n for n in named if (n[0] in SURNAMES or n[:2] in SURNAMES) and n not in question), "")
+    return next((n for n in named if (n[0] in SURNAMES or n[:2] in SURNAMES) and n not in question
+                 and not _NOT_A_NAME.search(n)), "")
 
 
 # a part of a sentence between commas (a list joined by 、 stays whole: 以党工委书记、办事处主任为指挥长)
@@ -437,6 +446,14 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
         if role.search(m.group(0)):
             return s, u.start + m.start(), u.start + m.end()
     return span
+
+
+def _names_the_rest(table: Any, s: Scored, kw: list[str], titles: str) -> bool:
+    """Whether a sentence (or its heading) holds every keyword of the question that is not the asked title."""
+    u = table.units[s.unit]
+    title = re.compile(titles) if titles else None
+    rest = [k for k in kw if not (title and any(title.fullmatch(alt) for alt in k.split("|")))]
+    return all(contains(u.norm, k) or contains(u.context, k) for k in rest)
 
 
 def _role_holder(text: str, titles: str) -> str | None:

@@ -647,6 +647,10 @@ def example_sides(topic: str) -> list[list[str]]:
 _ASK = re.compile(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
 
 
+# words that end the noun phrase after "how many"
+_ENGLISH_STOP = re.compile(r"did|do|does|were|was|are|is|have|has|had|the|a|an|of|in|at|by|for|to|from|on|with|that|will")
+
+
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
@@ -654,8 +658,11 @@ def asks_quantity(question: str) -> str | None:
     if m:  # 几个人: the unit is 人, 个 only counts them
         return m.group(1)
     english = ENGLISH_COUNT.search(question)
-    if english:  # "how many people", "how many law-study sessions": the first counted word that names a unit
-        for word in re.split(r"[\s-]+", english.group(1).lower()):
+    if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit
+        words = re.split(r"[\s-]+", english.group(1).lower())
+        # the counted noun phrase ends at the verb (did, were, attended) or a determiner; its head comes last
+        end = next((i for i, w in enumerate(words) if _ENGLISH_STOP.fullmatch(w) or w.endswith("ed")), len(words))
+        for word in reversed(words[:end]):
             unit = next((u for u, pattern in ENGLISH_UNITS if pattern.fullmatch(word)), None)
             if unit:
                 return unit

@@ -240,7 +240,14 @@ ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # ------------------------------------------------------------------ question forms
 
-_PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"  # 镇街: the office's word for towns and subdistricts
+# the words that ask when
+WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天)"
+# the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
+TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
+
+# the words for the places a question asks about (镇街: the office's word for towns and subdistricts together)
+PLACE_WORDS = r"(?:乡镇|镇街|街镇|乡|镇|街道)"
+_PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"
 LIST_QUESTION = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
     + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇街|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
@@ -249,7 +256,7 @@ LIST_QUESTION = re.compile(
     re.I,
 )
 FACT_QUESTION = re.compile(
-    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|啥时候|啥时|哪一?个|哪位|哪家|何时|什么时候|哪一?年|哪天|名字|名称|比例|率是|率为"
+    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|" + WHEN_WORDS + r"|哪一?个|哪位|哪家|哪一?年|名字|名称|比例|率是|率为"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
     r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
     r"|funding)",
@@ -276,7 +283,7 @@ _PERSON_EN = (r"\bname of (?:the |its |their )?(?:\w+ ){0,3}?(?:person|official|
               r"|mayor|lawyer|adviser|advisor|chairman|chair|commander|deputy)\b|\bwhose name\b")
 PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|谁挂帅|谁牵头|叫什么|名字|姓名|哪位|\bwho\b|" + _PERSON_EN, re.I)
 # ... of a person, not of a thing: "书记叫什么名字", not "那个晚会叫什么", "这个机制的名字"
-_PERSON_WORD = re.compile(r"谁|哪位|长|书记|主任|委员|主席|负责人|顾问|律师|干部|同志|人员|\bwho|" + _PERSON_EN, re.I)
+_PERSON_WORD = re.compile(r"谁|哪位|" + TITLE_TAILS + r"|律师|干部|同志|人员|\bwho|" + _PERSON_EN, re.I)
 
 
 def asks_person(question: str) -> bool:
@@ -288,7 +295,7 @@ YESNO_QUESTION = re.compile(r"有没有|有无|是否|是不是|有未|吗[？?]
 
 # A question that asks for a name, not a role: "叫什么名字" (a role answers "组长是谁").
 # The title whose holder a question asks for: 指挥长 in "…指挥部的指挥长由谁担任", 党委书记 in "党委书记叫什么名字".
-_TITLE = r"((?:(?!的|之|和|与|及)[\u4e00-\u9fff]){0,3}(?:长|书记|主任|委员|主席|负责人|顾问))"
+_TITLE = r"((?:(?!的|之|和|与|及)[\u4e00-\u9fff]){0,3}" + TITLE_TAILS + r")"
 TITLE_ASKED = re.compile(_TITLE + r"(?:由谁|是谁|谁任|谁担任|谁来|叫什么|的名字|的姓名|名字|姓名)"
                          r"|(?:由谁|谁)(?:来|挂帅|牵头)?(?:任|担任|出任|当|做)" + _TITLE)
 # the words of the question's frame around a title ("由谁担任"): no topic of it
@@ -317,10 +324,10 @@ def title_forms(question: str) -> list[str]:
 
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"
-IDENTITY_QUESTION = re.compile(r"(?:是|属于|来自)?哪(?:个|一个)(?:乡镇|镇街|乡|镇|街道)(?:的)?(?:报告)?[？?。]?$"
+IDENTITY_QUESTION = re.compile(r"(?:是|属于|来自)?哪(?:个|一个)" + PLACE_WORDS + r"(?:的)?(?:报告)?[？?。]?$"
                                r"|\bwhich (?:town|township|subdistrict)(?:'s)? report\b|\bwhose report\b", re.I)
 # A question that asks for a day: "什么时候主持召开", "哪天", "when did".
-WHEN_QUESTION = re.compile(r"什么时候|啥时候|啥时|何时|哪天|哪一天|几月几日|几号|\bwhen\b|\bwhat date\b|\bon what day\b", re.I)
+WHEN_QUESTION = re.compile(WHEN_WORDS + r"|几月几日|几号|\bwhen\b|\bwhat date\b|\bon what day\b", re.I)
 
 # The common surnames (about nine in ten people bear one): a person's name begins with one; 多次 and 亲自 do not.
 SURNAMES = frozenset(
@@ -334,14 +341,15 @@ SURNAMES = frozenset(
 )
 
 # A comparison of figures: "哪个化解的纠纷更多", "which handled more".
-MORE_QUESTION = re.compile(r"更多|最多|较多|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
-LESS_QUESTION = re.compile(r"更少|最少|较少|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
+MORE_QUESTION = re.compile(r"更多|最多|较多|最高|更高|\bhighest\b|\bhigher\b|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
+LESS_QUESTION = re.compile(r"更少|最少|较少|最低|更低|\blowest\b|\blower\b|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
 
 # Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
 
-# A question word that is a count or a span, no topic: 一支(队伍), 一批, 两名, 一年(里), 三个月. Not 一村 (一村一法律顾问).
-COUNT_WORD = re.compile(r"^[一二两三四五六七八九十百几数半]+个?[" + MEASURE_WORDS + r"年月周]$")
+# A question word that is a count or a span, no topic: 两名, 三个, 一年(里), 三个月. Not 一村 (一村一法律顾问).
+COUNT_WORD = re.compile(r"^(?:[二两三四五六七八九十百几数半][一二两三四五六七八九十百几数半]*个?[" + MEASURE_WORDS + r"年月周]"
+                        r"|一个?[年月周])$")  # not 一支, 一件, 一张: slogans are made of them (一支队伍管执法, 一件事一次办)
 
 # "第三个问题", "第二点不足": which point of a section is asked for.
 ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)(?!五年)")  # not 第八个五年(规划)
@@ -426,9 +434,9 @@ def heading_kind(simple_heading: str) -> str | None:
 _ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
 META_CORPUS = re.compile(
     r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告|^哪些(?:年度)?报告"
-    r"|有哪些\S{0,8}?(?:乡镇|镇街|乡|镇|街道)的?(?:年度)?报告|有哪些(?:乡镇|镇街|街道)[？?]?$"
-    r"|(?:哪些|哪几个)(?:乡镇|镇街|乡|镇|街道)(?:的报告)?(?:属于|位于|隶属于?|来自|在|是)"
-    r"|(?:哪些|哪几个)(?:乡镇|乡|镇|街道)(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
+    r"|有哪些\S{0,8}?" + PLACE_WORDS + r"的?(?:年度)?报告|有哪些" + PLACE_WORDS + r"[？?]?$"
+    r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:的报告)?(?:属于|位于|隶属于?|来自|在|是)"
+    r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
     r"|which reports|what reports|how many reports"
 )
 # "哪些报告是繁体字的", "which reports are in traditional characters": the reports by their script
@@ -440,11 +448,15 @@ META_EXISTS = re.compile(
     r"|\b(?:is|are) there (?:a |any )?reports?\b|\bdo (?:you|we) have (?:a |the |any )?reports?\b"
 )
 META_DATE = re.compile(
-    r"(报告|落款|成文|印发|签发|发布)\S{0,8}?(日期|时间|哪天|哪一天|什么时候|何时)"
-    r"|(什么时候|何时|哪天|哪一天)\S{0,6}?(印发|签发|发布|落款|成文)"
-    r"|\b(signed|dated|signing date|date of)\b|\bwhen\b.*\b(?:published|issued|released|posted|written|generated)\b"
-    r"|(生成|公开|上网)\S{0,4}?(日期|时间|哪天|哪一天|什么时候|何时)|(什么时候|何时|哪天|哪一天)\S{0,6}?(生成|公开|上网)"
+    r"(报告|落款|成文|印发|签发|发布)\S{0,8}?(日期|时间|" + WHEN_WORDS + r")"
+    r"|(" + WHEN_WORDS + r")\S{0,6}?(印发|签发|发布|落款|成文)"
+    r"|\b(signed|dated|signing date|date of)\b|\bwhen\b.*\breport\b.*\b(?:published|issued|released|posted|written|generated)\b"
+    # a web page's dates, of the report itself (大中街道什么时候公开政府信息 asks about its work, not the page)
+    r"|报告\S{0,6}?(生成|公开|上网)\S{0,4}?(日期|时间|" + WHEN_WORDS + r")|报告\S{0,6}?(" + WHEN_WORDS
+    + r")\S{0,6}?(生成|公开|上网)"
 )
+# the words that ask for a web page's date rather than the signature's (rag.metadata_answers)
+PAGE_DATE_ASKED = re.compile(r"发布|印发|成文|生成|公开|上网|publish|issued|released|posted|generated")
 META_PROVINCE = re.compile(
     _ASK + r"\s*(?:个)?(?:省|省份|省级|直辖市|自治区)|(?:省|省份)是(?:哪|什么)|所属省|\bprovince|municipality\b"
 )

@@ -19,6 +19,7 @@ from rag.lexicon import (
     META_PROVINCE,
     META_SCRIPT,
     META_YEAR,
+    PAGE_DATE_ASKED,
     PLACE_NAME,
     REPORT_WORD,
 )
@@ -36,7 +37,10 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     """
     q = compact(question)
     spaced = to_simplified(question).lower()
-    if META_SCRIPT.search(to_simplified(q)) or META_SCRIPT.search(spaced):
+    script = META_SCRIPT.search(to_simplified(q)) or META_SCRIPT.search(spaced)
+    if script and not _asks_about_content(META_CORPUS.sub(" ", re.sub(
+            r"繁体字?|正体字?|traditional (?:chinese )?(?:characters|script)|chinese|written|in|哪些|哪几份|有几份|多少份|哪份|是|用|写的|撰写",
+            " ", to_simplified(topic).lower() if topic else spaced))):
         return _corpus(question, [r for r in reports if r.script == "traditional"], "繁体字")
     if META_CORPUS.search(q) or META_CORPUS.search(spaced):
         # what is left once the places and years (``topic``) and the library words are taken out
@@ -67,7 +71,9 @@ def existence_answer(question: str, townships: list[str], years: list[int], libr
     spaced = to_simplified(question).lower()
     if not townships or not (META_EXISTS.search(q) or META_EXISTS.search(spaced)):
         return None
-    rest = META_EXISTS.sub(" ", to_simplified(topic).lower() if topic else spaced)
+    # what is left of the question without its frame (有没有…报告吗): "有没有召开党委会听取法治建设报告" still names a topic
+    rest = re.sub(r"有没有|有无|是否有|有|报告|吗|嘛|呢|is there|are there|do you have|do we have|reports?|any|an?\b",
+                  " ", to_simplified(topic).lower() if topic else spaced)
     if _asks_about_content(rest):
         return None
     held = [r for r in library if r.township in townships]
@@ -142,9 +148,6 @@ def _corpus(question: str, reports: list[Report], kind: str = "") -> Answer:
     return Answer(question=question, text="\n".join(lines), found=True, citations=citations, considered=len(reports))
 
 
-_PUBLISHED = re.compile(r"发布|印发|成文|生成|公开|上网|publish|issued|released|posted|generated")
-
-
 def _page_date(question: str, report: Report, label: str) -> Answer | None:
     """The date of the web page the report was copied from (Report.published), quoted where the text keeps it,
     else at the title with a note (the page's header lines are not in the cleaned text)."""
@@ -168,7 +171,7 @@ def _signed(question: str, report: Report) -> Answer:
     date of the web page the report was copied from when that is asked (发布, 成文, published) or no signing
     date is written."""
     label = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告"
-    if _PUBLISHED.search(to_simplified(question).lower()):
+    if PAGE_DATE_ASKED.search(to_simplified(question).lower()):
         page = _page_date(question, report, label)
         if page is not None:
             return page

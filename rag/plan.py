@@ -126,8 +126,6 @@ def _english_provinces() -> list[tuple[str, re.Pattern[str]]]:
     out = []
     for full in PROVINCES:
         name = _PROVINCE_ENGLISH.get(full) or "".join(lazy_pinyin(_province_base(full)))
-        if full == "山西省":
-            name = "shanxi"
         out.append((full, re.compile(rf"\b(?:{name})(?:\s+(?:province|municipality|region))?\b")))
     return out
 
@@ -137,23 +135,43 @@ _SYLLABLE = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
              r"(?:iang|iong|uang|ang|eng|ing|ong|iao|ian|uai|uan|ai|ei|ui|ao|ou|iu|ie|ve|ue|er|an|en|in|un|vn|ia|ua|uo"
              r"|a|o|e|i|u|v)")
 _PINYIN_WORD = re.compile(rf"(?:{_SYLLABLE}){{2,5}}")
-_CAPITALISED = re.compile(r"(?<=[a-z,;:]\s)([A-Z][a-z]{3,})(?:'s)?\b")
+# a capitalised word where a question names a place: after "did/does/in/of/from/at/for" or before "'s"
+_CAPITALISED = re.compile(r"\b(?i:did|does|do|in|of|from|at|for|has|have|was|were|is|are) ([A-Z][a-z]{3,})\b"
+                          r"|\b([A-Z][a-z]{3,})(?='s\b)")
 
 
 def _pinyin_names(question: str) -> list[str]:
-    """Capitalised words inside an English question that read as pinyin of two to five syllables and are
-    no word the glossary knows: a place name the corpus does not hold ("Wangjia", "Sandu")."""
+    """Capitalised words of an English question, where a place is named ("did Wangjia hold", "Sandu's"), that read
+    as pinyin of two to five syllables and are no word the glossary knows nor a prefecture or county of the
+    gazetteer (those are places the corpus may not hold but that a user may name as a scope: Kunming)."""
     from rag.evidence import glossary_words
 
     known = glossary_words()
-    return [m.group(1) for m in _CAPITALISED.finditer(question)
-            if _PINYIN_WORD.fullmatch(m.group(1).lower()) and m.group(1).lower() not in known
-            and m.group(1).lower() not in {"china", "chinese"}]
+    out = []
+    for m in _CAPITALISED.finditer(question):
+        word = m.group(1) or m.group(2)
+        low = word.lower()
+        if _PINYIN_WORD.fullmatch(low) and low not in known and low not in {"china", "chinese"} \
+                and low not in _gazetteer_pinyin():
+            out.append(word)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_pinyin() -> frozenset[str]:
+    """The pinyin of every prefecture and county name of the gazetteer, without its suffix (kunming, dacheng)."""
+    from pypinyin import lazy_pinyin
+
+    from rag.ingest.metadata import gazetteer
+
+    names = [*gazetteer()["prefectures"], *gazetteer()["counties"]]
+    bare = {re.sub(r"(?:市|县|区|旗|自治州|自治县|地区|盟)$", "", n) for n in names}
+    return frozenset("".join(lazy_pinyin(b)) for b in bare if len(b) >= 2)
 
 
 _ENGLISH_PLACE = re.compile(
     r"\b(?!(?:Which|What|Whose|Each|Every|Any|All|The|This|That|These|Those|Our|Your|Their|Its|A|An|Other|Another"
-    r"|Some|Many|How|Same|One|No)\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:[Tt]own(?:ship)?|[Dd]istrict|[Cc]ounty|[Cc]ity|[Vv]illage|[Ss]ubdistrict)\b"
+    r"|Some|Many|How|Same|One|No|Did|Does|Do|Is|Are|Was|Were|Has|Have|Had|In|At|For|From|By|With|And|Or|Of)\b)[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\s+(?:[Tt]own(?:ship)?|[Dd]istrict|[Cc]ounty|[Cc]ity|[Vv]illage|[Ss]ubdistrict)\b"
 )
 
 

@@ -200,22 +200,24 @@ def _pinyin(name: str) -> tuple[str, ...]:
     return _pinyin_cached(name)
 
 
-@lru_cache(maxsize=4096)
-def _readings(name: str, most: int = 8) -> tuple[tuple[str, ...], ...]:
-    """A name's pinyin as usually read (pypinyin's phrase reading) first, then with the other readings of
-    its characters (都: du, dou), at most ``most`` in all."""
-    from itertools import islice, product
+# characters that place names read both ways, and the other reading (三都 is spelled Sandu and Sandou); only
+# these, since every character's rare readings would match other real places (大盛 as "Dacheng", 六郎 as "Lulang")
+PLACE_READINGS = {"都": "du", "长": "zhang", "重": "zhong", "乐": "yue", "行": "hang", "曾": "zeng", "会": "kuai",
+                  "厦": "xia", "解": "xie", "单": "shan", "朝": "chao", "堡": "pu", "洞": "tong", "蚌": "beng"}
 
-    from pypinyin import Style, pinyin
+
+@lru_cache(maxsize=4096)
+def _readings(name: str) -> tuple[tuple[str, ...], ...]:
+    """A name's pinyin as usually read (pypinyin's phrase reading) first, then with the other reading of each
+    character of PLACE_READINGS it holds."""
+    from itertools import product
 
     usual = _pinyin(name)
-    if not usual:
-        return ()
-    per_char = [[usual[i]] + [r.lower() for r in options if r.lower() != usual[i]]
-                for i, options in enumerate(pinyin(name, style=Style.NORMAL, heteronym=True))]
-    if len(per_char) != len(usual) or not all(r.isascii() and r.isalpha() for rs in per_char for r in rs):
-        return (usual,)
-    return tuple(islice(product(*per_char), most))
+    if not usual or len(usual) != len(name):
+        return (usual,) if usual else ()
+    per_char = [[usual[i]] + ([PLACE_READINGS[c]] if PLACE_READINGS.get(c, usual[i]) != usual[i] else [])
+                for i, c in enumerate(name)]
+    return tuple(product(*per_char))
 
 
 _PLACES: weakref.WeakKeyDictionary[Index, Places] = weakref.WeakKeyDictionary()
@@ -416,10 +418,11 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
             tag = tags.get(w)
             if tag in _NAME_TAGS or (tag is None and len(w) >= 3):
                 candidate = w
-                if i > 0 and len(w) == 2:  # 钟 + 山镇: jieba cut a one-character stem off a name it knows as a word
+                if i > 0 and len(w) == 2 and tag == "ns" and w not in GENERIC_PLACES:
+                    # 钟 + 山镇: jieba cut a one-character stem off a name it knows as a place word (not 进 + 城市)
                     prev, ps, pe = tokens[i - 1]
                     if (pe == s and len(prev) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", prev) and not taken[ps]
-                            and prev not in _BAD_FIRST and prev not in "有没无去到来看查"):
+                            and prev not in _BAD_FIRST and tags.get(prev, "n") not in _EVERYDAY_TAGS):
                         candidate = prev + w
         elif w in _SINGLE_SUFFIX and i > 0:
             prev, ps, _pe = tokens[i - 1]

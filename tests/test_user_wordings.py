@@ -67,7 +67,9 @@ def test_a_township_is_found_by_every_reading_of_its_characters(spelling: str) -
 
 @pytest.mark.parametrize(("question", "names"), [
     ("How many mediation cases did Wangjiazhai handle?", ["Wangjiazhai"]),
-    ("How many people attended Liuhe's law lectures?", ["Liuhe"]),
+    ("How many people attended Shangyuanba's law lectures?", ["Shangyuanba"]),
+    ("Which subdistricts in Kunming mention legal publicity?", []),  # a prefecture of the gazetteer: a scope
+    ("How did towns use WeChat and Douyin for legal publicity?", []),  # not where a place is named
     ("Which townships mention the Fengqiao experience?", []),  # a term the glossary knows
     ("How many lectures were held in China last year?", []),
     ("How many lectures did the town hold?", []),
@@ -274,3 +276,64 @@ def test_a_question_asking_when_in_spoken_words() -> None:
     from rag.lexicon import FACT_QUESTION, WHEN_QUESTION
 
     assert WHEN_QUESTION.search("第二次会议是啥时候开的？") and FACT_QUESTION.search("第二次会议是啥时候开的？")
+
+
+# ---------------------------------------------------------------- rules that must not fire (a review's reproductions)
+
+
+@pytest.mark.parametrize(("sentence", "titles"), [("成立由镇党委书记任组长、镇长任副组长的领导小组", "党委书记|委书记|书记"),
+                                                  ("成立法治工作办公室主任副主任由综合办人员兼任", "主任"),
+                                                  ("镇党委书记和镇长任双组长", "书记")])
+def test_words_after_a_title_that_are_no_name(sentence: str, titles: str) -> None:
+    """任 and 和 are surnames, but 任组长 and 和镇长 are no names."""
+    assert not _person(sentence, titles, "")
+
+
+@pytest.mark.parametrize("question", ["大中街道什么时候公开政府信息？", "When was the command post's work plan issued?",
+                                      "岳溪镇政府信息公开时间是多久？"])
+def test_a_question_about_work_done_is_no_question_about_the_reports_date(question: str) -> None:
+    from rag.lexicon import META_DATE
+    from rag.text import to_simplified
+
+    assert not META_DATE.search(to_simplified(question).lower())
+
+
+def test_a_question_with_a_topic_between_its_frame_words_is_no_library_question(index: Index) -> None:
+    plan = make_plan("长乐乡有没有召开党委会听取法治建设报告？", Filters(), [], index)
+    assert existence_answer(plan.effective, plan.townships, plan.years, list(index.reports.values()), plan.topic) is None
+
+
+@pytest.mark.parametrize("question", ["What did the report in traditional Chinese say about legal advisers?",
+                                      "繁体字报告里提到了哪些普法活动？"])
+def test_a_content_question_about_traditional_reports_is_no_listing(index: Index, question: str) -> None:
+    from rag.metadata_answers import metadata_answer
+
+    plan = make_plan(question, Filters(), [], index)
+    assert metadata_answer(plan.effective, list(index.reports.values()), plan.topic) is None
+
+
+@pytest.mark.parametrize("spelling", ["dacheng town", "lulang town"])
+def test_a_rare_reading_of_a_character_finds_no_township(spelling: str) -> None:
+    """Only the readings place names use both ways (都: du, dou) are tried: 大盛 is no "Dacheng", 六郎 no "Lulang"."""
+    places = Places.build(["大盛镇", "六郎镇"], [], [], [])
+    assert not any(p.search(spelling) for p, _, _ in places.romanised)
+
+
+@pytest.mark.parametrize("question", ["哪些街道提到法治进城市社区？", "哪个街道赴山区开展普法？", "哪个乡镇进古镇宣传？"])
+def test_a_verb_before_a_common_place_word_makes_no_place(index: Index, question: str) -> None:
+    assert parse_scope(question, index).unknown_places == []
+
+
+def test_a_question_word_in_front_of_a_place_is_not_part_of_its_name(index: Index) -> None:
+    assert make_plan("Did Xinglong town hire a lawyer?", Filters(), [], index).unknown_places == ["Xinglong town"]
+
+
+def test_the_counted_noun_of_an_english_count_is_its_head() -> None:
+    assert asks_quantity("How many staff training sessions did Gaoguan hold?") == "次"
+    assert asks_quantity("How many people attended the lectures?") == "人"
+
+
+@pytest.mark.parametrize(("header", "date"), [(["- 成文时间:2026年01月21日"], "2026-01-21"),
+                                              (["时间:2023-02-28 15:36 浏览量:1"], "2023-02-28")])
+def test_more_labels_of_a_page_date(header: list[str], date: str) -> None:
+    assert page_date(header, "") == date

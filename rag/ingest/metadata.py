@@ -506,7 +506,8 @@ def find_title(title_lines: list[str]) -> str:
 
 
 # a web page's date of its copy of a report: 发布日期:2021-03-30, [ 成文日期 ] 2021-05-27, 公文生成日期: 2025-02-07
-_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|印发日期|生成日期)\s*[\]】]?\s*[:：]?\s*"
+_PAGE_DATE = re.compile(r"(?:发布日期|发布时间|成文日期|成文时间|发文日期|发文时间|印发日期|生成日期|(?<![\u4e00-\u9fff])时间)"
+                        r"\s*[\]】]?\s*[:：]?\s*"
                         r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 # ... or a line that is only a date and a time, under the page's title (2026-01-23 16:25:42)
 _BARE_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
