@@ -32,6 +32,7 @@ from rag.lexicon import (
     MEASURE_FAMILIES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
+    PERSON_NOUNS,
     RATE_QUESTION,
     SHORTCOMING_TAIL,
     STOP_WORDS,
@@ -645,6 +646,8 @@ def example_sides(topic: str) -> list[list[str]]:
 
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
 _ASK = re.compile(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
+# 几个 / 多少个 before a noun of people: the count is of people (几个干部 -> 名, answered by 8名)
+_ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")")
 
 
 # words that end the noun phrase after "how many"
@@ -656,7 +659,7 @@ def asks_quantity(question: str) -> str | None:
     q = compact(question)
     m = _ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
-        return m.group(1)
+        return "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
     english = ENGLISH_COUNT.search(question)
     if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit
         words = re.split(r"[\s-]+", english.group(1).lower())
@@ -734,7 +737,8 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     found = list(_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     # an ask whose own words name a rate asks for one (成功的百分比是多少)
-    asks = ["%" if RATE_QUESTION.search(part) else m.group(1) for part, m in zip(parts, found, strict=True)]
+    asks = ["%" if RATE_QUESTION.search(part) else "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
+            for part, m in zip(parts, found, strict=True)]
     tail = q[found[-1].end():] if found else ""
     if asks and "%" not in asks and RATE_QUESTION.search(tail):  # 办理多少件，满意率达到了
         asks.append("%")

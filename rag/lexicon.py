@@ -27,7 +27,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
-    去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样
+    去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -125,7 +125,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("学法", "学习法律", "法治学习", "法律知识学习", "法律学习", "学习法律法规", "法律法规学习", "学习法规"),
     ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司"),
     ("行政复议", "复议"),
-    ("合法性审查", "法制审核", "合法性审核", "法律审核", "法制审查", "法律审查", "合规性审查", "合法合规审查", "合法性把关", "法律把关"),
+    ("合法性审查", "法制审核", "合法性审核", "法律审核", "法制审查", "法律审查", "合规性审查", "合法合规审查", "合法合规性审查", "合法性把关", "法律把关"),
     ("规范性文件", "行政规范性文件", "红头文件"),
     ("重大行政决策", "重大决策", "重大事项决策", "重大行政事项"),
     ("信访", "来信来访", "群众来访", "上访", "来访", "接访", "下访"),
@@ -221,6 +221,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("电信网络诈骗", "电信诈骗", "电诈", "网络诈骗", "反诈", "反电诈", "防诈", "防电诈"),
     ("新增", "新加", "新装", "新建", "增设"),
     ("雪亮工程", "天网工程", "天网"),
+    ("创建", "争创", "创评", "创建工作"),
     ("经费", "工作经费", "经费保障", "资金保障", "专项经费"),
     ("身兼数职", "一人多岗", "一人多职", "一岗多责", "身兼多职"),
     ("人员流动", "人员变动", "流动性大", "流动频繁", "变动频繁", "人员调整"),
@@ -268,11 +269,17 @@ FIGURE_QUESTION = re.compile(
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )
+# Nouns of people: "几个干部", "多少个调解员" count people (名, 人), not things (个).
+PERSON_NOUNS = ("人", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
+                "工作人员", "法律明白人", "老师", "学生", "代表", "委员")
+
 # What an English count is counted in: "how many people" -> 人 (人次 too), "how many sessions" -> 次.
 ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("人", re.compile(r"people|persons?|residents|villagers|participants|attendees|officials|cadres|officers|staff")),
     ("次", re.compile(r"times|sessions|events|activities|lectures|meetings|campaigns|trainings|rounds")),
     ("件", re.compile(r"cases|disputes|items|contracts|documents|complaints|matters|petitions|applications")),
+    ("辆", re.compile(r"vehicles|cars|trucks")),
+    ("份", re.compile(r"copies|brochures|leaflets|pamphlets|booklets|handbooks")),
 )
 ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
 

@@ -337,3 +337,23 @@ def test_the_counted_noun_of_an_english_count_is_its_head() -> None:
                                               (["时间:2023-02-28 15:36 浏览量:1"], "2023-02-28")])
 def test_more_labels_of_a_page_date(header: list[str], date: str) -> None:
     assert page_date(header, "") == date
+
+
+@pytest.mark.parametrize(("question", "unit"), [("庆隆镇有几个干部拿到了执法资格？", "人"), ("多少个调解员参加了培训？", "人"),
+                                                 ("设立了几个调解室？", "个"), ("How many vehicles were inspected?", "辆"),
+                                                 ("How many brochures were handed out?", "份")])
+def test_a_count_of_people_or_things_in_the_words_staff_use(question: str, unit: str) -> None:
+    """几个干部 counts people (answered by 8名); an English count names its unit by the noun (vehicles: 辆)."""
+    assert asks_quantity(question) == unit
+
+
+@pytest.mark.parametrize(("question", "filler"), [("鲍沟镇一年下来出了多少个政府文件？", {"下来"}),
+                                                  ("哪些乡镇说自己缺懂法的人才？", {"自己"})])
+def test_more_spoken_filler_is_no_topic(question: str, filler: set[str]) -> None:
+    heads = {head(k) for k in keywords(question)}
+    assert heads and not heads & filler
+
+
+def test_striving_to_create_is_creating() -> None:
+    term = next(k for k in keywords("哪些乡镇在争创民主法治示范村？") if "争创" in k.split("|"))
+    assert "创建" in term.split("|")
