@@ -36,6 +36,7 @@ from rag.lexicon import (
     RATE_QUESTION,
     SHORTCOMING,
     SURNAMES,
+    THING_NAME_QUESTION,
     TITLE_TAILS,
     WHEN_QUESTION,
     YESNO_QUESTION,
@@ -238,6 +239,8 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             name = _role_holder(to_simplified(c.quote), _titles(plan, kw))
         if not name and WHEN_QUESTION.search(to_simplified(plan.effective)):
             name = _day(c.quote)
+        if not name and not person and THING_NAME_QUESTION.search(to_simplified(plan.effective)):
+            name = _quoted_name(c.quote, kw, compact(plan.effective))
         text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     for s, start, end in spans[:5]:
@@ -396,6 +399,26 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
 # a day as reports write it: 2020年3月25日, 3月25日, 2021-05-27, 二〇二四年十二月二十日
 _DAY = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
                   r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+
+
+_QUOTED_NAME = re.compile(r"[“\"「『]([^”\"」』]{1,16})[”\"」』]")
+
+
+def _quoted_name(quote: str, kw: list[str], question: str) -> str | None:
+    """What a thing is called, for a question asking its name: the quoted term of the sentence that names one of
+    the question's words right after it (“1+3+N”学习机制, “湾事芜优”诉源治理工作站), not one the question itself
+    says; None when no quoted term stands so (a lead then would be a guess)."""
+    text = to_simplified(quote)
+    places = [m.start() for k in kw for alt in k.split("|") for m in re.finditer(re.escape(alt), text)]
+    best: tuple[int, str] | None = None
+    for m in _QUOTED_NAME.finditer(text):
+        name = m.group(1)
+        if compact(name) in question:
+            continue
+        gap = min((p - m.end() for p in places if p >= m.end()), default=None)
+        if gap is not None and gap <= 2 and (best is None or gap < best[0]):
+            best = (gap, f"“{name}”")
+    return best[1] if best else None
 
 
 def _day(quote: str) -> str | None:

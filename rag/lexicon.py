@@ -257,7 +257,7 @@ LIST_QUESTION = re.compile(
     re.I,
 )
 FACT_QUESTION = re.compile(
-    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|" + WHEN_WORDS + r"|哪一?个|哪位|哪家|哪一?年|名字|名称|比例|率是|率为"
+    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|" + WHEN_WORDS + r"|哪一?个|哪位|哪家|哪一?年|名字|名称|叫什么|称为什么|比例|率是|率为"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
     r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
     r"|funding)",
@@ -329,6 +329,8 @@ def title_forms(question: str) -> list[str]:
     return [title[i:] for i in range(len(title) - 1)]
 
 
+# A question that asks what a thing is called: "学习机制叫什么", "the name of the workstation" (not a person's name)
+THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"
 IDENTITY_QUESTION = re.compile(r"(?:是|属于|来自)?哪(?:个|一个)" + PLACE_WORDS + r"(?:的)?(?:报告)?[？?。]?$"

@@ -357,3 +357,16 @@ def test_more_spoken_filler_is_no_topic(question: str, filler: set[str]) -> None
 def test_striving_to_create_is_creating() -> None:
     term = next(k for k in keywords("哪些乡镇在争创民主法治示范村？") if "争创" in k.split("|"))
     assert "创建" in term.split("|")
+
+
+@pytest.mark.parametrize(("sentence", "question", "name"), [
+    ("建立“1+3+N”学习机制,即以习近平法治思想为1个学习核心", "学习机制叫什么？", "“1+3+N”"),
+    ("建成镇“一站式”矛盾纠纷调处中心和“湾事芜优”诉源治理工作站，打造“最优解”", "诉源治理工作站叫什么？", "“湾事芜优”"),
+    ("成立一支“蒲公英”普法志愿者队伍", "普法志愿者队伍叫什么名字？", "“蒲公英”"),
+    ("开展“法律进乡村”活动12场", "学习机制叫什么？", None),  # no quoted name before the asked thing: no guess
+])
+def test_a_thing_is_named_by_the_quoted_term_before_it(sentence: str, question: str, name: str | None) -> None:
+    from rag.compose import _quoted_name
+    from rag.text import compact
+
+    assert _quoted_name(sentence, keywords(question), compact(question)) == name
