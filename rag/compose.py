@@ -472,11 +472,15 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
 
 
 def _names_the_rest(table: Any, s: Scored, kw: list[str], titles: str) -> bool:
-    """Whether a sentence (or its heading) holds every keyword of the question that is not the asked title."""
+    """Whether a sentence (with its heading and the sentence before it in its passage, which a list of roles
+    continues: 成立了以书记为组长，镇长为副组长…的领导小组) holds every keyword of the question that is not the
+    asked title."""
     u = table.units[s.unit]
+    before = table.units[s.unit - 1] if s.unit > 0 else None
+    near = u.norm + u.context + (before.norm if before is not None and before.chunk == u.chunk else "")
     title = re.compile(titles) if titles else None
     rest = [k for k in kw if not (title and any(title.fullmatch(alt) for alt in k.split("|")))]
-    return all(contains(u.norm, k) or contains(u.context, k) for k in rest)
+    return all(contains(near, k) for k in rest)
 
 
 def _role_holder(text: str, titles: str) -> str | None:
