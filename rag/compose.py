@@ -14,6 +14,7 @@ from rag.coverage import coverage, coverage_question, missing_reports
 from rag.decide import Asked, Candidate, Scope, compounds, decide, question_features, report_candidates
 from rag.evidence import (
     CLAUSE,
+    QUOTED,
     Scored,
     ask_parts,
     asks_quantity,
@@ -232,11 +233,12 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         assert start is not None and end is not None
         c = _citation(1, index, table, s, kw, span=(start, end))
         person = asks_person(to_simplified(plan.effective)) and bool(kw)
-        name = _person(to_simplified(c.quote), _titles(plan, kw), compact(plan.effective)) if person else None
-        if person and not name and _names_the_rest(table, s, kw, _titles(plan, kw)):
+        titles = _titles(plan, kw) if person else ""
+        name = _person(to_simplified(c.quote), titles, compact(plan.effective)) if person else None
+        if person and not name and _names_the_rest(table, s, kw, titles):
             # "组长是谁" answered by a role: 以党委书记为组长 -> 党委书记 (of the body asked about: 防汛指挥部's
             # commander is not the 普法 command post's)
-            name = _role_holder(to_simplified(c.quote), _titles(plan, kw))
+            name = _role_holder(to_simplified(c.quote), titles)
         if not name and WHEN_QUESTION.search(to_simplified(plan.effective)):
             name = _day(c.quote)
         if not name and not person and THING_NAME_QUESTION.search(to_simplified(plan.effective)):
@@ -401,9 +403,6 @@ _DAY = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,
                   r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 
 
-_QUOTED_NAME = re.compile(r"[“\"「『]([^”\"」』]{1,16})[”\"」』]")
-
-
 def _quoted_name(quote: str, kw: list[str], question: str) -> str | None:
     """What a thing is called, for a question asking its name: the quoted term of the sentence that names one of
     the question's words right after it (“1+3+N”学习机制, “湾事芜优”诉源治理工作站), not one the question itself
@@ -411,7 +410,7 @@ def _quoted_name(quote: str, kw: list[str], question: str) -> str | None:
     text = to_simplified(quote)
     places = [m.start() for k in kw for alt in k.split("|") for m in re.finditer(re.escape(alt), text)]
     best: tuple[int, str] | None = None
-    for m in _QUOTED_NAME.finditer(text):
+    for m in QUOTED.finditer(text):
         name = m.group(1)
         if compact(name) in question:
             continue

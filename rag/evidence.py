@@ -562,7 +562,8 @@ def head(term: str) -> str:
     return term.split("|", 1)[0]
 
 
-_QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")
+# a phrase in quotes or title marks: “三项制度”, 《民法典》
+QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")
 _OR = re.compile(r"或者|或是|或|还是|以及?或")
 
 
@@ -570,7 +571,7 @@ def quoted_phrases(question: str) -> list[str]:
     """Phrases the question puts in quotes or title marks: “三项制度”, 《民法典》 (normalized)."""
     out = []
     q = compact(question)
-    for m in _QUOTED.finditer(q):
+    for m in QUOTED.finditer(q):
         phrase = m.group(1)
         if not phrase:
             continue
