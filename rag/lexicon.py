@@ -247,7 +247,7 @@ WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天)"
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
 
 # the words for the places a question asks about (镇街: the office's word for towns and subdistricts together)
-PLACE_WORDS = r"(?:乡镇|镇街|街镇|乡|镇|街道)"
+PLACE_WORDS = r"(?:乡镇街道|乡镇|镇街|街镇|乡|镇|街道)"
 _PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"
 LIST_QUESTION = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
@@ -446,7 +446,7 @@ META_CORPUS = re.compile(
     r"|有哪些\S{0,8}?" + PLACE_WORDS + r"的?(?:年度)?报告|有哪些" + PLACE_WORDS + r"[？?]?$"
     r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:的报告)?(?:属于|位于|隶属于?|来自|在|是)"
     r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
-    r"|which reports|what reports|how many reports"
+    r"|which reports|what reports|how many reports|which (?:town|township|subdistrict)(?:s'|'s) reports?\b"
 )
 # "哪些报告是繁体字的", "which reports are in traditional characters": the reports by their script
 META_SCRIPT = re.compile(r"(?:哪些|哪几份|有几份|多少份|哪份)报告.{0,8}?(?:繁体|正体)|(?:繁体|正体)字?的?报告|(?:繁体|正体)字?(?:写|撰写)的"

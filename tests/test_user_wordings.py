@@ -370,3 +370,14 @@ def test_a_thing_is_named_by_the_quoted_term_before_it(sentence: str, question: 
     from rag.text import compact
 
     assert _quoted_name(sentence, keywords(question), compact(question)) == name
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇街道属于福建省？", "Which townships' reports cover the year 2023?"])
+def test_which_reports_in_still_other_wordings(question: str) -> None:
+    from rag.text import to_simplified
+
+    assert META_CORPUS.search(to_simplified(question).lower())
+
+
+def test_townships_that_report_a_figure_is_no_question_about_the_library() -> None:
+    assert not META_CORPUS.search("which townships report the number of foreign tourists they received?")
