@@ -279,6 +279,8 @@ ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("次", re.compile(r"times|sessions|events|activities|lectures|meetings|campaigns|trainings|rounds")),
     ("件", re.compile(r"cases|disputes|items|contracts|documents|complaints|matters|petitions|applications")),
     ("辆", re.compile(r"vehicles|cars|trucks")),
+    ("个", re.compile(r"stations|workstations|centres|centers|offices|rooms|points|platforms|teams|villages"
+                     r"|communities|groups|mechanisms")),
     ("份", re.compile(r"copies|brochures|leaflets|pamphlets|booklets|handbooks")),
 )
 ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
