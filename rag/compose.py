@@ -24,6 +24,7 @@ from rag.evidence import (
     head,
     keywords,
 )
+from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
     GENRE_WORDS,
     IDENTITY_QUESTION,
@@ -398,9 +399,9 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
     return spans[0]
 
 
-# a day as reports write it: 2020年3月25日, 3月25日, 2021-05-27, 二〇二四年十二月二十日
-_DAY = re.compile(r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
-                  r"|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
+# a day as reports write it: 2020年3月25日, 二〇二四年十二月二十日 (rag.ingest.metadata's dates), or without its
+# year (3月25日), or 2021-05-27
+_DAY = re.compile(DATE.pattern + "|" + CN_DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")
 
 
 def _quoted_name(quote: str, kw: list[str], question: str) -> str | None:

@@ -25,6 +25,7 @@ from rag.lexicon import (
     CONTINUATION,
     COUNT_WORD,
     ENGLISH_COUNT,
+    ENGLISH_PHRASE_END,
     ENGLISH_UNITS,
     FIGURE_QUESTION,
     GENRE_WORDS,
@@ -651,10 +652,6 @@ _ASK = re.compile(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEAS
 _ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")")
 
 
-# words that end the noun phrase after "how many"
-_ENGLISH_STOP = re.compile(r"did|do|does|were|was|are|is|have|has|had|the|a|an|of|in|at|by|for|to|from|on|with|that|will")
-
-
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
@@ -665,7 +662,7 @@ def asks_quantity(question: str) -> str | None:
     if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit
         words = re.split(r"[\s-]+", english.group(1).lower())
         # the counted noun phrase ends at the verb (did, were, attended) or a determiner; its head comes last
-        end = next((i for i, w in enumerate(words) if _ENGLISH_STOP.fullmatch(w) or w.endswith("ed")), len(words))
+        end = next((i for i, w in enumerate(words) if ENGLISH_PHRASE_END.fullmatch(w) or w.endswith("ed")), len(words))
         for word in reversed(words[:end]):
             unit = next((u for u, pattern in ENGLISH_UNITS if pattern.fullmatch(word)), None)
             if unit:

@@ -283,6 +283,9 @@ ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"|communities|groups|mechanisms")),
     ("份", re.compile(r"copies|brochures|leaflets|pamphlets|booklets|handbooks")),
 )
+# words that end the noun phrase after "how many" (a verb or a determiner): "how many people | attended the …"
+ENGLISH_PHRASE_END = re.compile(r"did|do|does|were|was|are|is|have|has|had|the|a|an|of|in|at|by|for|to|from|on|with"
+                                r"|that|will")
 ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
 
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
@@ -453,6 +456,11 @@ META_CORPUS = re.compile(
 # "哪些报告是繁体字的", "which reports are in traditional characters": the reports by their script
 META_SCRIPT = re.compile(r"(?:哪些|哪几份|有几份|多少份|哪份)报告.{0,8}?(?:繁体|正体)|(?:繁体|正体)字?的?报告|(?:繁体|正体)字?(?:写|撰写)的"
                          r"|\btraditional (?:chinese|characters|script)\b", re.I)
+# the frame of a question about the script of the reports, and of one asking whether a report exists: what is
+# left without it names a topic, if anything ("繁体字报告里提到了哪些普法活动", "有没有召开…听取…报告")
+SCRIPT_FRAME = re.compile(r"繁体字?|正体字?|traditional (?:chinese )?(?:characters|script)|chinese|written|in|哪些|哪几份"
+                          r"|有几份|多少份|哪份|是|用|写的|撰写")
+EXISTS_FRAME = re.compile(r"有没有|有无|是否有|有|报告|吗|嘛|呢|is there|are there|do you have|do we have|reports?|any|an?\b")
 # "有没有桑柘镇2023年的报告", "is there a report for Gaoguan town": whether the library holds a named report
 META_EXISTS = re.compile(
     r"(?:有没有|有无|是否有|有)\S{0,16}?报告(?:吗|嘛|呢)?[？?]?$|报告(?:有没有|有吗|在不在|收录了吗|吗)"

@@ -10,6 +10,7 @@ import re
 
 from rag.lexicon import (
     CORPUS_REST,
+    EXISTS_FRAME,
     GENRE_WORDS,
     META_ADDRESSEE,
     META_CORPUS,
@@ -22,6 +23,7 @@ from rag.lexicon import (
     PAGE_DATE_ASKED,
     PLACE_NAME,
     REPORT_WORD,
+    SCRIPT_FRAME,
 )
 from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
@@ -38,8 +40,7 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     q = compact(question)
     spaced = to_simplified(question).lower()
     script = META_SCRIPT.search(to_simplified(q)) or META_SCRIPT.search(spaced)
-    if script and not _asks_about_content(META_CORPUS.sub(" ", re.sub(
-            r"繁体字?|正体字?|traditional (?:chinese )?(?:characters|script)|chinese|written|in|哪些|哪几份|有几份|多少份|哪份|是|用|写的|撰写",
+    if script and not _asks_about_content(META_CORPUS.sub(" ", SCRIPT_FRAME.sub(
             " ", to_simplified(topic).lower() if topic else spaced))):
         return _corpus(question, [r for r in reports if r.script == "traditional"], "繁体字")
     if META_CORPUS.search(q) or META_CORPUS.search(spaced):
@@ -72,8 +73,7 @@ def existence_answer(question: str, townships: list[str], years: list[int], libr
     if not townships or not (META_EXISTS.search(q) or META_EXISTS.search(spaced)):
         return None
     # what is left of the question without its frame (有没有…报告吗): "有没有召开党委会听取法治建设报告" still names a topic
-    rest = re.sub(r"有没有|有无|是否有|有|报告|吗|嘛|呢|is there|are there|do you have|do we have|reports?|any|an?\b",
-                  " ", to_simplified(topic).lower() if topic else spaced)
+    rest = EXISTS_FRAME.sub(" ", to_simplified(topic).lower() if topic else spaced)
     if _asks_about_content(rest):
         return None
     held = [r for r in library if r.township in townships]

@@ -387,8 +387,9 @@ def place_names(text: str) -> set[str]:
 
 # ---------------------------------------------------------------- year, date, title
 
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+# a date as reports write it, in figures (2024年1月15日) or in Chinese numerals (二〇二四年一月十五日)
+DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*年")
 # in a title "2025度" is a typo for 2025年度
 _TITLE_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19[89]\d)\s*[年度]")
@@ -403,13 +404,13 @@ def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
     """The signing date as yyyy-mm-dd: a line that is only a date near the end, else the last date."""
     lines = [ln.strip() for ln in simple.split("\n") if ln.strip()]
     for ln in reversed(lines[-8:]):
-        m = _DATE.fullmatch(ln) or _CN_DATE.fullmatch(ln)
+        m = DATE.fullmatch(ln) or CN_DATE.fullmatch(ln)
         if m:
             return _iso(m)
     # a signature line is short ("…人民政府 2024年1月15日"); a body sentence that holds a date (a meeting on
     # 3月25日, in a report cut short) is not one
     tail = simple[tail_start:] if tail_start is not None else "\n".join(ln for ln in lines[-3:] if len(ln) <= 40)
-    matches = list(_DATE.finditer(tail)) + list(_CN_DATE.finditer(tail))
+    matches = list(DATE.finditer(tail)) + list(CN_DATE.finditer(tail))
     if matches:
         return _iso(max(matches, key=lambda m: m.start()))
     return None
@@ -520,10 +521,9 @@ def page_date(header_lines: list[str], text: str) -> str | None:
     for line in header_lines + text.split("\n")[:PAGE_DATE_LINES]:
         simple = to_simplified(line)
         m = _PAGE_DATE.search(simple) or _BARE_DATE.match(simple)
-        if m:
-            y, mo, d = (int(x) for x in m.groups())
-            if 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
+        iso = _iso(m) if m else None
+        if iso and 1990 <= int(iso[:4]) <= 2100:
+            return iso
     return None
 
 
