@@ -141,7 +141,7 @@ def test_two_phrases_with_one_head_keep_the_head_on_each_side(question: str) -> 
 
 
 def test_a_sentence_covering_one_side_of_or_scores() -> None:
-    t = table("宣传方式比较单一。", "今年天气很好。", "推进法治建设。", "法治政府建设。", "学习法治思想。")
+    t = table("普法宣传方式比较单一。", "今年天气很好。", "推进法治建设。", "法治政府建设。", "学习法治思想。")
     kw = keywords("法治宣传方式单一或群众参与积极性不高")
     plain = t.score(kw, None, [0, 1])
     with_or = t.score(kw, None, [0, 1], alternative_sides("法治宣传方式单一或群众参与积极性不高"))
@@ -198,6 +198,34 @@ def test_a_synonym_phrase_the_question_says_whole_leaves_no_pieces(question: str
     kw = keywords(question)
     assert any(whole in k.split("|") for k in kw)
     assert not {head(k) for k in kw} & pieces
+
+
+@pytest.mark.parametrize(("question", "whole", "other"), [
+    ("哪些乡镇反映村民法治观念淡薄？", "法治观念", "法律意识"),
+    ("哪些鄉鎮提到群眾法治觀念不強？", "法治观念", "法治意识"),
+    ("哪些乡镇开展了法律学习？", "法律学习", "学法"),
+])
+def test_two_words_that_make_a_synonym_word_are_that_word(question: str, whole: str, other: str) -> None:
+    """The tokenizer cuts 法治观念 into 法治 + 观念; side by side in the question they are the word of the
+    synonym group, which a report writing 法律意识 holds."""
+    kw = keywords(question)
+    assert any(whole in k.split("|") and other in k.split("|") for k in kw)
+    assert not {head(k) for k in kw} & {whole[:2], whole[2:]}
+
+
+@pytest.mark.parametrize(("question", "weak"), [
+    ("哪些乡镇提到群众法律意识淡薄？", "不强"),
+    ("哪些乡镇反映部门之间衔接不畅？", "不畅"),
+    ("哪些乡镇提到执法监管缺失？", "缺失"),
+])
+def test_the_genres_ways_of_saying_weak_are_shortcomings(question: str, weak: str) -> None:
+    """淡薄, 不畅, 缺失 say what 不足 says: the question asks about a shortcoming, and the word is matched by
+    its kind (a problems sentence), not as a topic of its own."""
+    from rag.lexicon import SHORTCOMING
+    from rag.plan import is_cue_word, kind_cues
+    assert "problems" in kind_cues(question)
+    assert SHORTCOMING.search(weak)
+    assert [k for k in keywords(question) if is_cue_word(k)]
 
 
 @pytest.mark.parametrize("question", [
