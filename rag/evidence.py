@@ -41,7 +41,7 @@ from rag.lexicon import (
     asked_title,
     synonym_index,
 )
-from rag.text import compact, iter_sentence_spans
+from rag.text import compact, iter_sentence_spans, to_simplified
 
 if TYPE_CHECKING:
     from rag.index.postings import Postings, SentencePostings
@@ -345,6 +345,9 @@ def _holding(term: str, postings: Postings, texts: list[str], size: int) -> np.n
     if not all(words):  # an empty word is in every text
         return np.fromiter((contains(t, term) for t in texts), dtype=bool, count=size)
     mask = postings.mask(words)
+    for w in words:
+        if _gappable(w):  # 法治讲座 in 法治宣传讲座: both halves, then checked below
+            mask |= postings.mask([w[:2]]) & postings.mask([w[2:]])
     if any(len(w) > 2 for w in words):  # postings of one or two characters are exact; longer words are checked
         for i in np.flatnonzero(mask).tolist():
             if not contains(texts[i], term):
@@ -369,6 +372,7 @@ def _mention_parts(terms: tuple[str, ...]) -> set[str]:
     parts: set[str] = set()
     for t in terms:
         parts.update(t.split("|"))
+        parts.update(h for w in t.split("|") if _gappable(w) for h in (w[:2], w[2:]))  # (contains)
         if "|" not in t and len(t) >= 3:
             parts.update(t[i : i + 2] for i in range(len(t) - 1))
     return parts
@@ -381,9 +385,19 @@ def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p))
 
 
+def _gappable(word: str) -> bool:
+    """A word of four characters, two and two (法治讲座, 执法人员), which a report may write with a word of
+    one or two characters between its halves (法治宣传讲座, 执法监督人员, 综合行政执法 for 综合执法)."""
+    return len(word) == 4 and _FOUR_HAN.fullmatch(word) is not None
+
+
+_FOUR_HAN = re.compile(r"[\u4e00-\u9fff]{4}")
+
+
 def contains(text: str, term: str) -> bool:
-    """A keyword is a word, or alternatives joined by | (any one of them counts)."""
-    if "|" in term:
+    """A keyword is a word, or alternatives joined by | (any one of them counts); a word of four characters
+    also with up to two between its halves (rag.evidence._gappable)."""
+    if "|" in term or _gappable(term):
         return _alternatives(term).search(text) is not None
     return term in text
 
@@ -391,7 +405,11 @@ def contains(text: str, term: str) -> bool:
 @lru_cache(maxsize=4096)
 def _alternatives(term: str) -> re.Pattern[str]:
     """One compiled search for a keyword's alternatives (a single pass over the sentence)."""
-    return re.compile("|".join(re.escape(alt) for alt in term.split("|")))
+    def one(alt: str) -> str:
+        if _gappable(alt):
+            return re.escape(alt[:2]) + r"[\u4e00-\u9fff]{0,2}?" + re.escape(alt[2:])
+        return re.escape(alt)
+    return re.compile("|".join(one(alt) for alt in term.split("|")))
 
 
 def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]
@@ -439,7 +457,13 @@ def _tokenizer():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[re.Pattern[str], str]]:
-    """English domain terms and their Chinese wording in the reports, longest first."""
+    """English domain terms (as patterns) and their Chinese wording in the reports, longest first."""
+    return [(re.compile(r"\b" + _english_term(en) + r"\b", re.I), zh) for en, zh in _glossary_rows()]
+
+
+@lru_cache(maxsize=1)
+def _glossary_rows() -> list[tuple[str, str]]:
+    """The glossary's English terms (lower case) and their Chinese wording, longest first."""
     from pathlib import Path
 
     rows = []
@@ -450,13 +474,28 @@ def _glossary() -> list[tuple[re.Pattern[str], str]]:
         en, zh = line.split("\t", 1)
         rows.append((en.strip().lower(), zh.strip()))
     rows.sort(key=lambda r: -len(r[0]))
-    return [(re.compile(r"\b" + re.escape(en) + r"\b", re.I), zh) for en, zh in rows]
+    return rows
+
+
+def _english_term(term: str) -> str:
+    """A glossary term as a pattern: its words joined by spaces or hyphens (convenience-service), each
+    also in the plural (convenience services)."""
+    words = re.split(r"[\s-]+", term)
+
+    def word(w: str) -> str:
+        if not w.isalpha():
+            return re.escape(w)
+        if len(words) > 1 and len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]  # convenience services -> convenience-service items (not "issues" -> the verb "issue")
+        return re.escape(w) + "(?:e?s)?"
+
+    return r"[\s-]+".join(word(w) for w in words)
 
 
 @lru_cache(maxsize=1)
 def glossary_words() -> frozenset[str]:
     """Every word of the glossary's English terms (lower case): English the product reads as a topic."""
-    return frozenset(w for pattern, _ in _glossary() for w in re.findall(r"[a-z]+", pattern.pattern[2:-2].replace("\\", "")))
+    return frozenset(w for en, _ in _glossary_rows() for w in re.findall(r"[a-z]+", en))
 
 
 def english_keywords(question: str) -> list[str]:
@@ -497,7 +536,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     if title:  # "指挥长由谁担任": the title is one keyword, its frame none
         q = TITLE_FRAME.sub(" ", q.replace(title, " "))
     q = re.sub(r"(?:是|由)(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
-    q = re.sub(r"(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
+    # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
+    q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     words: list[str] = []
     for w in _tokenizer().cut(q):
         w = w.strip()
@@ -521,10 +561,10 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
                 words.append(part)
     if title and title not in words:
         words.insert(0, title)
-    words = _glued(words, q)
     words += [e for e in extra if e not in words]
     if not synonyms:
         return words
+    words = _glued(words, q)
     # two words of one synonym group are one keyword: 素质 and 能力 both mean the staff's ability
     out: dict[frozenset[str], str] = {}
     for w in words:
@@ -649,7 +689,7 @@ def example_sides(topic: str) -> list[list[str]]:
     only, or one example only."""
     m = _EXAMPLES.search(topic)
     if not m:
-        return []
+        return _parenthesis_sides(topic)
     after = keywords(topic[m.end():])
     if not after:
         return []  # "…等" at the end: et cetera, the examples are the topic itself
@@ -664,10 +704,37 @@ def example_sides(topic: str) -> list[list[str]]:
     return readings if len(readings) >= 2 else []
 
 
+# "X（如A、B、C）", "X（比如A和B）": a kind, and examples of it in brackets
+_BRACKET_EXAMPLES = re.compile(r"[（(](?:如|比如|例如|诸如|包括|含)([^（）()]{2,60})[）)]")
+
+
+def _parenthesis_sides(topic: str) -> list[list[str]]:
+    """The readings of a question that gives examples in brackets ("给出了某项工作的百分比（如办结率、合格率、
+    满意率）"): the words outside the brackets (the kind), and each example with them. An example alone is a
+    reading when those words name no topic of their own (百分比 asks for a figure, it names none)."""
+    m = _BRACKET_EXAMPLES.search(topic)
+    if not m:
+        return []
+    outside = keywords(topic[: m.start()] + " " + topic[m.end():])
+    readings = []
+    for item in re.split(r"[、/，,]|和|及|与|或者?", m.group(1)):
+        words = [w for w in keywords(item) if w not in outside]
+        if words:
+            readings.append(words + outside)
+    least = 1 if not outside else 2
+    readings = [r for r in readings if len(r) >= least]
+    if len(outside) >= 2:  # the kind alone, as a report may name it
+        readings.insert(0, outside)
+    return readings if len(readings) >= 2 else []
+
+
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
-_ASK = re.compile(r"(?:多少|几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
+_ASK = re.compile(r"(?:多少|(?<!哪)几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
 # 几个 / 多少个 before a noun of people: the count is of people (几个干部 -> 名, answered by 8名)
-_ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")")
+# (a few words may stand between: 几个行政执法人员, 多少个村级调解员; the noun ends the phrase asked)
+_PEOPLE = "(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")"
+_ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{1,4}?" + _PEOPLE
+                         + r"(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{1,4}?" + _PEOPLE + r"(?=[有是参接被在受获经负担]))")
 
 
 def asks_quantity(question: str) -> str | None:
@@ -720,7 +787,7 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
         return 0.0
     family = next((f for f in MEASURE_FAMILIES if unit in f), unit) if unit else None
     starts = [start for start, _, fig in _figures_of(text)
-              if (fig.endswith(("%", "％")) if rate else not family or any(u in fig for u in family))]
+              if (fig.endswith(("%", "％")) if rate else not family or any(u in to_simplified(fig) for u in family))]
     if not starts:
         return 0.0
     best = 0.0
@@ -735,7 +802,7 @@ def counts_in(text: str, unit: str) -> bool:
     """Whether ``text`` holds a figure in the family of the measure word ``unit`` (件 also by 宗, 起, 个):
     a question that asks 场次 is no question about 2500份 brochures."""
     family = next((f for f in MEASURE_FAMILIES if unit in f), unit)
-    return any(any(u in fig for u in family) for _, _, fig in _figures_of(text))
+    return any(any(u in to_simplified(fig) for u in family) for _, _, fig in _figures_of(text))
 
 
 @lru_cache(maxsize=65536)

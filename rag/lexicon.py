@@ -28,6 +28,8 @@ STOP_WORDS: frozenset[str] = frozenset(
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
     去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
+    一遍 一番 一下子 现在 目前 当前 如今 起来 加起来 算起来 抱怨 吐槽 提起 说过 提过 某 某项 某些 某个 某种 比如 例如 诸如 譬如
+    那边 这边 那里 这里 只有 仅有 只 仅
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -59,6 +61,7 @@ SHORTCOMING_WORDS: tuple[str, ...] = (
     # the genre's other ways of saying "weak" (意识淡薄, 衔接不畅, 监管缺失, 落实不力, 流于形式); not 较低/偏低, which
     # also praise (发案率较低)
     "淡薄", "较差", "欠佳", "不畅", "缺失", "不力", "不深入", "流于形式", "跟不上", "不适应", "不熟悉",
+    "人手紧张", "人员紧张", "力量紧张", "经费紧张", "编制紧张",  # (not 紧张 alone: 紧张有序)
 )
 SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
 # 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
@@ -120,11 +123,13 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
      "亟需提高", "亟需加强", "仍需加强", "仍需提升", "还需加强", "还需提高", "还需提升"),
     ("不平衡", "参差不齐", "不均衡", "差异较大", "不均", "参差", "差距较大", "差别较大"),
     ("普法", "法治宣传", "普法宣传", "法治宣传教育", "以案释法", "法律宣传", "法制宣传", "法治宣讲", "普法宣讲", "法律宣讲", "普法教育", "法治教育", "法制教育",
-     "法律知识宣传", "送法"),
+     "法律知识宣传", "送法", "法律法规宣传"),
+    ("队伍", "团队", "中队", "服务队"),
     ("调解", "调处", "化解"),
     ("矛盾纠纷", "纠纷", "矛盾", "纠纷矛盾", "民间纠纷", "社会矛盾"),
     ("法律顾问", "律师顾问", "驻村律师", "顾问律师", "常年法律顾问", "政府法律顾问", "法律顾问团"),
     ("聘请", "聘任", "选聘", "配备", "聘用", "外聘"),
+    ("培养", "培育"),
     ("考试", "考法", "测试", "考核"),
     ("学法", "学习法律", "法治学习", "法律知识学习", "法律学习", "学习法律法规", "法律法规学习", "学习法规"),
     ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司"),
@@ -261,7 +266,8 @@ LIST_QUESTION = re.compile(
     re.I,
 )
 FACT_QUESTION = re.compile(
-    r"多少|几[" + MEASURE_WORDS + r"]|是谁|谁|" + WHEN_WORDS + r"|哪一?个|哪位|哪家|哪一?年|名字|名称|叫什么|称为什么|比例|率是|率为"
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|是谁|谁|" + WHEN_WORDS + r"|哪一?个|哪位|哪家|哪一?年|名字|名称|叫什么|称为什么|比例|率是|率为"
+    r"|有?多[高大长久]|多高|多大"
     r"|how many|how much|\bwho\b|\bwhen\b|\bwhich\b"
     r"|what (?:is|was|were|are)\b.*\b(?:number|rate|name|percentage|total|amount|figure|budget|cost|spending"
     r"|funding)",
@@ -269,7 +275,7 @@ FACT_QUESTION = re.compile(
 )
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|几[" + MEASURE_WORDS + r"]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )

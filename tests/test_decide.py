@@ -13,6 +13,7 @@ from rag.decide import (
     DENSE_FEATURES,
     FEATURES,
     GATE_FEATURES,
+    PER_REPORT,
     Asked,
     Candidate,
     Decision,
@@ -143,6 +144,19 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     got = report_candidates(Asked.of("哪些乡镇报告了审查合同的具体数量"), scored, table, lambda i: "work",
                             {"合同": 1.0}, {"合同": 1.0}, scope)
     assert {c.source for c in got} == {"b"}
+
+
+def test_sentences_of_cue_words_only_take_no_place_of_one_that_names_the_topic() -> None:
+    """A report's first keyword sentences may hold only the question's cue words (存在, 不足); they are no
+    candidates, and its sentence that names the topic further down still is one."""
+    units = [FakeUnit("a", f"工作存在不足之{i}") for i in range(PER_REPORT + 2)] + [FakeUnit("a", "普法宣传方式比较单一")]
+    table = FakeTable(units, np.ones((len(units), 2), dtype=np.float32))
+    scored = [Scored(i, 0.5, 1.0, 1.0, ["不足"]) for i in range(PER_REPORT + 2)] + \
+        [Scored(len(units) - 1, 0.5, 1.0, 0.9, ["普法"])]
+    scope = Scope.of(table, ["a"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of("哪些乡镇提到普法宣传方面的不足？"), scored, table, lambda i: "problems",
+                            {"普法": 2.0, "不足": 1.0}, {"普法": 2.0}, scope)
+    assert [c.scored.unit for c in got] == [len(units) - 1]
 
 
 @pytest.mark.parametrize(("question", "kept"), [

@@ -261,3 +261,81 @@ def test_a_question_of_two_alternatives_only_is_answered_by_either(question: str
 def test_a_longer_question_keeps_one_word_readings_out() -> None:
     """"组织干部参加法治理论或学法考试": a reading of one word would let any 考试 sentence stand for the question."""
     assert all(len(r) >= 2 for r in alternative_sides("组织干部参加法治理论或学法考试"))
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("岳溪镇帮群众办事的代办员有多少人？", "员有"),
+    ("网格员有多少个？", "员有"),
+    ("大铭乡现在有几个行政执法人员？", "现在"),
+    ("法治带头人和法律明白人加起来有多少人？", "起来"),
+    ("柳塘那边培养了多少个调解员？", "那边"),
+])
+def test_spoken_frames_of_a_count_are_no_keywords(question: str, absent: str) -> None:
+    """有 before 多少 is not glued to the word before it (代办员有 -> 员有), and 现在, 加起来, 那边 name no topic."""
+    assert absent not in {head(k) for k in keywords(question)}
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("大铭乡现在有几个行政执法人员？", "人"),
+    ("有几个村级调解员参加了培训？", "人"),
+    ("几个干部参加了考试？", "人"),
+    ("共和镇有多少个村居民主法治示范村？", "个"),  # 居民 inside 村居民主: no noun of people asked
+])
+def test_a_count_of_people_may_name_them_with_a_modifier(question: str, unit: str) -> None:
+    assert asks_quantity(question) == unit
+
+
+@pytest.mark.parametrize("question", ["哪几个乡镇提到了枫桥经验？", "哪几个镇说执法的人手不够用？"])
+def test_which_few_townships_asks_for_no_figure(question: str) -> None:
+    from rag.lexicon import FACT_QUESTION, FIGURE_QUESTION
+    assert not FIGURE_QUESTION.search(question) and not FACT_QUESTION.search(question)
+    assert asks_quantity(question) is None
+
+
+@pytest.mark.parametrize("question", ["共和镇劳动关系联处中心调解成功率有多高？", "大铭乡的办结率有多大？"])
+def test_how_high_asks_for_a_fact(question: str) -> None:
+    from rag.lexicon import FACT_QUESTION
+    assert FACT_QUESTION.search(question)
+
+
+@pytest.mark.parametrize(("question", "readings"), [
+    ("哪些乡镇在报告中给出了某项工作的百分比（如办结率、合格率、满意率）？", 3),
+    ("哪些乡镇开展了特殊人群（比如社区矫正对象、吸毒人员）的管控？", 3),  # the kind alone, and each example
+])
+def test_examples_in_brackets_are_readings_of_the_question(question: str, readings: int) -> None:
+    sides = alternative_sides(question)
+    assert len(sides) == readings
+    assert all(sum(1 for k in side if k.split("|")[0] in ("办结", "合格率", "满意率", "社区矫正", "吸毒")) <= 1
+               for side in sides)
+
+
+def test_english_terms_match_with_hyphens_and_plurals() -> None:
+    from rag.evidence import english_keywords
+    assert "便民服务" in english_keywords("How many convenience-service items were handled?")
+    assert "便民服务" in english_keywords("Which townships report convenience services?")
+    assert "问题" not in english_keywords("Did Yuexi town issue any normative documents?")  # issues, not issue
+
+
+def test_a_traditional_measure_word_counts_in_its_family() -> None:
+    from rag.evidence import counts_in
+    assert counts_in("開展法治宣傳講座52場", "次") and counts_in("開展法治宣傳講座52場", "场")
+    assert not counts_in("發放宣傳手冊2500份", "场")
+
+
+@pytest.mark.parametrize(("sentence", "word"), [
+    ("自八五普法以来共开展法治宣传讲座52场。", "法治讲座"),
+    ("镇综合行政执法队开展巡查240余次。", "综合执法"),
+    ("组织干部参加学法用法考试。", "学法考试"),
+])
+def test_a_four_character_word_is_found_with_a_word_between_its_halves(sentence: str, word: str) -> None:
+    """Reports insert a modifier: 法治宣传讲座 is a 法治讲座, 综合行政执法 a 综合执法."""
+    from rag.evidence import contains
+    assert contains(compact(sentence), word)
+    t = table(sentence, "今年天气很好。")
+    assert t.score([word], None, [0, 1])[0].unit == 0
+
+
+def test_a_four_character_word_is_not_found_across_a_clause() -> None:
+    from rag.evidence import contains
+    assert not contains(compact("法治建设，宣传讲座"), "法治讲座")
+    assert not contains(compact("法治工作中举办了讲座"), "法治讲座")  # more than two between

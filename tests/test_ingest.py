@@ -510,6 +510,20 @@ def test_markdown(tmp_path: Path) -> None:
     _check_built(load_report(path))
 
 
+def test_markdown_marks_are_not_the_reports_words(tmp_path: Path) -> None:
+    """## headings are the report's headings, **bold** and - bullets leave no marks in a quote."""
+    path = tmp_path / "report.md"
+    path.write_text("# 柳湾镇2023年法治政府建设情况报告\n\n**德化县人民政府：**\n\n2023年，柳湾镇推进法治建设。\n\n"
+                    "## 一、主要成效\n\n- 全年开展**普法活动**12场。\n\n## 二、存在的问题\n\n执法力量薄弱。\n\n---\n\n"
+                    "## 三、下一步打算\n\n加强[执法队伍](http://example.com)建设。\n", encoding="utf-8")
+    report = load_report(path)
+    assert "#" not in report.text and "**" not in report.text and "](" not in report.text
+    kinds = {c.section: c.kind for c in report.chunks if c.section}
+    assert kinds == {"一、主要成效": "achievements", "二、存在的问题": "problems", "三、下一步打算": "plans"}
+    assert (report.township, report.county) == ("柳湾镇", "德化县")
+    assert any("全年开展普法活动12场" in c.text for c in report.chunks)
+
+
 def test_traditional_text_is_kept_traditional(tmp_path: Path) -> None:
     from rag.text import to_traditional
 

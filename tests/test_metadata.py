@@ -217,6 +217,29 @@ def test_unseen_report_problems_in_plainer_words(tmp_path: Path, heading: str) -
     assert any(c.kind == "problems" and "执法力量薄弱" in c.text for c in r.chunks)
 
 
+@pytest.mark.parametrize(("text", "county", "province"), [
+    # 贵州省 + 和 + 县委: the province and the county committee, not Anhui's 和县
+    ("2022年，枫岭乡在中共贵州省和县委的坚强领导下，推进法治建设。\n一、主要成效\n全年开展普法活动8场。",
+     None, "贵州省"),
+    ("2023年，槐川镇在梓阳县委、县政府的坚强领导下，扎实推进法治政府建设。\n一、主要成效\n开展普法活动8场。",
+     "梓阳县", None),
+    ("四川省梓阳县人民政府：\n2023年，槐川镇坚持依法行政。\n一、主要成效\n开展普法活动8场。", "梓阳县", "四川省"),
+    ("2023年，我镇在坚强领导和县委的部署下推进法治建设。\n一、主要成效\n开展普法活动8场。", None, None),
+])
+def test_a_county_stated_with_its_committee_and_one_the_province_does_not_hold(
+        tmp_path: Path, text: str, county: str | None, province: str | None) -> None:
+    """A county the gazetteer does not know is named by its committee or government (梓阳县委); a county
+    name right after a province is one of that province's, or no county at all."""
+    r = _ingest(tmp_path, text)
+    assert (r.county, r.province) == (county, province)
+
+
+def test_a_plans_point_that_names_a_shortcoming_is_a_plan(tmp_path: Path) -> None:
+    r = _ingest(tmp_path, UNSEEN_REPORT.replace("三、下一步打算", "三、下一步打算\n1.补齐执法力量短板\n招录执法人员3名。"))
+    kinds = {c.section: c.kind for c in r.chunks if c.section}
+    assert all(kind == "plans" for section, kind in kinds.items() if section.startswith("三、"))
+
+
 # ---------------------------------------------------------------- the development corpus
 
 

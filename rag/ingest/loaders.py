@@ -90,6 +90,27 @@ def load_plain(path: Path, raw: bytes) -> str:
     return decode_text(raw, path)
 
 
+# Markdown's marks, not the report's words: "## 一、工作开展情况", "**瑞川县委…：**", "- 一是…", "> …", links
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]*(.*?)[ \t]*#*[ \t]*$", re.M)
+_MD_BULLET = re.compile(r"^([ \t]*)(?:[-*+]|>+)[ \t]+", re.M)
+_MD_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.M)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def load_markdown(path: Path, raw: bytes) -> str:
+    """A Markdown report as its text: headings, bullets, rules, bold marks and links without their marks
+    (the heading "## 一、工作开展情况" is the report's heading 一、工作开展情况)."""
+    text = decode_text(raw, path)
+    text = _MD_RULE.sub("", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_BULLET.sub(r"\1", text)
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
 # ---------------------------------------------------------------- docx
 
 
@@ -405,7 +426,7 @@ def _decode_html(raw: bytes, path: Path) -> str:
 
 LOADERS: dict[str, Callable[[Path, bytes], str]] = {
     ".txt": load_plain,
-    ".md": load_plain,
+    ".md": load_markdown,
     ".docx": load_docx,
     ".pdf": load_pdf,
     ".html": load_html,

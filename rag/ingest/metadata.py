@@ -73,9 +73,42 @@ def find_counties(simple: str) -> Counter[str]:
             if hit is None:
                 i += 1
                 continue
-            if hit in table and (len(hit) > 2 or i == 0 or any(run[:i].endswith(h) for h in higher)):
+            if hit in table and (len(hit) > 2 or i == 0 or any(run[:i].endswith(h) for h in higher)) \
+                    and _belongs(hit, run[:i]):
                 found[hit] += 1
             i += len(hit)
+    return found
+
+
+def _belongs(county: str, before: str) -> bool:
+    """A county name right after a province's or prefecture's name is one of theirs: in "贵州省和县委" the
+    words are 贵州省 + 和 + 县委 (the province and the county committee), not Anhui's 和县."""
+    gaz = gazetteer()
+    above = next((h for h in sorted((*PROVINCES, *gaz["prefectures"]), key=len, reverse=True)
+                  if len(h) > 1 and before.endswith(h)), None)
+    if above is None:
+        return True
+    provinces = {above} if above in PROVINCES else set(gaz["prefectures"][above])
+    return bool(provinces & set(gaz["counties"][county]))
+
+
+# a county-level name stated with its party committee or government: 梓阳县委, 临沅县人民政府 (a name of two
+# characters, as most are, after a boundary: 在临沅县委、县政府…, 贵州省梓阳县委, 中共瑞川县委; not 坚强领导和县委)
+_COUNTY_BODY = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[在由经和与及共省市州盟]))([\u4e00-\u9fff]{2}(?:县|区|旗))"
+                          r"(?=委(?!员)|人民政府|政府|人大|政协)", re.M)
+
+
+def stated_counties(simple: str) -> Counter[str]:
+    """County-level names the gazetteer does not hold, as a report states them with their committee or
+    government (梓阳县委、县政府): a newer or renamed county is named so too."""
+    gaz = gazetteer()
+    higher, _ = _higher_names()
+    found: Counter[str] = Counter()
+    for m in _COUNTY_BODY.finditer(simple):
+        name = m.group(1)
+        if name in higher or name in gaz["counties"] or re.search(r"[乡镇村街道省市县区委各全本我该每此这其]", name[:2]):
+            continue
+        found[name] += 1
     return found
 
 
@@ -582,6 +615,8 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: li
     date = find_signing_date(main)
     # a county named only in a page field (发布机构：德化县石溪镇人民政府) counts too
     counties = find_counties(simple) + find_counties("\n".join(fields_simple))
+    if not counties:  # a county the gazetteer does not know, stated with its committee or government
+        counties = stated_counties(simple + "\n" + "\n".join(fields_simple))
     towns = find_townships(simple, set(counties), front=front, back=back_simple, fields=fields_simple)
     township = towns.most_common(1)[0][0] if towns else None
     county = None

@@ -156,6 +156,8 @@ def parse_layout(text: str) -> Layout:
             stack.pop()
         parent_kind = stack[-1][2] if stack else None
         own = classify_heading(heading)
+        if own == "problems" and parent_kind == "plans":
+            own = None  # a plan's point names the shortcoming it mends: 三、2024年工作打算 > 1. 补齐执法力量短板
         if own is not None:
             kind = own
         elif parent_kind is not None:
