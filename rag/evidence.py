@@ -199,14 +199,22 @@ class EvidenceTable:
         mentions = _mentions(terms)
         post = self.postings
         context_ok = np.zeros(len(post.contexts), dtype=bool)
-        for c in np.flatnonzero(post.context_postings.mask(parts)).tolist():
+        in_contexts = post.context_postings.mask(parts)
+        gapped = _gapped_mask(post.context_postings, parts)
+        if gapped is not None:
+            in_contexts |= gapped
+        for c in np.flatnonzero(in_contexts).tolist():
             context_ok[c] = mentions.search(post.contexts[c]) is not None
         in_context = context_ok[post.context_of[candidates]]
         # a word of one or two characters is found exactly by its posting; a longer one only may be there
         short = [p for p in parts if len(p) <= 2]
         long = [p for p in parts if len(p) > 2]
         sure = in_context | (post.norms.mask(short)[candidates] if short else False)
-        may = np.flatnonzero(~sure & post.norms.mask(long)[candidates]) if long else np.zeros(0, dtype=np.int64)
+        may_mask = post.norms.mask(long) if long else np.zeros(post.norms.size, dtype=bool)
+        gapped = _gapped_mask(post.norms, long)
+        if gapped is not None:
+            may_mask |= gapped
+        may = np.flatnonzero(~sure & may_mask[candidates])
         norms = self._norms
         checked = [j for j, i in zip(may.tolist(), candidates[may].tolist(), strict=True)
                    if mentions.search(norms[i]) is not None]
@@ -372,7 +380,6 @@ def _mention_parts(terms: tuple[str, ...]) -> set[str]:
     parts: set[str] = set()
     for t in terms:
         parts.update(t.split("|"))
-        parts.update(h for w in t.split("|") if _gappable(w) for h in (w[:2], w[2:]))  # (contains)
         if "|" not in t and len(t) >= 3:
             parts.update(t[i : i + 2] for i in range(len(t) - 1))
     return parts
@@ -382,7 +389,19 @@ def _mention_parts(terms: tuple[str, ...]) -> set[str]:
 def _mentions(terms: tuple[str, ...]) -> re.Pattern[str]:
     """One search for any of the terms' words, and for the bigrams that earn a long word partial credit."""
     parts = _mention_parts(terms)
-    return re.compile("|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True) if p))
+    return re.compile("|".join(_alternatives(p).pattern for p in sorted(parts, key=len, reverse=True) if p))
+
+
+def _gapped_mask(postings: Postings, parts: list[str]) -> np.ndarray | None:
+    """Where a four-character part may stand with a word between its halves (both halves are there), or
+    None when no part is of four characters."""
+    four = [p for p in parts if _gappable(p)]
+    if not four:
+        return None
+    out = np.zeros(postings.size, dtype=bool)
+    for w in four:
+        out |= postings.mask([w[:2]]) & postings.mask([w[2:]])
+    return out
 
 
 def _gappable(word: str) -> bool:
@@ -392,6 +411,9 @@ def _gappable(word: str) -> bool:
 
 
 _FOUR_HAN = re.compile(r"[\u4e00-\u9fff]{4}")
+# what may stand between the halves: a word, no punctuation, space or figure (a small negated class: a class
+# of the whole CJK range costs a millisecond to compile, once per keyword)
+_BETWEEN = r"[^，。；、：,.;:！？!?()（）“”\"\s\d]{0,2}?"
 
 
 def contains(text: str, term: str) -> bool:
@@ -407,7 +429,7 @@ def _alternatives(term: str) -> re.Pattern[str]:
     """One compiled search for a keyword's alternatives (a single pass over the sentence)."""
     def one(alt: str) -> str:
         if _gappable(alt):
-            return re.escape(alt[:2]) + r"[\u4e00-\u9fff]{0,2}?" + re.escape(alt[2:])
+            return re.escape(alt[:2]) + _BETWEEN + re.escape(alt[2:])
         return re.escape(alt)
     return re.compile("|".join(one(alt) for alt in term.split("|")))
 
@@ -456,9 +478,15 @@ def _tokenizer():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> list[tuple[re.Pattern[str], str]]:
-    """English domain terms (as patterns) and their Chinese wording in the reports, longest first."""
-    return [(re.compile(r"\b" + _english_term(en) + r"\b", re.I), zh) for en, zh in _glossary_rows()]
+def _glossary() -> list[tuple[str, str, str]]:
+    """English domain terms and their Chinese wording in the reports, longest first, each with the start
+    of its first word (a question without it needs no pattern compiled: there are 700 of them)."""
+    return [(re.split(r"[\s-]+", en)[0][:4], en, zh) for en, zh in _glossary_rows()]
+
+
+@lru_cache(maxsize=1024)
+def _glossary_pattern(en: str) -> re.Pattern[str]:
+    return re.compile(r"\b" + _english_term(en) + r"\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -501,8 +529,12 @@ def glossary_words() -> frozenset[str]:
 def english_keywords(question: str) -> list[str]:
     """Chinese keywords for the English domain terms of a question (longest match first)."""
     q = question
+    lower = question.lower()
     out: list[str] = []
-    for rx, zh in _glossary():
+    for start, en, zh in _glossary():
+        if start not in lower:
+            continue
+        rx = _glossary_pattern(en)
         if rx.search(q):
             q = rx.sub(" ", q)
             if zh not in out:
