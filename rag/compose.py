@@ -11,15 +11,28 @@ import numpy as np
 
 from rag.candidates import score_sentences
 from rag.coverage import coverage, coverage_question, missing_reports
-from rag.decide import Asked, Candidate, Scope, compounds, decide, question_features, report_candidates
+from rag.decide import (
+    Asked,
+    Candidate,
+    Scope,
+    compounds,
+    decide,
+    fact_min_lexical,
+    question_features,
+    report_candidates,
+)
 from rag.evidence import (
     CLAUSE,
+    COMMA_PART,
     QUOTED,
     Scored,
     ask_parts,
     asks_quantity,
     contains,
+    counts_in,
+    denies,
     figures,
+    has_english,
     has_figure,
     head,
     keywords,
@@ -33,7 +46,6 @@ from rag.lexicon import (
     MEASURE_WORDS,
     MORE_QUESTION,
     NAME_ASKED,
-    NEGATIONS,
     ORDINAL,
     RATE_QUESTION,
     SHORTCOMING,
@@ -55,8 +67,6 @@ from rag.text import compact, to_simplified
 
 log = logging.getLogger(__name__)
 
-# A fact is answered only from a sentence that holds this share of the keyword weight.
-FACT_MIN_LEXICAL = 0.45
 QUOTE_MAX = 160
 LIST_QUOTE_MAX = 90  # a list names many townships: each gets a short quote
 LLM_SOURCES = 8  # at most this many numbered sources go to the LLM
@@ -200,6 +210,10 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
         unit_word = ""
     rate = bool(RATE_QUESTION.search(plan.effective))
     good = [s for s in scored if _relevant(s, kw)]
+    counted = _counted(plan.topic or plan.effective) if unit_word is not None and not has_english(plan.effective) else None
+    if counted and good and not any(contains(table.units[s.unit].norm, counted) for s in scored):
+        # the thing counted is named nowhere in scope (香菇产业总产值是多少: the report has 香菇产业, no 产值)
+        return _not_found(plan, reports, [counted], "")
     if (good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective))
             and not compares and not MORE_QUESTION.search(plan.effective) and not LESS_QUESTION.search(plan.effective)):
         # "…的那份报告是哪个乡的？": the report whose sentence answers best, by its township
@@ -211,6 +225,9 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
     denial = _denial(good[:30], kw, table) if unit_word is not None and not rate else None
+    if denial is not None and spans and denial.unit == spans[0][0].unit and _counts_asked(
+            table.units[denial.unit].norm, unit_word):
+        denial = None  # the sentence also gives the count (主动公开信息413条，…未收到公开申请): the count answers
     if denial is not None and (not spans or denial.unit == spans[0][0].unit or denial.lexical > spans[0][0].lexical):
         # "制定了几件规范性文件" answered by "未制定规范性文件": a count of none, stated in words
         c = _citation(1, index, table, denial, kw)
@@ -313,19 +330,34 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
                   citations=[c], considered=len(reports))
 
 
+# the ask of a count and what stands after it: 多少件合同, 几名行政执法监督员, 多少 (then nothing)
+_COUNT_ASK = re.compile(r"(?:多少|几)[" + MEASURE_WORDS + r"]?([^，,。；;？?！!]*)")
+
+
+def _counted(question: str) -> str | None:
+    """The keyword of the thing a count question counts: the last word of what follows the ask (审查了多少件
+    合同 -> 合同), else of what comes before it (香菇产业总产值是多少 -> 总产值); None when there is none."""
+    q = compact(question)
+    m = _COUNT_ASK.search(q)
+    if not m:
+        return None
+    after = keywords(m.group(1)) if m.group(1).strip() else []
+    before = re.split(r"[，,。；;]", q[: m.start()])[-1]
+    words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达|了)+$", "", before))  # 代办员有 -> 代办员
+    return words[-1] if words else None
+
+
+def _counts_asked(text: str, unit_word: str | None) -> bool:
+    """Whether a sentence holds a figure of the asked unit's family (any figure for a bare 多少)."""
+    return counts_in(text, unit_word) if unit_word else bool(figures(text))
+
+
 def _denial(scored: list[Scored], kw: list[str], table: Any) -> Scored | None:
     """The best relevant sentence that says the thing asked about was not done: 未制定规范性文件; 无行政复议
     变更…和行政诉讼败诉类案件的发生 (a negation earlier in the same clause as a keyword)."""
-    alts = "|".join(re.escape(alt) for k in kw for alt in k.split("|"))
-    if not alts:
+    if not kw:
         return None
-    negated = re.compile(rf"(?:{'|'.join(NEGATIONS)})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
-
-    def denies(text: str) -> bool:
-        # a clause with a figure counts something (开展未成年人法治讲座12场, 提供无偿法律咨询120次): no denial
-        return any(negated.search(m.group(0)) and not figures(m.group(0)) for m in _COMMA_PART.finditer(text))
-
-    return next((s for s in scored if _relevant(s, kw) and denies(table.units[s.unit].norm)), None)
+    return next((s for s in scored if _relevant(s, kw) and denies(table.units[s.unit].norm, kw)), None)
 
 
 def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
@@ -452,7 +484,6 @@ def _person(text: str, titles: str, question: str) -> str | None:
 
 
 # a part of a sentence between commas (a list joined by 、 stays whole: 以党工委书记、办事处主任为指挥长)
-_COMMA_PART = re.compile(r"[^，,；;。！!？?]+")
 
 
 def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles: str
@@ -465,7 +496,7 @@ def _role_clause(table: Any, span: tuple[Scored, int | None, int | None], titles
         return span
     text = to_simplified(u.text)  # same length, character for character
     role = re.compile(rf"(?:为|任|担任|是)(?:{titles})|(?<!副)(?:{titles})(?:由|是|为)")  # not 副组长为… for 组长
-    for m in _COMMA_PART.finditer(text, start - u.start, end - u.start):
+    for m in COMMA_PART.finditer(text, start - u.start, end - u.start):
         if role.search(m.group(0)):
             return s, u.start + m.start(), u.start + m.end()
     return span
@@ -501,10 +532,11 @@ def _in_question(name: str, question: str) -> bool:
 
 
 def _relevant(s: Scored, kw: list[str]) -> bool:
-    """Relevant means: the sentence holds enough of the question's words. A question with no
+    """Relevant means: the sentence holds enough of the question's words (the share fitted by
+    bench/calibrate_fact.py, rag.decide.fact_min_lexical). A question with no
     recognisable words ("asdf", or English outside the glossary) is never answered by closeness of
     embeddings alone: they are close for anything."""
-    return bool(kw) and s.lexical >= FACT_MIN_LEXICAL
+    return bool(kw) and s.lexical >= fact_min_lexical()
 
 
 def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False) -> tuple[int | None, int | None]:

@@ -27,8 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from rag.evidence import Scored, asked_unit, counts_in, figure_share, has_english
-from rag.lexicon import FIGURE_QUESTION, MEASURE_WORDS, RATE_QUESTION, SHORTCOMING, kind_cues
+from rag.evidence import Scored, asked_unit, counts_in, figure_share, has_english, only_denies
+from rag.lexicon import (
+    FIGURE_QUESTION,
+    MEASURE_WORDS,
+    MENTION_OR_ABSENCE,
+    RATE_QUESTION,
+    SHORTCOMING,
+    kind_cues,
+)
 from rag.text import compact, normalize
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
@@ -104,6 +111,13 @@ def load_params(embedder: str = ANY_EMBEDDER, path: Path = PARAMS_FILE) -> Decis
     return Decision(_params(chosen["gate"], GATE_FEATURES, path), _params(chosen["report"], FEATURES, path))
 
 
+@lru_cache(maxsize=4)
+def fact_min_lexical(path: Path = PARAMS_FILE) -> float:
+    """The share of a question's keyword weight a sentence must hold to answer a question that is not a
+    list (rag.compose._relevant), fitted by bench/calibrate_fact.py."""
+    return float(json.loads(path.read_text(encoding="utf-8"))["fact"]["min_lexical"])
+
+
 @dataclass
 class Candidate:
     """One report's candidate sentence, with its features and, once decided, its probability."""
@@ -125,6 +139,7 @@ class Asked:
     rate: bool
     english: bool = False  # its keywords come from the English glossary: a few words, not the whole question
     unit: str | None = None  # the measure word a count is asked in (件数 -> 件), if the question names one
+    done: bool = False  # it asks which reports did a thing, not which mention it or lack it
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -132,7 +147,7 @@ class Asked:
         words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
-                   has_english(question), asked_unit(words))
+                   has_english(question), asked_unit(words), not MENTION_OR_ABSENCE.search(words))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -236,6 +251,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
+        if asked.done and not asked.shortcoming and only_denies(u.norm, list(topic_weights)):
+            return None  # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits")
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([

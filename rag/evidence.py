@@ -33,7 +33,9 @@ from rag.lexicon import (
     MEASURE_FAMILIES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
+    NEGATIONS,
     PERSON_NOUNS,
+    PLACE_WORDS,
     RATE_QUESTION,
     SHORTCOMING_TAIL,
     STOP_WORDS,
@@ -567,9 +569,14 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     title = asked_title(q)
     if title:  # "指挥长由谁担任": the title is one keyword, its frame none
         q = TITLE_FRAME.sub(" ", q.replace(title, " "))
+    # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
+    q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
+    q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
     q = re.sub(r"(?:是|由)(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
     q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
+    # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
+    q = re.sub(r"或者|或是|或", " ", q)
     words: list[str] = []
     for w in _tokenizer().cut(q):
         w = w.strip()
@@ -828,6 +835,33 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
             clause = m.group(0)
             best = max(best, sum(w for k, w in weights.items() if contains(clause, k)) / total)
     return best
+
+
+# a clause of a sentence: between commas, semicolons and stops (CLAUSE also ends at 、 and 及)
+COMMA_PART = re.compile(r"[^，,；;。！!？?]+")
+
+
+@lru_cache(maxsize=512)
+def _negated(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(alt) for k in keywords for alt in k.split("|"))
+    return re.compile(rf"(?:{'|'.join(NEGATIONS)})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
+
+
+def denies(text: str, keywords: list[str]) -> bool:
+    """Whether a clause of ``text`` says a keyword's thing was not done: 未制定规范性文件, 全年未发生行政诉讼案件
+    (a negation before the keyword in its clause). A clause with a figure counts something instead
+    (开展未成年人法治讲座12场, 提供无偿法律咨询120次)."""
+    if not keywords:
+        return False
+    negated = _negated(tuple(keywords))
+    return any(negated.search(m.group(0)) and not figures(m.group(0)) for m in COMMA_PART.finditer(text))
+
+
+def only_denies(text: str, keywords: list[str]) -> bool:
+    """Whether every clause of ``text`` that holds one of the keywords says it was not done (全年未发生行政复议、
+    行政诉讼案件): the sentence reports no such thing."""
+    clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
+    return bool(clauses) and all(denies(c, keywords) for c in clauses)
 
 
 def counts_in(text: str, unit: str) -> bool:

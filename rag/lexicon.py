@@ -29,7 +29,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
     去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
     一遍 一番 一下子 现在 目前 当前 如今 起来 加起来 算起来 抱怨 吐槽 提起 说过 提过 某 某项 某些 某个 某种 比如 例如 诸如 譬如
-    那边 这边 那里 这里 只有 仅有 只 仅
+    那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 部分
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -130,6 +130,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("法律顾问", "律师顾问", "驻村律师", "顾问律师", "常年法律顾问", "政府法律顾问", "法律顾问团"),
     ("聘请", "聘任", "选聘", "配备", "聘用", "外聘"),
     ("培养", "培育"),
+    ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
+    ("案件", "案子"),
     ("考试", "考法", "测试", "考核"),
     ("学法", "学习法律", "法治学习", "法律知识学习", "法律学习", "学习法律法规", "法律法规学习", "学习法规"),
     ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司"),
@@ -176,7 +178,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("欠薪", "拖欠工资", "拖欠农民工工资", "根治欠薪", "讨薪", "工资拖欠"),
     ("走访", "入户走访", "走村入户", "进村入户", "走访入户"),
     ("普法志愿者", "法治志愿者", "法律志愿者", "普法志愿服务队", "普法志愿队", "法治宣传志愿者"),
-    ("法律明白人", "法治带头人", "法治明白人", "法律带头人"),
+    # two roles a report counts apart (法律明白人85名、法治带头人34名)
+    ("法律明白人", "法治明白人"),
+    ("法治带头人", "法律带头人"),
     ("普法责任制", "谁执法谁普法", "谁主管谁普法", "普法责任清单"),
     ("法治进校园", "普法进校园", "送法进校园", "法律进校园"),
     ("法治进乡村", "普法进乡村", "法律进乡村", "法治下乡", "普法下乡", "法律下乡", "送法下乡", "送法进村", "普法进村", "法律进农村", "法治进农村"),
@@ -370,6 +374,11 @@ LESS_QUESTION = re.compile(r"更少|最少|较少|最低|更低|\blowest\b|\blow
 
 # Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
+# A list question that asks which reports mention a thing or report on its situation (a report that says it did
+# not happen does), or asks about its absence; any other asks which did it (全年未发生行政诉讼案件 reports no
+# lawsuit for "哪些乡镇报告了行政诉讼案件", and answers "哪些乡镇报告了行政诉讼案件的情况").
+MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|未|没有|尚未|从未|不曾|无"
+                                r"|mention|report(?:s|ed)? on|situation|\bno\b|\bnot\b|without", re.I)
 
 # A question word that is a count or a span, no topic: 两名, 三个, 一年(里), 三个月. Not 一村 (一村一法律顾问).
 COUNT_WORD = re.compile(r"^(?:[二两三四五六七八九十百几数半][一二两三四五六七八九十百几数半]*个?[" + MEASURE_WORDS + r"年月周]"

@@ -146,6 +146,24 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     assert {c.source for c in got} == {"b"}
 
 
+@pytest.mark.parametrize(("question", "kept"), [
+    ("哪些乡镇报告了行政诉讼案件？", {"b"}),  # which had some: 未发生 reports none
+    ("哪些乡镇办理了行政诉讼案件？", {"b"}),
+    ("哪些乡镇报告了行政诉讼案件的情况？", {"a", "b"}),  # the situation: none is one
+    ("哪些乡镇提到行政诉讼？", {"a", "b"}),  # a mention
+    ("哪些乡镇全年没有发生行政诉讼案件？", {"a", "b"}),  # the absence is asked
+])
+def test_a_sentence_that_says_a_thing_did_not_happen_answers_only_mentions_and_absences(
+        question: str, kept: set[str]) -> None:
+    units = [FakeUnit("a", "全年未发生行政复议、行政诉讼案件"), FakeUnit("b", "镇政府作为被告的行政诉讼案件1件")]
+    table = FakeTable(units, np.ones((2, 2), dtype=np.float32))
+    scored = [Scored(i, 1.0, 1.0, 1.0, ["行政诉讼"]) for i in range(2)]
+    scope = Scope.of(table, ["a", "b"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of(question), scored, table, lambda i: "work", {"行政诉讼": 1.0},
+                            {"行政诉讼": 1.0}, scope)
+    assert {c.source for c in got} == kept
+
+
 def test_sentences_of_cue_words_only_take_no_place_of_one_that_names_the_topic() -> None:
     """A report's first keyword sentences may hold only the question's cue words (存在, 不足); they are no
     candidates, and its sentence that names the topic further down still is one."""
@@ -184,6 +202,15 @@ def test_the_shipped_decisions_match_the_code_and_say_how_they_were_fitted() -> 
         d = load_params(name)
         assert len(d.report.weights) == len(FEATURES) and len(d.gate.weights) == len(GATE_FEATURES)
         assert "split=calib" in fitted["fitted_on"] and fitted["heldout"]["questions"] > 0
+
+
+def test_the_fact_cut_is_fitted_and_says_how() -> None:
+    """The keyword share a non-list answer needs is bench/calibrate_fact.py's, not a number set by hand."""
+    from rag.decide import fact_min_lexical
+    data = json.loads((Path(__file__).resolve().parent.parent / "rag" / "data" / "decision.json").read_text("utf-8"))
+    fact = data["fact"]
+    assert "split=calib" in fact["fitted_on"] and fact["heldout"]["questions"] > 0
+    assert 0.0 < fact_min_lexical() == fact["min_lexical"] < 1.0
 
 
 def test_an_embedder_nobody_calibrated_gets_the_decision_that_ignores_the_embedder() -> None:

