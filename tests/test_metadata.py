@@ -234,6 +234,13 @@ def test_a_county_stated_with_its_committee_and_one_the_province_does_not_hold(
     assert (r.county, r.province) == (county, province)
 
 
+def test_a_title_line_with_markup_is_still_the_title(tmp_path: Path) -> None:
+    """A plain-text copy of a web page may keep a tag in its title line; its length is the words' length."""
+    r = _ingest(tmp_path, '测试镇2023年法治政府建设工作报告<img src="http://127.0.0.1:45123/assets/images/title.png">\n'
+                          "一、工作成效\n测试镇全面推进依法行政，开展普法宣传活动十二场。")
+    assert (r.township, r.year) == ("测试镇", 2023)
+
+
 def test_a_plans_point_that_names_a_shortcoming_is_a_plan(tmp_path: Path) -> None:
     r = _ingest(tmp_path, UNSEEN_REPORT.replace("三、下一步打算", "三、下一步打算\n1.补齐执法力量短板\n招录执法人员3名。"))
     kinds = {c.section: c.kind for c in r.chunks if c.section}

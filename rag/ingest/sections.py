@@ -112,12 +112,18 @@ def _is_signature_line(line: str) -> bool:
     return len(simple) <= 45 and not re.search("[。；，,]", simple) and bool(_SIGNATURE.search(simple))
 
 
+# markup a plain-text copy of a web page may carry (<img src="http://…">): no words of the line
+_TAG = re.compile(r"<[^<>]{0,500}>")
+
+
 def _is_front_line(line: str) -> bool:
-    """A title, sub-title or addressee line before the report body."""
+    """A title, sub-title or addressee line before the report body (its length counted without markup: a
+    title with an <img> tag is still a title)."""
     s = line.strip()
     if match_heading(s):
         return False
-    if len(s) > 60 or re.search("[。；！？，,]", s):
+    words = _TAG.sub("", s)
+    if len(words) > 60 or re.search("[。；！？，,]", words):
         return False
     return True
 
