@@ -31,7 +31,7 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
     from rag.store import get_store
 
     store = get_store(index)
-    kw = keywords(topic) if kw is None else kw
+    kw = keywords(topic, places=getattr(index, "place_names", ())) if kw is None else kw
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
     return store.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, store.table()

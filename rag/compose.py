@@ -91,7 +91,8 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
     table = get_store(index).table()
     kind_set = _kinds(plan)
     topic = plan.topic or plan.effective
-    kw = keywords(ORDINAL.sub(" ", topic))  # "第三个问题": the ordinal picks a point, it is no topic word
+    # ("第三个问题": the ordinal picks a point, it is no topic word)
+    kw = keywords(ORDINAL.sub(" ", topic), places=getattr(index, "place_names", ()))
     cues = kind_cues(plan.effective)
     plan.section_mode = False
     if cues and kind_set is None and allow_section and not [k for k in kw if not is_cue_word(k) and k not in GENRE_WORDS]:

@@ -14,6 +14,7 @@ import gc
 import logging
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ import numpy as np
 
 from rag.lexicon import (
     ABBREVIATIONS,
+    ANSWER_KIND,
     CONTINUATION,
     COUNT_WORD,
     ENGLISH_COUNT,
@@ -550,12 +552,14 @@ def has_english(question: str) -> bool:
 
 
 
-def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True) -> list[str]:
+def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True,
+             places: Collection[str] = ()) -> list[str]:
     """Topic words of a question, normalized: scope words (places, years) and question words removed.
 
     English domain terms are translated through a small glossary, so that an English question is
     matched on the reports' own Chinese wording. With ``synonyms``, a word is matched by any word of its
-    synonym group (执法人员 also by 执法力量).
+    synonym group (执法人员 also by 执法力量). ``places``: the corpus's place names of three characters or
+    more, kept whole when the question names one (丁河村, which the tokenizer cuts into 丁 + 河村).
     """
     extra = english_keywords(question) if has_english(question) else []
     q = compact(question)
@@ -569,6 +573,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     title = asked_title(q)
     if title:  # "指挥长由谁担任": the title is one keyword, its frame none
         q = TITLE_FRAME.sub(" ", q.replace(title, " "))
+    q = ANSWER_KIND.sub(" ", q)  # 获得了什么荣誉称号: the kind of answer, which no report writes
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -578,6 +583,10 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
     q = re.sub(r"或者|或是|或", " ", q)
     words: list[str] = []
+    for name in sorted((p for p in places if len(p) >= 3 and p in q), key=len, reverse=True):
+        if name in q:
+            words.append(name)
+            q = q.replace(name, " ")
     for w in _tokenizer().cut(q):
         w = w.strip()
         if not w or w in STOP_WORDS or COUNT_WORD.match(w) or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):

@@ -349,6 +349,9 @@ def title_forms(question: str) -> list[str]:
 
 
 # A question that asks what a thing is called: "学习机制叫什么", "the name of the workstation" (not a person's name)
+# The kind of answer a question asks for after 什么/哪些: a report writes the honour, not the word 荣誉称号
+# ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
+ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字)")
 THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"

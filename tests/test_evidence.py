@@ -358,3 +358,9 @@ def test_a_sentence_that_only_says_a_thing_did_not_happen() -> None:
     assert not only_denies(compact("镇政府作为被告的行政诉讼案件1件，未发生败诉。"), kw)
     assert denies(compact("未制定规范性文件。"), keywords("规范性文件"))
     assert not denies(compact("开展未成年人法治讲座12场。"), keywords("法治讲座"))  # a count, no denial
+
+
+def test_the_corpus_place_names_are_kept_whole() -> None:
+    kw = keywords("丁河村获得了什么荣誉称号？", places={"丁河村", "白沙岗镇"})
+    assert head(kw[0]) == "丁河村" and "河村" not in {head(k) for k in kw}
+    assert "荣誉称号" not in {head(k) for k in kw}  # the kind of answer, no topic

@@ -112,3 +112,15 @@ def test_which_townships_have_a_village_that(question: str) -> None:
     """有 after 哪些乡镇 is no part of the next word (有村), and 获评 ~ 被评为."""
     a = ask(question)
     assert a.found and "青竹乡" in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "青竹乡石坪村获得了什么荣誉称号？",
+    "石坪村获得了哪些荣誉？",
+    "青竹鄉石坪村獲得了什麼榮譽？",
+])
+def test_a_village_the_report_names_is_one_word_and_the_honour_asked_is_no_topic(question: str) -> None:
+    """石坪村 is a place of the corpus, kept whole (the tokenizer cuts 石 + 坪村); 荣誉称号 names the kind of
+    answer, which the report never writes (石坪村获评省级民主法治示范村)."""
+    a = ask(question)
+    assert a.found and "青竹乡" in towns(a) and "石坪村" in a.citations[0].quote, a.text

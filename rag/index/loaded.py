@@ -159,13 +159,18 @@ class Index:
     # ------------------------------------------------------------ keyword side (built on first use)
 
     @cached_property
-    def tokenizer(self) -> Tokenizer:
-        """The BM25 tokenizer, with this corpus's place names kept whole."""
+    def place_names(self) -> frozenset[str]:
+        """This corpus's place names: townships, counties, provinces and villages (丁河村)."""
         names: set[str] = set()
         missing = [r for src, r in self.reports.items() if src not in self._places]
         for src in self.reports:
             names.update(self._places.get(src, ()))
-        return Tokenizer(names | place_names_of(missing))
+        return frozenset(names | place_names_of(missing))
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        """The BM25 tokenizer, with this corpus's place names kept whole."""
+        return Tokenizer(set(self.place_names))
 
     @cached_property
     def _passages(self) -> list[str]:
