@@ -194,7 +194,9 @@ def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[
                     ) -> tuple[list[Candidate], np.ndarray]:
     """Every report's candidate sentences for a list question, with the decision's features, and the
     question's own features for the coverage gate."""
-    topic = {k: table.idf(k) for k in kw if not is_cue_word(k)}
+    # the words a supporting sentence must name itself: not 不足 or 下一步 (its kind of statement), but 述法,
+    # 第一责任人 (a leadership section's words are what a list question about them asks)
+    topic = {k: table.idf(k) for k in kw if not is_cue_word(k, topical=("leadership",))}
     qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
     scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table),
                      vectors=get_store(index).vectors)

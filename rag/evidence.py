@@ -711,20 +711,38 @@ def alternative_sides(topic: str) -> list[list[str]]:
     readings: list[list[str]] = []
     for i in range(len(parts) - 1):
         left, right = sides_kw[i], sides_kw[i + 1]
-        if left and right and set(left) & set(right):
+        shared = _same_word(left, right) if left and right else None
+        if shared:
             # "普法志愿者或法治工作志愿者": two phrases with one head; each side is a reading, with the words
-            # the question says besides
-            rest = [w for w in whole if w not in left and w not in right]
-            readings += [left + rest, right + rest]
+            # the question says besides, and the words around the pair that both share: in "执法人员业务能力或
+            # 专业素质不足" 执法人员 (before the left modifier) and 不足 (after the right head) belong to both
+            i, j = shared
+            before, after = left[: max(0, i - 1)], right[j + 1:]
+            rest = [w for w in whole if not _same_word([w], left) and not _same_word([w], right)]
+            readings += [left + [w for w in after if not _same_word([w], left)] + rest,
+                         [w for w in before if not _same_word([w], right)] + right + rest]
         elif left and right:
             readings.append([w for w in whole if w != right[0]])
             readings.append([w for w in whole if w != left[-1]])
-    if all(len(side) >= 3 for side in sides_kw):
-        readings += sides_kw
+    if all(len(side) >= 3 for side in sides_kw) and not any(
+            _same_word(a, b) for a, b in zip(sides_kw, sides_kw[1:], strict=False)):
+        readings += sides_kw  # (not when the sides share a head: they share their subject too)
     # one word is too little to stand for a question, unless the question is only its two alternatives
     # ("行政复议或行政诉讼的情况": a sentence on 行政诉讼 alone answers it)
     least = 1 if len(whole) == 2 else 2
     return [r for r in readings if len(r) >= least] + example_sides(topic)
+
+
+def _same_word(left: list[str], right: list[str]) -> tuple[int, int] | None:
+    """The places of the first keyword of ``left`` that ``right`` holds too (as any word of its synonym group:
+    能力|素质 and 素质|能力 are one), or None."""
+    groups = [frozenset(w.split("|")) for w in right]
+    for i, w in enumerate(left):
+        g = frozenset(w.split("|"))
+        for j, other in enumerate(groups):
+            if g == other:
+                return i, j
+    return None
 
 
 # "A、B等C": A and B are examples of the kind C (not 平等, 同等, 等级, 等待, 等等)

@@ -37,10 +37,11 @@ class Plan:
     extra: list[Citation] = field(default_factory=list)  # further sources offered to an LLM
 
 
-def is_cue_word(word: str) -> bool:
-    """A word that names a kind of section (不足, 下一步, 履职) rather than a topic."""
+def is_cue_word(word: str, topical: tuple[str, ...] = ()) -> bool:
+    """A word that names a kind of section (不足, 下一步, 履职) rather than a topic; with ``topical``, the cues
+    of those kinds count as topic words (述法 is what "哪些乡镇组织了领导干部述法" asks about)."""
     w = head(word)
-    return w in CUE_REST or any(w == c for cues in KIND_CUES.values() for c in cues)
+    return w in CUE_REST or any(w == c for kind, cues in KIND_CUES.items() if kind not in topical for c in cues)
 
 
 def kind_cues(question: str) -> set[str]:

@@ -364,3 +364,23 @@ def test_the_corpus_place_names_are_kept_whole() -> None:
     kw = keywords("丁河村获得了什么荣誉称号？", places={"丁河村", "白沙岗镇"})
     assert head(kw[0]) == "丁河村" and "河村" not in {head(k) for k in kw}
     assert "荣誉称号" not in {head(k) for k in kw}  # the kind of answer, no topic
+
+
+@pytest.mark.parametrize(("question", "left", "right"), [
+    # the subject before the left modifier and the predicate after the right head belong to both sides
+    ("哪些乡镇在存在的问题中提到执法人员业务能力或专业素质不足？",
+     {"执法人员", "业务", "能力", "不足"}, {"执法人员", "专业", "素质", "不足"}),
+    ("哪些乡镇提到普法志愿者或法治工作志愿者？", {"普法", "志愿者"}, {"法治", "工作", "志愿者"}),
+])
+def test_two_phrases_with_one_head_share_the_words_around_them(question: str, left: set[str], right: set[str]) -> None:
+    sides = [{head(k) for k in side} for side in alternative_sides(question)]
+    assert any(left <= side for side in sides) and any(right <= side for side in sides)
+    assert not any(side <= {"专业", "素质", "不足"} for side in sides)  # never the right side without its subject
+
+
+def test_a_leadership_cue_is_a_topic_word_of_a_list_question() -> None:
+    """述法 names the leadership section, and is what "哪些乡镇组织了领导干部述法" asks about; 不足 only says
+    what kind of statement answers."""
+    from rag.plan import is_cue_word
+    assert is_cue_word("述法") and not is_cue_word("述法", topical=("leadership",))
+    assert is_cue_word("不足", topical=("leadership",))
