@@ -809,7 +809,7 @@ def asks_quantity(question: str) -> str | None:
     m = _ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         return "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
-    english = ENGLISH_COUNT.search(question)
+    english = ENGLISH_COUNT.search(re.sub(r"\([^()]*\)", " ", question))  # (community): an aside
     if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit
         words = re.split(r"[\s-]+", english.group(1).lower())
         # the counted noun phrase ends at the verb (did, were, attended) or a determiner; its head comes last

@@ -300,7 +300,7 @@ ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # words that end the noun phrase after "how many" (a verb or a determiner): "how many people | attended the …"
 ENGLISH_PHRASE_END = re.compile(r"did|do|does|were|was|are|is|have|has|had|the|a|an|of|in|at|by|for|to|from|on|with"
                                 r"|that|will")
-ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,3}[\w'-]+)", re.I)
+ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,5}[\w'-]+)", re.I)
 
 # A question that asks for a person's name: "党委书记叫什么名字", "镇长是谁", "who is the party secretary".
 # ("name" in English asks a person's name only with a person: "the name of the party secretary", not "the name

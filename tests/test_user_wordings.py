@@ -342,7 +342,9 @@ def test_more_labels_of_a_page_date(header: list[str], date: str) -> None:
 @pytest.mark.parametrize(("question", "unit"), [("庆隆镇有几个干部拿到了执法资格？", "人"), ("多少个调解员参加了培训？", "人"),
                                                  ("设立了几个调解室？", "个"), ("How many vehicles were inspected?", "辆"),
                                                  ("How many brochures were handed out?", "份"),
-                                                 ("How many agency service stations were set up?", "个")])
+                                                 ("How many agency service stations were set up?", "个"),
+                                                 ("How many village (community) civil full-agency service stations "
+                                                  "did Yuexi town set up?", "个")])  # a long phrase, an aside
 def test_a_count_of_people_or_things_in_the_words_staff_use(question: str, unit: str) -> None:
     """几个干部 counts people (answered by 8名); an English count names its unit by the noun (vehicles: 辆)."""
     assert asks_quantity(question) == unit
