@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ from rag.lexicon import (
     ORDINAL,
     RATE_QUESTION,
     SHORTCOMING,
+    SPECIFIC_SHORTCOMINGS,
     SURNAMES,
     THING_NAME_QUESTION,
     TITLE_TAILS,
@@ -57,6 +58,7 @@ from rag.lexicon import (
     asks_person,
     entity_asked,
     ordinal,
+    synonym_index,
     title_forms,
 )
 from rag.metadata_answers import existence_answer, metadata_answer
@@ -196,7 +198,8 @@ def list_candidates(plan: Plan, index: Any, reports: list[Report], scored: list[
     question's own features for the coverage gate."""
     # the words a supporting sentence must name itself: not 不足 or 下一步 (its kind of statement), but 述法,
     # 第一责任人 (a leadership section's words are what a list question about them asks)
-    topic = {k: table.idf(k) for k in kw if not is_cue_word(k, topical=("leadership",))}
+    topic = {k: table.idf(k) for k in kw
+             if not is_cue_word(k, topical=("leadership",)) or head(k) in SPECIFIC_SHORTCOMINGS}
     qvec = index.embedder.embed_queries([plan.topic or plan.effective])[0]
     scope = Scope.of(table, [r.source for r in reports], qvec, _kind_filter(plan, index, table),
                      vectors=get_store(index).vectors)
@@ -227,6 +230,10 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                       considered=len(reports))
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
+    if "plans" not in kind_cues(plan.effective):
+        # what was done, not next year's target (力争调处成功率保持在95%以上 in the plans): a plans sentence
+        # answers only when no other does
+        spans.sort(key=lambda sp: index.chunks[table.units[sp[0].unit].chunk].chunk.kind == "plans")
     denial = _denial(good[:30], kw, table) if unit_word is not None and not rate else None
     if denial is not None and spans and denial.unit == spans[0][0].unit and _counts_asked(
             table.units[denial.unit].norm, unit_word):
@@ -264,6 +271,9 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             name = _day(c.quote)
         if not name and not person and THING_NAME_QUESTION.search(to_simplified(plan.effective)):
             name = _quoted_name(c.quote, kw, compact(plan.effective))
+        asked = entity_asked(to_simplified(plan.effective)) if not name else None
+        if asked:  # "哪个村…", "哪家律师事务所…": led by the name the quote gives
+            name = _entity_name(c.quote, asked, compact(plan.effective), getattr(index, "place_names", ()))
         text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
     for s, start, end in spans[:5]:
@@ -432,6 +442,33 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
             return _role_clause(table, spans[0], titles)
         return holder
     return spans[0]
+
+
+# what stands before a name in running text: a verb of choosing or making, a function word (聘请广东汉铎律师事务所,
+# 在双竹村, 由红岩村)
+_BEFORE_NAME = re.compile(r".*(?:聘请|聘任|委托|选聘|创建|创成|建成|打造|推荐|评为|获评|命名|确定|依托|联合|通过|组织|指导"
+                          r"|推广|学习|借鉴|参照|走访|前往|赴"
+                          r"|[的在了是由和与及将对为把被从向到于、])")
+
+
+def _entity_name(quote: str, asked: str, question: str, places: Collection[str]) -> str | None:
+    """The name of the place or body a "哪个村 / 哪家律师事务所" question asks for, as the quote gives it: a
+    place of the corpus ending so (双竹村), else the words before the kind word back to a verb or function
+    word (聘请广东汉铎律师事务所 -> 广东汉铎律师事务所); None when the quote names none the question does not."""
+    text = to_simplified(quote)
+    known = sorted((p for p in places if p.endswith(asked) and len(p) > len(asked) and p in text
+                    and p not in question), key=lambda p: text.index(p))
+    if known:
+        return known[0]
+    kinds = "|".join(re.escape(k) for k in synonym_index().get(asked, (asked,)))  # 律所: 律师事务所 too
+    for m in re.finditer(r"([\u4e00-\u9fff]{1,10}?)(" + kinds + ")", text):
+        asked = m.group(2)
+        stem = _BEFORE_NAME.sub("", m.group(1))
+        name = stem + asked
+        longest = 4 if asked in ("村", "社区", "居委会", "乡", "镇") else 8  # a place's name is short
+        if 2 <= len(stem) <= longest and name not in question and not re.search(r"[乡镇街道县区市省]$", stem):
+            return name
+    return None
 
 
 # a day as reports write it: 2020年3月25日, 二〇二四年十二月二十日 (rag.ingest.metadata's dates), or without its

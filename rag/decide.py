@@ -27,13 +27,15 @@ from typing import Any
 
 import numpy as np
 
-from rag.evidence import Scored, asked_unit, counts_in, figure_share, has_english, only_denies
+from rag.evidence import Scored, asked_unit, contains, counts_in, figure_share, has_english, head, only_denies
 from rag.lexicon import (
+    EITHER,
     FIGURE_QUESTION,
     MEASURE_WORDS,
     MENTION_OR_ABSENCE,
     RATE_QUESTION,
     SHORTCOMING,
+    SPECIFIC_SHORTCOMINGS,
     kind_cues,
 )
 from rag.text import compact, normalize
@@ -140,6 +142,7 @@ class Asked:
     english: bool = False  # its keywords come from the English glossary: a few words, not the whole question
     unit: str | None = None  # the measure word a count is asked in (件数 -> 件), if the question names one
     done: bool = False  # it asks which reports did a thing, not which mention it or lack it
+    either: bool = False  # it asks for one thing or another (A或B): no word of one side is required
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -147,7 +150,8 @@ class Asked:
         words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
-                   has_english(question), asked_unit(words), not MENTION_OR_ABSENCE.search(words))
+                   has_english(question), asked_unit(words), not MENTION_OR_ABSENCE.search(words),
+                   bool(EITHER.search(q)))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -238,6 +242,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     known_total = sum(w for k, w in weights.items() if k in held)
     topic_total = sum(topic_weights.values())
     phrases = phrases or []
+    # a shortcoming that says what is wrong (宣传形式单一): the sentence states it (any 不足 does for 执法人员不足)
+    specific = [k for k in weights if head(k) in SPECIFIC_SHORTCOMINGS]
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
@@ -245,6 +251,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         # (the two searches only when they decide something: a list question weighs thousands of candidates)
         short = asked.shortcoming and bool(SHORTCOMING.search(u.norm) or SHORTCOMING.search(u.context))
         if asked.shortcoming and not short and kind != "problems":
+            return None
+        if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
             return None
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:

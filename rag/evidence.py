@@ -26,6 +26,7 @@ from rag.lexicon import (
     ANSWER_KIND,
     CONTINUATION,
     COUNT_WORD,
+    EITHER,
     ENGLISH_COUNT,
     ENGLISH_PHRASE_END,
     ENGLISH_UNITS,
@@ -581,7 +582,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
     q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
-    q = re.sub(r"或者|或是|或", " ", q)
+    q = EITHER.sub(" ", q)
     words: list[str] = []
     for name in sorted((p for p in places if len(p) >= 3 and p in q), key=len, reverse=True):
         if name in q:
@@ -671,7 +672,7 @@ def head(term: str) -> str:
 
 # a phrase in quotes or title marks: “三项制度”, 《民法典》
 QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,20})[”\"」』》]")
-_OR = re.compile(r"或者|或是|或|还是|以及?或")
+_OR = re.compile(r"以及?或|" + EITHER.pattern)
 
 
 def quoted_phrases(question: str) -> list[str]:

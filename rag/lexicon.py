@@ -29,7 +29,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
     去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
     一遍 一番 一下子 现在 目前 当前 如今 起来 加起来 算起来 抱怨 吐槽 提起 说过 提过 某 某项 某些 某个 某种 比如 例如 诸如 譬如
-    那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 部分
+    那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -64,6 +64,11 @@ SHORTCOMING_WORDS: tuple[str, ...] = (
     "人手紧张", "人员紧张", "力量紧张", "经费紧张", "编制紧张",  # (not 紧张 alone: 紧张有序)
 )
 SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
+# ... of them, the ones that say what is wrong, not only that something is (宣传形式单一, 发展不平衡): a list
+# question's supporting sentence must say it too, where any 不足 or 薄弱 does for 执法人员不足
+# a question that asks for one thing or another: 或, 还是 (rag.evidence.alternative_sides reads its sides)
+EITHER = re.compile(r"或者|或是|或|还是")
+SPECIFIC_SHORTCOMINGS = frozenset({"单一", "滞后", "不平衡", "参差不齐", "参差", "不规范", "流于形式", "不畅"})
 # 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
 SHORTCOMING_TAIL = re.compile(
     r"^(.{2,})(不足|不够|不强|不高|缺乏|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一|淡薄|较差|欠佳|不畅|缺失|不力)$"
@@ -110,6 +115,7 @@ DOMAIN_TERMS: tuple[str, ...] = tuple(
 KEYWORD_UNITS: tuple[str, ...] = (
     "下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "化解率", "法律明白人", "执法力量", "执法队伍", "执法人员",
     "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分", "不畅", "不力", "淡薄", "欠佳", "缺失",
+    "律师事务所",
 )
 
 # Words a report may use for the same thing. A question word in a group matches any word of its group
@@ -132,9 +138,10 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("培养", "培育"),
     ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
     ("案件", "案子"),
+    ("律师事务所", "律所"),
     ("考试", "考法", "测试", "考核"),
     ("学法", "学习法律", "法治学习", "法律知识学习", "法律学习", "学习法律法规", "法律法规学习", "学习法规"),
-    ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司"),
+    ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司", "被告"),
     ("行政复议", "复议"),
     ("合法性审查", "法制审核", "合法性审核", "法律审核", "法制审查", "法律审查", "合规性审查", "合法合规审查", "合法合规性审查", "合法性把关", "法律把关"),
     ("规范性文件", "行政规范性文件", "红头文件"),
@@ -409,6 +416,7 @@ def ordinal(question: str) -> int | None:
 # A question that asks which place or body did something names the kind of name it wants: 哪个村 -> 村.
 ENTITY_QUESTION = re.compile(
     r"(?:哪|哪一|哪几)(?:个|家|所|位)?(村|社区|居委会|律师事务所|事务所|律所|公司|单位|部门|学校|法庭|派出所|站所|科室)"
+    r"|(?:哪|哪一)个(乡|镇)(?=的)"  # 学习推广了哪个乡的经验 (not 哪个乡镇, which asks for the reports' townships)
 )
 ENTITY_QUESTION_EN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(rf"\b(?:which|what)\s+{en}\b", re.I), zh) for en, zh in (
@@ -422,7 +430,7 @@ def entity_asked(question: str) -> str | None:
     """The kind of name a (simplified) question asks for: "哪个村…", "Which village…" -> 村."""
     m = ENTITY_QUESTION.search(question)
     if m:
-        return m.group(1)
+        return m.group(1) or m.group(2)
     return next((zh for rx, zh in ENTITY_QUESTION_EN if rx.search(question)), None)
 
 

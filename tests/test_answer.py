@@ -268,6 +268,19 @@ def test_questions_about_the_reports_themselves(question: str, expected: str) ->
 def test_which_village_is_answered_by_the_sentence_that_names_one(question: str) -> None:
     a = answer(question)
     assert a.found and "双竹村" in a.text  # not the heading "二是创建“市级民主法治示范村”"
+    assert a.text.startswith("双竹村。")  # led by the name
+    assert_exact_quotes(a)
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("共和鎮聘請哪家律師事務所擔任政府法律顧問？", "广东汉铎律师事务所。"),
+    ("共和镇的法律顾问来自哪家律所？", "广东汉铎律师事务所。"),
+    ("Which law firm does Gonghe town retain?", "广东汉铎律师事务所。"),
+    ("大歇镇学习推广了哪个乡的“贵和工作法 + 智惠农家”经验？", "中益乡。"),
+])
+def test_which_body_or_place_is_led_by_its_name(question: str, lead: str) -> None:
+    a = answer(question)
+    assert a.found and a.text.startswith(lead), a.text
     assert_exact_quotes(a)
 
 

@@ -510,6 +510,24 @@ def test_markdown(tmp_path: Path) -> None:
     _check_built(load_report(path))
 
 
+def test_a_docx_table_of_figures_reads_as_figures_with_their_units(tmp_path: Path) -> None:
+    """指标 | 单位 | 数量: each row as a report writes it (法治宣传活动35场), so that its count counts in 场."""
+    from docx import Document
+
+    doc = Document()
+    for line in REPORT_LINES:
+        doc.add_paragraph(line)
+    table = doc.add_table(rows=3, cols=3)
+    for r, row in enumerate([("指标", "单位", "数量"), ("法治宣传活动", "场", "35"), ("法律咨询服务", "人次", "860")]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "table.docx"
+    doc.save(str(path))
+    report = load_report(path)
+    assert "法治宣传活动35场" in report.text and "法律咨询服务860人次" in report.text
+    assert "指标 单位 数量" in report.text
+
+
 def test_markdown_marks_are_not_the_reports_words(tmp_path: Path) -> None:
     """## headings are the report's headings, **bold** and - bullets leave no marks in a quote."""
     path = tmp_path / "report.md"

@@ -211,14 +211,38 @@ def load_docx(path: Path, raw: bytes) -> str:
         if tag == "p":
             lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
         elif tag == "tbl":
+            rows = []
             for row in child.iter():
                 if row.tag.endswith("}tr"):
                     cells = []
                     for cell in row.iterchildren():
                         if cell.tag.endswith("}tc"):
-                            cells.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")))
-                    lines.append(" ".join(c.strip() for c in cells if c.strip()))
+                            cells.append("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip())
+                    rows.append(cells)
+            lines += table_lines(rows)
     return "\n".join(lines)
+
+
+_UNIT_HEADER = re.compile(r"^(?:单位|單位|计量单位|計量單位)$")
+_NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?\s*(?:余|多)?$")
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as lines of text. A table of figures whose header names the unit column (指标 | 单位 | 数量) gives
+    each row as a report writes it: the item, then the figure with its unit (法治宣传活动35场), so that a count
+    read from the text counts in its unit; any other row is its cells joined by spaces."""
+    header = rows[0] if rows else []
+    unit = next((i for i, c in enumerate(header) if _UNIT_HEADER.match(c)), None)
+    out = [" ".join(c for c in header if c)] if header else []
+    for row in rows[1:]:
+        if unit is not None and unit < len(row) and row[unit]:
+            numbers = [i for i, c in enumerate(row) if i != unit and _NUMBER_CELL.match(c)]
+            if len(numbers) == 1:
+                words = "".join(c for i, c in enumerate(row) if c and i not in (unit, numbers[0]))
+                out.append(f"{words}{row[numbers[0]]}{row[unit]}")
+                continue
+        out.append(" ".join(c for c in row if c))
+    return out
 
 
 # ---------------------------------------------------------------- pdf
