@@ -676,9 +676,12 @@ _OR = re.compile(r"以及?或|" + EITHER.pattern)
 
 
 def quoted_phrases(question: str) -> list[str]:
-    """Phrases the question puts in quotes or title marks: “三项制度”, 《民法典》 (normalized)."""
-    out = []
+    """Phrases the question puts in quotes or title marks: “三项制度”, 《民法典》 (normalized), each a phrase a
+    report must hold. Phrases listed as alternatives or examples ("“执法+监管”平台、“粤执法”平台", “A”或“B”)
+    are one requirement, any of them ("a|b")."""
+    out: list[str] = []
     q = compact(question)
+    last_end = -1
     for m in QUOTED.finditer(q):
         phrase = m.group(1)
         if not phrase:
@@ -687,8 +690,16 @@ def quoted_phrases(question: str) -> list[str]:
         if named and not re.search(r"[\u4e00-\u9fff]", phrase):
             # a quoted date with the day's name after it (“6·26”国际禁毒日): a report may give either
             phrase = f"{phrase}|{named.group(0)}"
-        out.append(phrase)
+        if out and _LISTED.fullmatch(q[last_end:m.start()]):
+            out[-1] += "|" + phrase
+        else:
+            out.append(phrase)
+        last_end = m.end()
     return out
+
+
+# between two quoted phrases of one list: the first one's noun and a list mark (“A”平台、“B”平台; “A”或“B”)
+_LISTED = re.compile(r"[\u4e00-\u9fff]{0,4}(?:、|或者|或|/|以及?)")
 
 
 # the name of a day, week or month after its quoted date: “6·26”国际禁毒日, “12·4”国家宪法日

@@ -29,7 +29,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
     去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
     一遍 一番 一下子 现在 目前 当前 如今 起来 加起来 算起来 抱怨 吐槽 提起 说过 提过 某 某项 某些 某个 某种 比如 例如 诸如 譬如
-    那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 部分 作为 存在 存在问题 存在的问题
+    那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -121,7 +121,7 @@ KEYWORD_UNITS: tuple[str, ...] = (
 # Words a report may use for the same thing. A question word in a group matches any word of its group
 # (rag.plan turns it into alternatives "a|b|c"). Groups are the genre's usual variants, not one question's.
 SYNONYMS: tuple[tuple[str, ...], ...] = (
-    ("执法人员", "执法力量", "执法队伍", "执法人手", "执法队员", "执法者", "执法干部"),
+    ("执法人员", "执法力量", "执法队伍", "执法人手", "执法队员", "执法者", "执法干部", "执法主体"),
     ("不足", "不够", "短缺", "紧缺", "匮乏", "欠缺", "缺乏", "薄弱", "有限", "短板", "弱项", "不充分", "不充足", "较少", "偏少", "较弱", "偏弱"),
     ("不强", "淡薄", "不高", "较差", "欠佳"),  # 意识不强 ~ 意识淡薄, 积极性不高
     ("素质", "能力", "水平", "素养", "本领"),
@@ -139,6 +139,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
     ("案件", "案子"),
     ("律师事务所", "律所"),
+    ("食品安全", "食安"),
+    ("领导干部", "党政领导", "党政领导干部"),
     ("考试", "考法", "测试", "考核"),
     ("学法", "学习法律", "法治学习", "法律知识学习", "法律学习", "学习法律法规", "法律法规学习", "学习法规"),
     ("行政诉讼", "行政应诉", "诉讼案件", "应诉", "被诉", "民告官", "行政官司", "被告"),
@@ -358,7 +360,8 @@ def title_forms(question: str) -> list[str]:
 # A question that asks what a thing is called: "学习机制叫什么", "the name of the workstation" (not a person's name)
 # The kind of answer a question asks for after 什么/哪些: a report writes the honour, not the word 荣誉称号
 # ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
-ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字)")
+ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字|文号)"
+                         r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)")
 THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"

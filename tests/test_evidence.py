@@ -384,3 +384,20 @@ def test_a_leadership_cue_is_a_topic_word_of_a_list_question() -> None:
     from rag.plan import is_cue_word
     assert is_cue_word("述法") and not is_cue_word("述法", topical=("leadership",))
     assert is_cue_word("不足", topical=("leadership",))
+
+
+@pytest.mark.parametrize(("question", "phrases"), [
+    ("哪些乡镇提到应用执法信息平台（如“执法+监管”平台、“粤执法”平台）？", ["执法+监管|粤执法"]),
+    ("哪些乡镇开展了“宪法宣传周”或“民法典宣传月”活动？", ["宪法宣传周|民法典宣传月"]),
+    ("大铭乡的“法治带头人”“法律明白人”共有多少人？", ["法治带头人", "法律明白人"]),  # both counted
+])
+def test_quoted_phrases_listed_as_alternatives_are_one_requirement(question: str, phrases: list[str]) -> None:
+    assert quoted_phrases(question) == phrases
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("大歇镇报告依据的县政府办公室通知文号是什么？", "文号"),
+    ("哪些乡镇写明了法律顾问所在的律师事务所？", "所在"),
+])
+def test_the_kind_of_answer_and_frames_are_no_keywords(question: str, absent: str) -> None:
+    assert absent not in {head(k) for k in keywords(question)}
