@@ -448,26 +448,29 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
 # 在双竹村, 由红岩村)
 _BEFORE_NAME = re.compile(r".*(?:聘请|聘任|委托|选聘|创建|创成|建成|打造|推荐|评为|获评|命名|确定|依托|联合|通过|组织|指导"
                           r"|推广|学习|借鉴|参照|走访|前往|赴"
-                          r"|[的在了是由和与及将对为把被从向到于、])")
+                          r"|[的在了是由和与及将对为把被从向到于以、])")
 
 
 def _entity_name(quote: str, asked: str, question: str, places: Collection[str]) -> str | None:
     """The name of the place or body a "哪个村 / 哪家律师事务所" question asks for, as the quote gives it: a
     place of the corpus ending so (双竹村), else the words before the kind word back to a verb or function
     word (聘请广东汉铎律师事务所 -> 广东汉铎律师事务所); None when the quote names none the question does not."""
-    text = to_simplified(quote)
-    known = sorted((p for p in places if p.endswith(asked) and len(p) > len(asked) and p in text
-                    and p not in question), key=lambda p: text.index(p))
-    if known:
-        return known[0]
+    whole = to_simplified(quote)
+    kw = keywords(question)
+    # the clause that says what the question asks first (以何湾村、杨岗村为重点…，杨岗村被命名为…: 杨岗村)
+    clauses = sorted(COMMA_PART.findall(whole), key=lambda c: -sum(1 for k in kw if contains(c, k)))
     kinds = "|".join(re.escape(k) for k in synonym_index().get(asked, (asked,)))  # 律所: 律师事务所 too
-    for m in re.finditer(r"([\u4e00-\u9fff]{1,10}?)(" + kinds + ")", text):
-        asked = m.group(2)
-        stem = _BEFORE_NAME.sub("", m.group(1))
-        name = stem + asked
-        longest = 4 if asked in ("村", "社区", "居委会", "乡", "镇") else 8  # a place's name is short
-        if 2 <= len(stem) <= longest and name not in question and not re.search(r"[乡镇街道县区市省]$", stem):
-            return name
+    longest = 4 if asked in ("村", "社区", "居委会", "乡", "镇") else 8  # a place's name is short
+    for text in clauses:
+        known = sorted((p for p in places if p.endswith(asked) and len(p) > len(asked) and p in text
+                        and p not in question), key=lambda p: text.index(p))
+        if known:
+            return known[0]
+        for m in re.finditer(r"([\u4e00-\u9fff]{1,10}?)(" + kinds + ")", text):
+            stem = _BEFORE_NAME.sub("", m.group(1))
+            name = stem + m.group(2)
+            if 2 <= len(stem) <= longest and name not in question and not re.search(r"[乡镇街道县区市省]$", stem):
+                return name
     return None
 
 

@@ -288,7 +288,8 @@ FACT_QUESTION = re.compile(
 )
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量|件数|次数|场次|人次|具体数|比例|百分|(?<![效频税汇概])率(?!先)"
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!不足|不够|偏少|较少|少|有限|紧张|短缺)|件数|次数|场次|人次|具体数|比例|百分"
+    r"|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
 )

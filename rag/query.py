@@ -367,6 +367,8 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
+# what follows 村 when it means "the villages (and communities)": 村（社区）, 村(居), 村居, 村、社区
+_VILLAGES_AND = re.compile(r"[（(](?:社区|居)|居|、社区|和社区")
 _EVERYDAY_TAGS = frozenset("v vd vn vg d p c r m q u f t a ad an ag b z e y o".split())
 
 
@@ -431,6 +433,8 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                 candidate = prev + w
         if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or _PLACE_TITLE.search(candidate):
             continue
+        if candidate.endswith("村") and _VILLAGES_AND.match(q, e):
+            continue  # 指导村（社区）修订村规民约: the genre's "villages (and communities)", no place's name
         if candidate in places.known or candidate in places.bare or any(candidate in k for k in places.known):
             continue
         if _PLACE_END.sub("", candidate) in GENERIC_PLACES or len(candidate) > 12:

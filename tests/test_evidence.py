@@ -401,3 +401,12 @@ def test_quoted_phrases_listed_as_alternatives_are_one_requirement(question: str
 ])
 def test_the_kind_of_answer_and_frames_are_no_keywords(question: str, absent: str) -> None:
     assert absent not in {head(k) for k in keywords(question)}
+
+
+@pytest.mark.parametrize(("question", "figure"), [
+    ("哪些乡镇提到执法力量不足、执法人员数量不够？", False),  # a shortage in words
+    ("哪些乡镇报告了执法人员的数量？", True),
+])
+def test_a_number_that_is_too_small_is_no_figure_asked(question: str, figure: bool) -> None:
+    from rag.lexicon import FIGURE_QUESTION
+    assert bool(FIGURE_QUESTION.search(question)) is figure

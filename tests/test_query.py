@@ -128,6 +128,9 @@ def test_years(text: str, years: list[int]) -> None:
         ("哪些鄉鎮創建了省級文明村、平安鄉鎮？", []),
         ("朝阳镇有没有创建民主法治示范村？", ["朝阳镇"]),
         ("文明乡开展了多少场普法活动？", ["文明乡"]),  # a name that is also a title: still a place
+        # 村（社区）: the villages and communities, after a verb the tokenizer tags a noun
+        ("哪些乡镇指导村（社区）修订了村规民约？", []),
+        ("哪些乡镇指导村(居)完善村规民约？", []),
     ],
 )
 def test_unknown_places(index: Index, question: str, unknown: list[str]) -> None:

@@ -19,7 +19,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 QINGZHU = """2023年，青竹乡在县委、县政府的坚强领导下，扎实推进法治政府建设，现将有关情况报告如下。
 一、主要工作
 （一）推进政务公开。通过县政府网站青竹乡信息公开专栏主动公开政府信息413条，全年未收到政府信息公开申请。
-（二）加强法治乡村建设。全乡培育“法律明白人”85名、法治带头人34名，石坪村获评省级民主法治示范村。
+（二）加强法治乡村建设。全乡培育“法律明白人”85名、法治带头人34名，石坪村获评省级民主法治示范村。以石坪村、枫木村为重点推进法治乡村建设，枫木村被命名为市级民主法治示范村。
 （三）依法化解行政争议。全年未发生行政复议、行政诉讼案件。
 （四）助力产业发展。为香菇产业园区入驻企业提供法律咨询42次，审核合同17份。
 （五）化解矛盾纠纷。全年调处矛盾纠纷89件，调解成功率96.6%。
@@ -143,3 +143,10 @@ def test_a_specific_shortcoming_must_be_stated(question: str) -> None:
     """青竹乡's problems say 普法宣传经费保障不足, not that the ways are 单一 (大歇镇 says 宣传方式比较单一)."""
     a = ask(question)
     assert "青竹乡" not in towns(a) and "大歇镇" in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", ["青竹乡哪个村被命名为市级民主法治示范村？", "青竹鄉哪個村被命名為市級民主法治示範村？"])
+def test_the_village_asked_is_the_one_in_the_clause_that_says_it(question: str) -> None:
+    """以石坪村、枫木村为重点…，枫木村被命名为…: the name in the clause holding 被命名为, not the first one."""
+    a = ask(question)
+    assert a.found and a.text.startswith("枫木村。"), a.text
