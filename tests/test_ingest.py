@@ -528,6 +528,23 @@ def test_a_docx_table_of_figures_reads_as_figures_with_their_units(tmp_path: Pat
     assert "指标 单位 数量" in report.text
 
 
+def test_a_web_pages_site_and_fields_give_its_county_and_stay_out_of_the_text(tmp_path: Path) -> None:
+    """The county named only in the page's <title> (…_湄潭县人民政府) and its metadata table is read from them,
+    as from a text copy's header lines; neither becomes the report's words."""
+    page = ("<html><head><title>石莲镇2021年法治政府建设年度报告_湄潭县人民政府</title></head><body>"
+            "<table><tr><td>索引号</td><td>0001</td><td>发布机构</td><td>石莲镇人民政府</td></tr>"
+            "<tr><td>成文日期</td><td>2021-12-28</td><td>发布日期</td><td>2022-01-06</td></tr></table>"
+            "<div class='article'><p>石莲镇2021年法治政府建设年度报告</p>"
+            "<p>2021年，石莲镇在县委、县政府的坚强领导下，深入推进依法行政，现将有关情况报告如下。</p>"
+            "<p>一、主要成效</p><p>全年开展普法宣传活动33场次，调处矛盾纠纷137件。</p></div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = load_report(path)
+    assert (report.township, report.county, report.province, report.year) == ("石莲镇", "湄潭县", "贵州省", 2021)
+    assert report.published == "2022-01-06"
+    assert "信息来源" not in report.text and "索引号" not in report.text
+
+
 def test_markdown_marks_are_not_the_reports_words(tmp_path: Path) -> None:
     """## headings are the report's headings, **bold** and - bullets leave no marks in a quote."""
     path = tmp_path / "report.md"

@@ -362,6 +362,7 @@ def load_html(path: Path, raw: bytes) -> str:
     depth = _max_depth(soup)
     if depth > HTML_MAX_DEPTH:
         raise IngestError(path, f"HTML nested {depth} levels deep, over the {HTML_MAX_DEPTH} a web page can have")
+    fields = _site_field(soup)
     for tag in soup(_CHROME_TAGS):
         tag.decompose()
     # elements whose id/class says they are chrome (but never one that holds the article)
@@ -379,10 +380,37 @@ def load_html(path: Path, raw: bytes) -> str:
             continue
         text = tag.get_text(" ", strip=True)
         if len(text) < 600 and "。" not in text and sum(1 for f in _META_FIELDS if f in text) >= 3:
+            fields += _field_lines(text)
             tag.decompose()
     body = soup.body or soup
     article = _find_article(body, path)
-    return _html_text(article)
+    # the page's fields as the header lines of a text copy (发布机构：…): the cleaner drops them from the text,
+    # and metadata reads the publisher, the site and the dates from them
+    return "\n".join([*fields, _html_text(article)])
+
+
+_FIELD = re.compile("(" + "|".join(_META_FIELDS) + r")\s*[:：]?\s*")
+# the site that publishes a page, after its title: "石莲镇2021年…报告_湄潭县人民政府", "… - 湄潭县人民政府网"
+_SITE = re.compile(r"[\u4e00-\u9fff]{2,20}(?:人民政府|政府|人民政府网|政府网|门户网站)$")
+
+
+def _site_field(soup) -> list[str]:  # type: ignore[no-untyped-def]
+    """The publishing site named in the page's <title>, as a 信息来源 line (one line, or none)."""
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    parts = [p.strip() for p in re.split(r"[_｜|—–]|\s-\s", title) if p.strip()]
+    site = next((p for p in reversed(parts[1:]) if _SITE.search(p) and len(p) <= 30), None)
+    return [f"信息来源：{site}"] if site else []
+
+
+def _field_lines(text: str) -> list[str]:
+    """A government page's metadata table as "label：value" lines (索引号 …, 发布机构 …, 成文日期 …)."""
+    marks = list(_FIELD.finditer(text))
+    out = []
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        value = text[m.end(): nxt.start() if nxt else len(text)].strip()
+        if value and len(value) < 50:
+            out.append(f"{m.group(1)}：{value}")
+    return out
 
 
 # Government pages nest some 20-40 levels; the code below walks the tree recursively and compares every

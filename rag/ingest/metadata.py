@@ -551,13 +551,15 @@ PAGE_DATE_LINES = 12  # a page's date stands among the first lines of its text
 def page_date(header_lines: list[str], text: str) -> str | None:
     """The date a web page gives its copy of a report (ISO), from its header lines (which cleaning drops) or
     a date line among the first lines of the text; None when the page gives none."""
+    found = []
     for line in header_lines + text.split("\n")[:PAGE_DATE_LINES]:
         simple = to_simplified(line)
-        m = _PAGE_DATE.search(simple) or _BARE_DATE.match(simple)
-        iso = _iso(m) if m else None
-        if iso and 1990 <= int(iso[:4]) <= 2100:
-            return iso
-    return None
+        for m in [*_PAGE_DATE.finditer(simple), _BARE_DATE.match(simple)]:
+            iso = _iso(m) if m else None
+            if m and iso and 1990 <= int(iso[:4]) <= 2100:
+                found.append((not m.group(0).startswith("发布"), iso))
+    # the page's own date (发布日期) before the document's (成文日期), which a page may list first
+    return min(found, key=lambda f: f[0])[1] if found else None
 
 
 @dataclass
