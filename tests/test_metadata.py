@@ -234,6 +234,20 @@ def test_a_county_stated_with_its_committee_and_one_the_province_does_not_hold(
     assert (r.county, r.province) == (county, province)
 
 
+def test_a_report_without_headings_has_its_kinds_by_paragraph(tmp_path: Path) -> None:
+    """No 一、 or （一） anywhere: the paragraph that opens "…也存在一些不足。" is the problems section, the one
+    that opens "2025年，我镇将…" the plans."""
+    r = _ingest(tmp_path, "杏林镇2024年度法治政府建设情况报告\n"
+                          "2024年，杏林镇坚持依法行政。一是全年开展专题学法9次。二是举办法治讲座3场。\n"
+                          "在依法决策方面，一是集体研究重大事项46项。二是推行阳光议事。\n"
+                          "工作中也存在一些不足。一是普法宣传形式较为单一。二是执法人员偏少。\n"
+                          "2025年，我镇将重点抓好以下工作。一是创新普法形式。二是充实执法力量。\n"
+                          "杏林镇人民政府\n2025年1月20日")
+    kinds = {c.kind: c.text for c in r.chunks}
+    assert "普法宣传形式较为单一" in kinds["problems"] and "创新普法形式" in kinds["plans"]
+    assert "集体研究重大事项" not in kinds["problems"] + kinds["plans"]
+
+
 def test_a_title_line_with_markup_is_still_the_title(tmp_path: Path) -> None:
     """A plain-text copy of a web page may keep a tag in its title line; its length is the words' length."""
     r = _ingest(tmp_path, '测试镇2023年法治政府建设工作报告<img src="http://127.0.0.1:45123/assets/images/title.png">\n'

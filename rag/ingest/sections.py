@@ -128,6 +128,25 @@ def _is_front_line(line: str) -> bool:
     return True
 
 
+# a paragraph that opens by naming its kind, in a report without headings
+_OPENS_PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)(?:着)?(?:一些|以下|不少|的)?(?:问题|不足|短板|差距|困难)|问题(?:和|与)不足")
+_OPENS_PLANS = re.compile(r"下一步|下步|今后|明年|新的一年|来年|(?:19|20)\d{2}年[，,]?(?:我|全)?[镇乡街道]{0,2}将")
+
+
+def _paragraph_sections(text: str, spans: list[tuple[int, int]]) -> list[Section]:
+    """The paragraphs of a report without headings as sections: consecutive paragraphs of one kind together,
+    the kind read from a paragraph's opening sentence (other when it names none)."""
+    out: list[Section] = []
+    for s, e in spans:
+        first = to_simplified(_SENTENCE_END.split(text[s:e], 1)[0])
+        kind = "problems" if _OPENS_PROBLEMS.search(first) else "plans" if _OPENS_PLANS.search(first) else "other"
+        if out and out[-1].kind == kind:
+            out[-1].spans.append((s, e))
+        else:
+            out.append(Section(path=(), kind=kind, level=0, spans=[(s, e)]))
+    return out
+
+
 def parse_layout(text: str) -> Layout:
     """Split the cleaned text into front matter, body sections and the signature block."""
     lines = line_spans(text)
@@ -175,6 +194,10 @@ def parse_layout(text: str) -> Layout:
         sections.append(current)
         if inline:
             current.spans.append((s, e))
+    if len(sections) == 1 and len(preamble.spans) > 1:
+        # no heading at all: each paragraph is a section of the kind its opening sentence names
+        # ("工作中也存在一些不足。一是…", "2025年，我镇将重点抓好以下工作。一是…")
+        sections = _paragraph_sections(text, preamble.spans)
     # a heading with neither text nor sub-sections under it is its own content ("（二）也很短。")
     for k, sec in enumerate(sections):
         nxt = sections[k + 1] if k + 1 < len(sections) else None
