@@ -47,6 +47,7 @@ from rag.lexicon import (
     MORE_QUESTION,
     NAME_ASKED,
     ORDINAL,
+    PLACE_TITLE,
     RATE_QUESTION,
     SHORTCOMING,
     SPECIFIC_SHORTCOMINGS,
@@ -64,6 +65,7 @@ from rag.lexicon import (
 from rag.metadata_answers import existence_answer, metadata_answer
 from rag.models import Answer, Citation, Report, report_label, town_label, year_label
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
+from rag.query import GENERIC_PLACES
 from rag.store import get_store
 from rag.text import compact, to_simplified
 
@@ -431,8 +433,9 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
         named = re.compile(r"[\u4e00-\u9fff]{1,8}?" + re.escape(asked))
         for span in spans:
             text = to_simplified(table.units[span[0].unit].norm)
-            if any(not _in_question(m.group(0), question) for m in named.finditer(text)):
-                return span
+            if any(not _in_question(m.group(0), question) and _may_be_name(m.group(0))
+                   for m in named.finditer(text)):
+                return span  # (a village's name, not the title 民主法治示范村)
     elif asks_person(q) and kw:
         titles = _titles(plan, kw)
         holder = next((span for span in spans
@@ -449,6 +452,12 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
 _BEFORE_NAME = re.compile(r".*(?:聘请|聘任|委托|选聘|创建|创成|建成|打造|推荐|评为|获评|命名|确定|依托|联合|通过|组织|指导"
                           r"|推广|学习|借鉴|参照|走访|前往|赴"
                           r"|[的在了是由和与及将对为把被从向到于以、])")
+
+
+def _may_be_name(words: str) -> bool:
+    """Whether words ending in a place word may be a place's name: not a title (民主法治示范村) nor a generic
+    place word (推进农村, 各村)."""
+    return not PLACE_TITLE.search(words) and words[-2:] not in GENERIC_PLACES and words[-3:] not in GENERIC_PLACES
 
 
 def _entity_name(quote: str, asked: str, question: str, places: Collection[str]) -> str | None:
@@ -469,7 +478,8 @@ def _entity_name(quote: str, asked: str, question: str, places: Collection[str])
         for m in re.finditer(r"([\u4e00-\u9fff]{1,10}?)(" + kinds + ")", text):
             stem = _BEFORE_NAME.sub("", m.group(1))
             name = stem + m.group(2)
-            if 2 <= len(stem) <= longest and name not in question and not re.search(r"[乡镇街道县区市省]$", stem):
+            if (2 <= len(stem) <= longest and name not in question and not re.search(r"[乡镇街道县区市省]$", stem)
+                    and _may_be_name(name)):
                 return name
     return None
 

@@ -268,6 +268,10 @@ WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天)"
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
 
+# a title a place earns, no place's name: 民主法治示范村, 文明乡镇, 平安社区 (文明乡 alone may be a name)
+PLACE_TITLE = re.compile(r"(?:..(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)(?:村|镇|乡|社区|街道|乡村)"
+                         r"|(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)乡镇)$")
+
 # the words for the places a question asks about (镇街: the office's word for towns and subdistricts together)
 PLACE_WORDS = r"(?:乡镇街道|乡镇|镇街|街镇|乡|镇|街道)"
 _PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
-from rag.lexicon import KIND_CUES, kind_cues
+from rag.lexicon import KIND_CUES, PLACE_TITLE, kind_cues
 from rag.text import normalize, strip_pinyin
 
 if TYPE_CHECKING:
@@ -44,8 +44,6 @@ GENERIC_PLACES = frozenset(
 )
 _PLACE_END = re.compile(r"(省|市|区|县|镇|乡|村|街道)$")
 # a title a place earns, not its name: 民主法治示范村, 省级文明村, 平安乡镇
-_PLACE_TITLE = re.compile(r"(?:..(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)(?:村|镇|乡|社区|街道|乡村)"
-                          r"|(?:示范|先进|文明|模范|卫生|平安|美丽|和谐|生态|特色|试点)乡镇)$")  # 文明乡 may be a name
 _PLACE_START = re.compile(r"省|市|区|县|镇|乡|村|街道|社区")
 _SINGLE_SUFFIX = frozenset("省市区县镇乡村")
 _BAD_FIRST = frozenset("各全本我该每此这其等和与及或的了在是为对向从把被并也都个所年月日哪那几多")
@@ -431,7 +429,7 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
             ok_stem = 2 <= len(prev) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) is not None
             if ok_stem and not any(taken[ps:s]) and tags.get(prev, "n") not in _EVERYDAY_TAGS:
                 candidate = prev + w
-        if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or _PLACE_TITLE.search(candidate):
+        if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or PLACE_TITLE.search(candidate):
             continue
         if candidate.endswith("村") and _VILLAGES_AND.match(q, e):
             continue  # 指导村（社区）修订村规民约: the genre's "villages (and communities)", no place's name
