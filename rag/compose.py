@@ -222,6 +222,8 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if counted and good and not any(contains(table.units[s.unit].norm, counted) for s in scored):
         # the thing counted is named nowhere in scope (香菇产业总产值是多少: the report has 香菇产业, no 产值)
         return _not_found(plan, reports, [counted], "")
+    if counted and not good:
+        good = _relevant_without_describers(plan.topic or plan.effective, scored, kw, counted, table)
     if (good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective))
             and not compares and not MORE_QUESTION.search(plan.effective) and not LESS_QUESTION.search(plan.effective)):
         # "…的那份报告是哪个乡的？": the report whose sentence answers best, by its township
@@ -360,6 +362,28 @@ def _counted(question: str) -> str | None:
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
     words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达|了)+$", "", before))  # 代办员有 -> 代办员
     return words[-1] if words else None
+
+
+def _relevant_without_describers(question: str, scored: list[Scored], kw: list[str], counted: str,
+                                 table: Any) -> list[Scored]:
+    """The relevant sentences when the words of a clause that only describes the thing counted are left out,
+    those no sentence in scope holds ("帮群众跑腿办事的代办员有多少人": 跑腿 describes 代办员, no report writes
+    it), once some sentence names the thing counted. Words of the thing itself stay (查处的食品安全案件有多少起:
+    食品安全 is what is counted), and so does every word when nothing describes it."""
+    q = compact(question)
+    m = _COUNT_ASK.search(q)
+    before = q[: m.start()] if m else q
+    if "的" not in before or not any(contains(table.units[s.unit].norm, counted) for s in scored):
+        return []
+    describing = set(keywords(before[: before.rindex("的")]))
+    held = set().union(*(s.matched for s in scored)) if scored else set()
+    weights = table.weights(kw)
+    dropped = {k for k in kw if k in describing and k not in held and k != counted}
+    total = sum(weights.values())
+    kept = total - sum(weights[k] for k in dropped)
+    if not dropped or kept <= 0:
+        return []
+    return [s for s in scored if s.lexical * total / kept >= fact_min_lexical()]
 
 
 def _counts_asked(text: str, unit_word: str | None) -> bool:

@@ -23,6 +23,7 @@ QINGZHU = """2023年，青竹乡在县委、县政府的坚强领导下，扎实
 （三）依法化解行政争议。全年未发生行政复议、行政诉讼案件。
 （四）助力产业发展。为香菇产业园区入驻企业提供法律咨询42次，审核合同17份。
 （五）化解矛盾纠纷。全年调处矛盾纠纷89件，调解成功率96.6%。
+（六）推行全程代办。设立村级代办点12个，明确代办员24名。
 二、存在的不足
 一是部分干部运用法治思维的能力不足。二是普法宣传经费保障不足，普法阵地管护缺少资金。
 三、下一步打算
@@ -150,3 +151,19 @@ def test_the_village_asked_is_the_one_in_the_clause_that_says_it(question: str) 
     """以石坪村、枫木村为重点…，枫木村被命名为…: the name in the clause holding 被命名为, not the first one."""
     a = ask(question)
     assert a.found and a.text.startswith("枫木村。"), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("青竹乡帮老百姓跑腿的代办员有多少名？", "24名"),
+    ("青竹乡专门替群众跑腿的代办员一共有多少名？", "24名"),
+])
+def test_words_that_only_describe_the_thing_counted_need_not_be_written(question: str, lead: str) -> None:
+    """跑腿 describes the 代办员 (…的代办员); no report writes it, and the count is still the answer."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize("question", ["青竹乡查处的食品安全案件有多少起？", "青竹乡查处了多少起食品安全案件？"])
+def test_words_of_the_thing_counted_must_be_written(question: str) -> None:
+    """食品安全 is what is counted: a report without it does not answer."""
+    assert not ask(question).found
