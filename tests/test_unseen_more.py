@@ -63,6 +63,13 @@ def towns(a: Answer) -> set[str]:
     return {c.township or "" for c in a.citations}
 
 
+def led_by(question: str, lead: str) -> Answer:
+    """The answer to ``question``, which must be found and begin with ``lead``."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+    return a
+
+
 @pytest.mark.parametrize("question", [
     "青竹乡主动公开政府信息多少条？",
     "青竹乡通过县政府网站主动公开了多少条政府信息？",
@@ -70,8 +77,7 @@ def towns(a: Answer) -> set[str]:
 ])
 def test_a_count_beside_a_none_in_one_sentence_is_the_answer(question: str) -> None:
     """…主动公开政府信息413条，全年未收到政府信息公开申请: the count answers, not the 未收到 of the next clause."""
-    a = ask(question)
-    assert a.found and a.text.startswith("413条"), a.text
+    led_by(question, "413条")
 
 
 @pytest.mark.parametrize(("question", "lead"), [
@@ -79,8 +85,7 @@ def test_a_count_beside_a_none_in_one_sentence_is_the_answer(question: str) -> N
     ("青竹乡有多少名法治带头人？", "34名"),
 ])
 def test_two_roles_counted_apart_are_not_one(question: str, lead: str) -> None:
-    a = ask(question)
-    assert a.found and a.text.startswith(lead), a.text
+    led_by(question, lead)
 
 
 @pytest.mark.parametrize("question", [
@@ -93,8 +98,7 @@ def test_a_count_of_a_thing_the_report_never_names_is_not_found(question: str) -
 
 
 def test_a_count_the_report_gives_beside_the_same_words_is_found() -> None:
-    a = ask("青竹乡为香菇产业园区企业提供了多少次法律咨询？")
-    assert a.found and a.text.startswith("42次"), a.text
+    led_by("青竹乡为香菇产业园区企业提供了多少次法律咨询？", "42次")
 
 
 @pytest.mark.parametrize("question", [
@@ -134,8 +138,7 @@ def test_a_village_the_report_names_is_one_word_and_the_honour_asked_is_no_topic
 ])
 def test_a_rate_achieved_is_answered_not_next_years_target(question: str) -> None:
     """96.6% was achieved; 98% is the plans section's target (力争…保持在98%以上)."""
-    a = ask(question)
-    assert a.found and a.text.startswith("96.6%"), a.text
+    led_by(question, "96.6%")
 
 
 @pytest.mark.parametrize("question", ["哪些乡镇提到普法宣传形式单一？", "哪些乡镇反映普法宣传方式单一？",
@@ -149,8 +152,7 @@ def test_a_specific_shortcoming_must_be_stated(question: str) -> None:
 @pytest.mark.parametrize("question", ["青竹乡哪个村被命名为市级民主法治示范村？", "青竹鄉哪個村被命名為市級民主法治示範村？"])
 def test_the_village_asked_is_the_one_in_the_clause_that_says_it(question: str) -> None:
     """以石坪村、枫木村为重点…，枫木村被命名为…: the name in the clause holding 被命名为, not the first one."""
-    a = ask(question)
-    assert a.found and a.text.startswith("枫木村。"), a.text
+    led_by(question, "枫木村。")
 
 
 @pytest.mark.parametrize(("question", "lead"), [
@@ -159,8 +161,7 @@ def test_the_village_asked_is_the_one_in_the_clause_that_says_it(question: str) 
 ])
 def test_words_that_only_describe_the_thing_counted_need_not_be_written(question: str, lead: str) -> None:
     """跑腿 describes the 代办员 (…的代办员); no report writes it, and the count is still the answer."""
-    a = ask(question)
-    assert a.found and a.text.startswith(lead), a.text
+    led_by(question, lead)
 
 
 @pytest.mark.parametrize("question", ["青竹乡查处的食品安全案件有多少起？", "青竹乡查处了多少起食品安全案件？"])
