@@ -24,6 +24,7 @@ from rag.decide import (
 from rag.evidence import (
     CLAUSE,
     COMMA_PART,
+    COUNT_ASK,
     QUOTED,
     Scored,
     ask_parts,
@@ -347,18 +348,19 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
                   citations=[c], considered=len(reports))
 
 
-# the ask of a count and what stands after it: 多少件合同, 几名行政执法监督员, 多少 (then nothing)
-_COUNT_ASK = re.compile(r"(?:多少|几)[" + MEASURE_WORDS + r"]?([^，,。；;？?！!]*)")
+# what stands after the ask of a count, in its clause: 多少件合同, 几名行政执法监督员, 多少 (then nothing)
+_REST_OF_CLAUSE = re.compile(r"[^，,。；;？?！!]*")
 
 
 def _counted(question: str) -> str | None:
     """The keyword of the thing a count question counts: the last word of what follows the ask (审查了多少件
     合同 -> 合同), else of what comes before it (香菇产业总产值是多少 -> 总产值); None when there is none."""
     q = compact(question)
-    m = _COUNT_ASK.search(q)
+    m = COUNT_ASK.search(q)
     if not m:
         return None
-    after = keywords(m.group(1)) if m.group(1).strip() else []
+    rest = _REST_OF_CLAUSE.match(q, m.end())
+    after = keywords(rest.group(0)) if rest and rest.group(0).strip() else []
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
     words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达|了)+$", "", before))  # 代办员有 -> 代办员
     return words[-1] if words else None
@@ -371,7 +373,7 @@ def _relevant_without_describers(question: str, scored: list[Scored], kw: list[s
     it), once some sentence names the thing counted. Words of the thing itself stay (查处的食品安全案件有多少起:
     食品安全 is what is counted), and so does every word when nothing describes it."""
     q = compact(question)
-    m = _COUNT_ASK.search(q)
+    m = COUNT_ASK.search(q)
     before = q[: m.start()] if m else q
     if "的" not in before or not any(contains(table.units[s.unit].norm, counted) for s in scored):
         return []

@@ -807,7 +807,7 @@ def _parenthesis_sides(topic: str) -> list[list[str]]:
 
 
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
-_ASK = re.compile(r"(?:多少|(?<!哪)几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
+COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
 # 几个 / 多少个 before a noun of people: the count is of people (几个干部 -> 名, answered by 8名)
 # (a few words may stand between: 几个行政执法人员, 多少个村级调解员; the noun ends the phrase asked)
 _PEOPLE = "(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")"
@@ -818,7 +818,7 @@ _ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
-    m = _ASK.search(q)
+    m = COUNT_ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         return "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
     english = ENGLISH_COUNT.search(re.sub(r"\([^()]*\)", " ", question))  # (community): an aside
@@ -922,7 +922,7 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
     none: []."""
     q = compact(question)
-    found = list(_ASK.finditer(q))
+    found = list(COUNT_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     # an ask whose own words name a rate asks for one (成功的百分比是多少)
     asks = ["%" if RATE_QUESTION.search(part) else "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
