@@ -37,6 +37,7 @@ from rag.evidence import (
     has_figure,
     head,
     keywords,
+    names_in,
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
@@ -497,8 +498,8 @@ def _entity_name(quote: str, asked: str, question: str, places: Collection[str])
     kinds = "|".join(re.escape(k) for k in synonym_index().get(asked, (asked,)))  # 律所: 律师事务所 too
     longest = 4 if asked in ("村", "社区", "居委会", "乡", "镇") else 8  # a place's name is short
     for text in clauses:
-        known = sorted((p for p in places if p.endswith(asked) and len(p) > len(asked) and p in text
-                        and p not in question), key=lambda p: text.index(p))
+        known = sorted((p for p in names_in(text, places, shortest=len(asked) + 1)
+                        if p.endswith(asked) and p not in question), key=lambda p: text.index(p))
         if known:
             return known[0]
         for m in re.finditer(r"([\u4e00-\u9fff]{1,10}?)(" + kinds + ")", text):

@@ -584,7 +584,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
     q = EITHER.sub(" ", q)
     words: list[str] = []
-    for name in sorted((p for p in places if len(p) >= 3 and p in q), key=len, reverse=True):
+    for name in sorted(names_in(q, places), key=len, reverse=True):
         if name in q:
             words.append(name)
             q = q.replace(name, " ")
@@ -620,6 +620,13 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         term = expand(w)
         out.setdefault(frozenset(term.split("|")), term)
     return _without_leftovers(list(out.values()), q)
+
+
+def names_in(text: str, names: Collection[str], shortest: int = 3, longest: int = 12) -> set[str]:
+    """The words of ``names`` (a set: a corpus's place names) that ``text`` holds, looked up by the text's
+    own substrings (a few hundred) rather than by every name (thousands in a large corpus)."""
+    return {text[i:j] for i in range(len(text)) for j in range(i + shortest, min(len(text), i + longest) + 1)
+            if text[i:j] in names}
 
 
 def _glued(words: list[str], q: str) -> list[str]:
