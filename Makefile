@@ -48,7 +48,9 @@ index: $(STAMP)
 # the index is built when missing (an existing one is the user's: `rag index` updates it, and stores again
 # tokens or sentences an older version made)
 run: $(STAMP)
-	@test -f index/manifest.json || $(BIN)/rag index
+	@# builds the index if missing, updates it if the corpus changed, and rebuilds it when it was built by an
+	@# older chunker (the vectors come from the index's cache: only new text is embedded again)
+	@$(BIN)/rag index || (echo "rebuilding the index for this version of the code" && $(BIN)/rag index --rebuild)
 	$(BIN)/rag serve --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP) browser

@@ -173,3 +173,22 @@ def test_merge_sections_keeps_order() -> None:
 
 def test_version_is_a_string() -> None:
     assert isinstance(CHUNKER_VERSION, str) and CHUNKER_VERSION
+
+
+def test_a_problems_heading_without_a_number_starts_a_section_and_plans_may_follow_without_one() -> None:
+    """A report that numbers its achievements only: "存在的困难和挑战：" on a line of its own, then "2025年，我们将…"."""
+    text = "\n".join([
+        "（一）推进依法决策",
+        "全年作出重大行政决策3项，均经合法性审查。",
+        "存在的困难和挑战：",
+        "一是执法力量紧缺。二是群众法治意识不强。",
+        "2025年，我们将增加执法编制。",
+    ])
+    kinds = [(s.kind, s.path) for s in parse_layout(text).sections if s.spans]
+    assert kinds[-2:] == [("problems", ("存在的困难和挑战",)), ("plans", ())], kinds
+
+
+def test_a_lead_in_line_under_a_problems_heading_is_no_heading_of_its_own() -> None:
+    text = "\n".join(["二、存在的不足和原因", "主要存在以下问题：", "（一）法治意识不强。", "（二）执法力量薄弱。"])
+    paths = [s.path for s in parse_layout(text).sections if s.spans]
+    assert all(p and p[0] == "二、存在的不足和原因" for p in paths), paths

@@ -130,7 +130,26 @@ def _is_front_line(line: str) -> bool:
 
 # a paragraph that opens by naming its kind, in a report without headings
 _OPENS_PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)(?:着)?(?:一些|以下|不少|的)?(?:问题|不足|短板|差距|困难)|问题(?:和|与)不足")
-_OPENS_PLANS = re.compile(r"下一步|下步|今后|明年|新的一年|来年|(?:19|20)\d{2}年[，,]?(?:我|全)?[镇乡街道]{0,2}将")
+_OPENS_PLANS = re.compile(r"下一步|下步|今后|明年|新的一年|来年|(?:19|20)\d{2}年[，,]?(?:我们?|全)?[镇乡街道]{0,2}将")
+
+
+def _opening_kind(paragraph: str) -> str | None:
+    """The kind a paragraph's opening sentence names: 存在一些不足 (problems), 下一步 / 2025年我镇将 (plans)."""
+    first = to_simplified(_SENTENCE_END.split(paragraph, 1)[0])
+    return "problems" if _OPENS_PROBLEMS.search(first) else "plans" if _OPENS_PLANS.search(first) else None
+
+
+# a line that names a section's kind without a number: "存在的困难和挑战：", "下一步工作打算"
+_UNNUMBERED_MAX = 24
+
+
+def _unnumbered_heading(line: str) -> tuple[int, int | None, str, bool] | None:
+    """A short line without a sentence in it that names the problems or the plans (a report that numbers its
+    achievements only, then writes "存在的困难和挑战："), as a top-level heading without a number."""
+    body = line.strip().rstrip("：:")
+    if not body or len(body) > _UNNUMBERED_MAX or re.search(r"[。；！？;!?，,]", body):
+        return None
+    return (1, None, body, False) if classify_heading(body) in ("problems", "plans") else None
 
 
 def _paragraph_sections(text: str, spans: list[tuple[int, int]]) -> list[Section]:
@@ -138,8 +157,7 @@ def _paragraph_sections(text: str, spans: list[tuple[int, int]]) -> list[Section
     the kind read from a paragraph's opening sentence (other when it names none)."""
     out: list[Section] = []
     for s, e in spans:
-        first = to_simplified(_SENTENCE_END.split(text[s:e], 1)[0])
-        kind = "problems" if _OPENS_PROBLEMS.search(first) else "plans" if _OPENS_PLANS.search(first) else "other"
+        kind = _opening_kind(text[s:e]) or "other"
         if out and out[-1].kind == kind:
             out[-1].spans.append((s, e))
         else:
@@ -170,12 +188,24 @@ def parse_layout(text: str) -> Layout:
     sections.append(preamble)
     stack: list[tuple[int, str, str]] = []  # (level, heading, kind)
     current = preamble
+    unnumbered = False  # the current section's heading is a line that names its kind without a number
     for s, e in body_lines:
         line = text[s:e]
         h = match_heading(line)
         if h is None:
+            h = _unnumbered_heading(line)
+            if h is not None and classify_heading(h[2]) == current.kind:
+                h = None  # "主要存在以下问题：" under 二、存在的不足: a lead-in, the section goes on
+        if h is None:
+            opens = _opening_kind(text[s:e]) if unnumbered else None
+            if opens is not None and opens != current.kind:
+                # "2025年，我们将…" after "存在的困难和挑战：": the plans begin without a heading of their own
+                stack = []
+                current = Section(path=(), kind=opens, level=0)
+                sections.append(current)
             current.spans.append((s, e))
             continue
+        unnumbered = h[1] is None
         level, _number, heading, inline = h
         while stack and stack[-1][0] >= level:
             stack.pop()
