@@ -197,6 +197,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=200,
                     help="bootstrap samples of question groups whose best cuts' median is the threshold (0: one cut)")
     ap.add_argument("--write", action="store_true", help="write the decision into rag/data/decision.json")
+    ap.add_argument("--wrong", action="store_true", help="name the questions answered wrong (to compare two runs)")
     ap.add_argument("--any-embedder", action="store_true",
                     help="fit without the embedder's features: the decision for embedders nobody calibrated")
     args = ap.parse_args()
@@ -276,6 +277,10 @@ def main() -> int:
     if args.extra_index:
         part = [q for q in held if not q.get("index")]
         show(f"  of which on {args.index_dir or 'the main index'}", summary(part, [final] * len(part)))
+    if args.wrong:
+        for name, part, ds in (("calib (cross-validated)", calib, cv), ("heldout", held, [final] * len(held))):
+            ids = [f"{q['item']['id']}@{q.get('index', 0)}" for q, d in zip(part, ds, strict=True) if not outcome(q, d)["right"]]
+            print(f"wrong, {name}: {' '.join(ids)}")
     ap_held = average_precision(held, [final] * len(held)) if held else 0.0
     print(f"reports' ranking, average precision (no threshold): calib leave-one-group-out {ap_cv:.3f}, "
           f"heldout {ap_held:.3f}")

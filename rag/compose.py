@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -41,6 +42,7 @@ from rag.evidence import (
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
+    BARE_FIGURE_WORDS,
     GENRE_WORDS,
     IDENTITY_QUESTION,
     LESS_QUESTION,
@@ -184,13 +186,20 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if not chosen:
         return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
     citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
-    towns = [town_label(c.township, c.source) for c in citations]
+    # a township with several reports in scope (2022 and 2023) is named once, with the years that mention it
+    years: dict[str, list[str]] = {}
+    for c in citations:
+        years.setdefault(town_label(c.township, c.source), []).append(year_label(c.year))
+    several = Counter(town_label(r.township, r.source) for r in reports)
+    towns = [f"{t}（{'、'.join(ys)}）" if several[t] > 1 else t for t, ys in years.items()]
     rest = f"，{n - len(chosen)}份未提到" if n > len(chosen) else ""
-    lines = [f"共考察{n}份报告，其中{len(chosen)}个乡镇提到相关内容{rest}。提到的有：{'、'.join(towns)}。"]
+    who = f"{len(chosen)}个乡镇" if len(years) == len(chosen) else f"{len(chosen)}份报告（{len(years)}个乡镇）"
+    lines = [f"共考察{n}份报告，其中{who}提到相关内容{rest}。提到的有：{'、'.join(towns)}。"]
     for c in citations:
         lines.append(f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]")
     cited = {src for src, _ in chosen}
-    others = [town_label(r.township, r.source) for r in reports if r.source not in cited]
+    others = [(lambda t: f"{t}（{year_label(r.year)}）" if several[t] > 1 else t)(town_label(r.township, r.source))
+              for r in reports if r.source not in cited]
     if others:
         lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
@@ -219,7 +228,13 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if unit_word is None and compares:  # "哪个化解的纠纷多": a figure, its unit unsaid
         unit_word = ""
     rate = bool(RATE_QUESTION.search(plan.effective))
+    if kw and all(head(k) in BARE_FIGURE_WORDS for k in kw):
+        # the question's only word is a bare 率 or 数 (an English "GDP growth rate": the glossary knows only
+        # "rate"): no topic to find, and any rate of any report would do
+        return _not_found(plan, reports, [], "")
     good = [s for s in scored if _relevant(s, kw)]
+    if unit_word is not None and not good:
+        good = _with_their_figures(table, scored, kw, rate)
     counted = _counted(plan.topic or plan.effective) if unit_word is not None and not has_english(plan.effective) else None
     if counted and good and not any(contains(table.units[s.unit].norm, counted) for s in scored):
         # the thing counted is named nowhere in scope (香菇产业总产值是多少: the report has 香菇产业, no 产值)
@@ -617,6 +632,29 @@ def _relevant(s: Scored, kw: list[str]) -> bool:
     recognisable words ("asdf", or English outside the glossary) is never answered by closeness of
     embeddings alone: they are close for anything."""
     return bool(kw) and s.lexical >= fact_min_lexical()
+
+
+def _with_their_figures(table: Any, scored: list[Scored], kw: list[str], rate: bool) -> list[Scored]:
+    """Sentences that name what a figure question asks without its figure, read with the next sentence of their
+    paragraph that gives it ("组织干部参加法治理论考试。2022年，辖区累计参考79人，参考合格率达到100％。"): the
+    two hold the question's words between them. Each as its topic sentence with the pair's coverage, when that
+    is enough (rag.decide.fact_min_lexical); _fact_span then quotes the two."""
+    weights = table.weights(kw)
+    total = sum(weights.values())
+    by_unit = {s.unit: s for s in scored}
+    out = []
+    for s in scored[:30]:
+        nxt = by_unit.get(s.unit + 1)
+        if nxt is None or total <= 0.0:
+            continue
+        u, v = table.units[s.unit], table.units[s.unit + 1]
+        if v.source != u.source or v.start != u.end or has_figure(u.text) or _fact_span(table, s, "", rate)[0] is None:
+            continue
+        matched = list(dict.fromkeys(s.matched + nxt.matched))
+        lexical = sum(weights.get(k, 0.0) for k in matched) / total
+        if lexical >= fact_min_lexical():
+            out.append(Scored(s.unit, lexical, s.dense, s.score, matched))
+    return sorted(out, key=lambda s: -s.lexical)
 
 
 def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False) -> tuple[int | None, int | None]:

@@ -27,8 +27,19 @@ from typing import Any
 
 import numpy as np
 
-from rag.evidence import Scored, asked_unit, contains, counts_in, figure_share, has_english, head, only_denies
+from rag.evidence import (
+    COMMA_PART,
+    Scored,
+    asked_unit,
+    contains,
+    counts_in,
+    figure_share,
+    has_english,
+    head,
+    only_denies,
+)
 from rag.lexicon import (
+    ABSENCE_QUESTION,
     EITHER,
     FIGURE_QUESTION,
     MEASURE_WORDS,
@@ -143,6 +154,7 @@ class Asked:
     unit: str | None = None  # the measure word a count is asked in (件数 -> 件), if the question names one
     done: bool = False  # it asks which reports did a thing, not which mention it or lack it
     either: bool = False  # it asks for one thing or another (A或B): no word of one side is required
+    absent: bool = False  # it asks which reports had none of a thing (全年没有发生行政诉讼案件)
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -150,8 +162,9 @@ class Asked:
         words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
-                   has_english(question), asked_unit(words), not MENTION_OR_ABSENCE.search(words),
-                   bool(EITHER.search(q)))
+                   has_english(question), asked_unit(words),
+                   not MENTION_OR_ABSENCE.search(words) and not ABSENCE_QUESTION.search(words),
+                   bool(EITHER.search(q)), bool(ABSENCE_QUESTION.search(words)))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -244,6 +257,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     phrases = phrases or []
     # a shortcoming that says what is wrong (宣传形式单一): the sentence states it (any 不足 does for 执法人员不足)
     specific = [k for k in weights if head(k) in SPECIFIC_SHORTCOMINGS]
+    # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
+    shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
@@ -254,6 +269,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None
         if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
             return None
+        if short and shortage and not dense_only and not said_of(u.norm, shortage, list(topic_weights)):
+            return None  # its 缺乏 is said of another thing (缺乏足够奖励, in a sentence about 执法人员)
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
@@ -261,12 +278,19 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
         if asked.done and not asked.shortcoming and only_denies(u.norm, list(topic_weights)):
             return None  # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits")
+        if asked.absent:
+            # "which had none": the sentence says there was none of its rarest topic word (未发生, 均为零), in every
+            # clause that names it (not 未发生行政复议案件，发生行政诉讼案件1件)
+            held = [k for k in topic_weights if contains(u.norm, k)]
+            if not held or not only_denies(u.norm, [max(held, key=topic_weights.__getitem__)]):
+                return None
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([
             min(lexical, 1.5), known, own, sentence_rel(dense),
             together, report_rel(best_of.get(u.source, dense)),
-            float(kind in asked.kinds), float(asked.shortcoming and not short),
+            float(kind in asked.kinds),
+            float(asked.shortcoming and not short),
             float(u.heading), float(dense_only),
             figure_share(u.norm, topic_weights, asked.rate, asked.unit) if figure else 0.0,
         ], dtype=np.float64)
@@ -308,6 +332,20 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             if n >= DENSE_PER_REPORT:
                 break
     return out
+
+
+def said_of(text: str, words: list[str] | re.Pattern[str], topic: list[str], none: bool = True) -> bool:
+    """Whether some clause of ``text`` holding one of ``words`` (a shortcoming: 不足, 缺乏) holds a topic word
+    too, or follows a clause that does (执法人员仅3名，力量不足): the shortcoming is the topic's. ``none``
+    when no clause holds one of ``words``."""
+    clauses = [m.group(0) for m in COMMA_PART.finditer(text)]
+    if isinstance(words, re.Pattern):
+        at = [i for i, c in enumerate(clauses) if words.search(c)]
+    else:
+        at = [i for i, c in enumerate(clauses) if any(contains(c, w) for w in words)]
+    if not at:
+        return none
+    return any(any(contains(c, t) for c in clauses[max(0, i - 1): i + 1] for t in topic) for i in at)
 
 
 def question_features(scored: list[Any], topic_weights: dict[str, float]) -> np.ndarray:

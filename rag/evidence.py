@@ -23,8 +23,10 @@ import numpy as np
 
 from rag.lexicon import (
     ABBREVIATIONS,
+    ABSENCE_FRAME,
     ANSWER_KIND,
     CONTINUATION,
+    COUNT_NOUN,
     COUNT_WORD,
     EITHER,
     ENGLISH_COUNT,
@@ -40,9 +42,11 @@ from rag.lexicon import (
     PERSON_NOUNS,
     PLACE_WORDS,
     RATE_QUESTION,
+    REPORT_FRAME,
     SHORTCOMING_TAIL,
     STOP_WORDS,
     TITLE_FRAME,
+    ZERO_AFTER,
     asked_title,
     synonym_index,
 )
@@ -575,6 +579,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     if title:  # "指挥长由谁担任": the title is one keyword, its frame none
         q = TITLE_FRAME.sub(" ", q.replace(title, " "))
     q = ANSWER_KIND.sub(" ", q)  # 获得了什么荣誉称号: the kind of answer, which no report writes
+    q = REPORT_FRAME.sub(" ", q)  # 在报告中写了: where the reports say it, not what
+    q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -590,7 +596,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
             q = q.replace(name, " ")
     for w in _tokenizer().cut(q):
         w = w.strip()
-        if not w or w in STOP_WORDS or COUNT_WORD.match(w) or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
+        if not w or w in STOP_WORDS or COUNT_WORD.match(w) or COUNT_NOUN.match(w) \
+                or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
             continue
         if len(w) == 1 and not w.isdigit():
             continue
@@ -895,12 +902,18 @@ def _negated(keywords: tuple[str, ...]) -> re.Pattern[str]:
 
 def denies(text: str, keywords: list[str]) -> bool:
     """Whether a clause of ``text`` says a keyword's thing was not done: 未制定规范性文件, 全年未发生行政诉讼案件
-    (a negation before the keyword in its clause). A clause with a figure counts something instead
-    (开展未成年人法治讲座12场, 提供无偿法律咨询120次)."""
+    (a negation before the keyword in its clause; a clause with a figure counts something instead:
+    开展未成年人法治讲座12场, 提供无偿法律咨询120次), or that there were none: 行政诉讼案件均为零, 0件."""
     if not keywords:
         return False
     negated = _negated(tuple(keywords))
-    return any(negated.search(m.group(0)) and not figures(m.group(0)) for m in COMMA_PART.finditer(text))
+    for m in COMMA_PART.finditer(text):
+        clause = m.group(0)
+        if negated.search(clause) and not figures(clause):
+            return True
+        if any(ZERO_AFTER.match(clause, w.end()) for k in keywords for w in _alternatives(k).finditer(clause)):
+            return True  # 行政诉讼案件均为零
+    return False
 
 
 def only_denies(text: str, keywords: list[str]) -> bool:

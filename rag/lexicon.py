@@ -31,7 +31,8 @@ STOP_WORDS: frozenset[str] = frozenset(
     一遍 一番 一下子 现在 目前 当前 如今 起来 加起来 算起来 抱怨 吐槽 提起 说过 提过 某 某项 某些 某个 某种 比如 例如 诸如 譬如
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
-    名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄
+    名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
+    没有 尚未 从未 不曾
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -292,7 +293,8 @@ FACT_QUESTION = re.compile(
 )
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!不足|不够|偏少|较少|少|有限|紧张|短缺)|件数|次数|场次|人次|具体数|比例|百分"
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!不足|不够|偏少|较少|少|有限|紧张|短缺)|[" + MEASURE_WORDS
+    + r"]数(?![字据量]|不足|不够|偏少|较少|少|有限|紧张|短缺)|场次|人次|具体数|比例|百分"
     r"|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,
@@ -362,11 +364,17 @@ def title_forms(question: str) -> list[str]:
     return [title[i:] for i in range(len(title) - 1)]
 
 
+# A figure's kind said alone (an English "GDP growth rate" whose glossary words leave only 率): no topic
+BARE_FIGURE_WORDS = frozenset({"率", "数", "量", "额", "值", "比", "比例", "比率", "数量", "数字"})
 # A question that asks what a thing is called: "学习机制叫什么", "the name of the workstation" (not a person's name)
 # The kind of answer a question asks for after 什么/哪些: a report writes the honour, not the word 荣誉称号
 # ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
 ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字|文号)"
                          r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)")
+# Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
+# glues its pieces into words no report holds (中写)
+REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"
+                          r"(?:写|提|说|谈|讲|记|载)(?:到|了|过|明|及)?")
 THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"
@@ -392,12 +400,22 @@ LESS_QUESTION = re.compile(r"更少|最少|较少|最低|更低|\blowest\b|\blow
 
 # Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
+# ... and what says it after its word: 行政诉讼案件均为零, 行政复议案件0件
+ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?![\d.])|是零|零发生|零起|(?<![\d.])0(?:件|起|宗|例|个)"
+                        r"|(?:清零|归零))")
+# A list question that asks which reports had none of a thing (全年没有发生行政诉讼案件, 未受理行政复议)
+# ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
+ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)过?")
+ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)|零发生|为零"
+                              r"|\b(?:no|zero)\b|\bwithout\b|\bdid not have\b|\bhad no\b", re.I)
 # A list question that asks which reports mention a thing or report on its situation (a report that says it did
 # not happen does), or asks about its absence; any other asks which did it (全年未发生行政诉讼案件 reports no
 # lawsuit for "哪些乡镇报告了行政诉讼案件", and answers "哪些乡镇报告了行政诉讼案件的情况").
 MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|未|没有|尚未|从未|不曾|无"
                                 r"|mention|report(?:s|ed)? on|situation|\bno\b|\bnot\b|without", re.I)
 
+# A word that asks for a count by its measure word: 项数, 件数, 户数 (the figure is asked, FIGURE_QUESTION)
+COUNT_NOUN = re.compile(r"^[" + MEASURE_WORDS + r"]数$")
 # A question word that is a count or a span, no topic: 两名, 三个, 一年(里), 三个月. Not 一村 (一村一法律顾问).
 COUNT_WORD = re.compile(r"^(?:[二两三四五六七八九十百几数半][一二两三四五六七八九十百几数半]*个?[" + MEASURE_WORDS + r"年月周]"
                         r"|一个?[年月周])$")  # not 一支, 一件, 一张: slogans are made of them (一支队伍管执法, 一件事一次办)

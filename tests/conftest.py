@@ -54,15 +54,17 @@ def use_seeds_index(seeds_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return seeds_index
 
 
-def seeds_with(tmp_path_factory: pytest.TempPathFactory, name: str, text: str) -> Path:
-    """An index of the five seeds and one more report (``name``, ``text``): for a module's tests of a report
-    none of the development data contains (tests/test_unseen.py, tests/test_unseen_more.py)."""
+def seeds_with(tmp_path_factory: pytest.TempPathFactory, name: str, text: str,
+               more: dict[str, str] | None = None) -> Path:
+    """An index of the five seeds and one more report (``name``, ``text``; and any ``more`` file names with
+    their texts): for a module's tests of reports none of the development data contains (tests/test_unseen*.py)."""
     from rag.index import build_index
 
     folder = tmp_path_factory.mktemp(Path(name).stem)
     corpus = folder / "corpus"
     shutil.copytree(SEEDS, corpus)
-    (corpus / name).write_text(text, encoding="utf-8")
+    for file, body in {name: text, **(more or {})}.items():
+        (corpus / file).write_text(body, encoding="utf-8")
     build_index([corpus], index_dir=folder / "index", progress=False)
     return folder / "index"
 

@@ -580,3 +580,18 @@ def test_a_five_year_plan_asked_in_full_finds_its_short_name(question: str) -> N
     """The reports write “八五”普法 (大铭乡) and 八五普法 (共和镇); 第八个 is no ordinal of a point here."""
     a = answer(question)
     assert a.found and {"大铭乡", "共和镇"} <= {c.township for c in a.citations}
+
+
+@pytest.mark.parametrize("question", [
+    "What was Gonghe town's unemployment rate in 2022?",  # the glossary knows "rate" only: 率, no topic
+    "What is the GDP growth rate of Dazhong?",
+    "Give me the tourism revenue share of Yuexi town.",
+])
+def test_a_figure_asked_of_a_thing_the_glossary_cannot_read_is_not_found(question: str) -> None:
+    a = answer(question)
+    assert not a.found and not a.citations, a.text
+
+
+def test_a_figure_of_a_thing_the_glossary_reads_is_still_found() -> None:
+    a = answer("What was Gaoguan town's pass rate in the law exam in 2022?")
+    assert a.found and a.text.startswith("100"), a.text

@@ -80,3 +80,14 @@ def test_known_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert res.exit_code == 1, res.output
     assert res.output.startswith(message) and res.output.count("\n") == 1, res.output
     assert isinstance(res.exception, SystemExit)  # click's own exit, not an escaped exception
+
+
+@pytest.mark.parametrize("module", ["rag", "rag.cli"])
+def test_both_module_forms_run_the_command_line(module: str) -> None:
+    """`python -m rag.cli ingest …` once exited 0 printing nothing: the module had no __main__ guard."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0 and "ingest" in out.stdout, out.stdout + out.stderr

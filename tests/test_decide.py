@@ -151,7 +151,9 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     ("哪些乡镇办理了行政诉讼案件？", {"b"}),
     ("哪些乡镇报告了行政诉讼案件的情况？", {"a", "b"}),  # the situation: none is one
     ("哪些乡镇提到行政诉讼？", {"a", "b"}),  # a mention
-    ("哪些乡镇全年没有发生行政诉讼案件？", {"a", "b"}),  # the absence is asked
+    ("哪些乡镇全年没有发生行政诉讼案件？", {"a"}),  # which had none: the report that says so
+    ("哪些乡镇未受理过行政诉讼案件？", {"a"}),
+    ("Which townships had no administrative lawsuits?", {"a"}),
 ])
 def test_a_sentence_that_says_a_thing_did_not_happen_answers_only_mentions_and_absences(
         question: str, kept: set[str]) -> None:
@@ -259,3 +261,29 @@ def test_complete_means_every_topic_word_in_the_sentence_with_its_compounds() ->
     english = report_candidates(Asked.of("Which townships mention rural revitalization?"), scored, table,
                                 lambda i: "work", weights, weights, scope, ["乡村振兴"])
     assert not any(c.complete for c in english)  # a glossary's few words are not the whole question
+
+
+@pytest.mark.parametrize(("question", "kept"), [
+    ("哪些乡镇提到执法人员配备不足？", {"a", "c"}),
+    ("哪些乡镇反映执法人员缺乏、力量薄弱？", {"a", "c"}),
+])
+def test_a_shortcoming_word_said_of_another_thing_states_no_shortage_of_the_topic(question: str, kept: set[str]) -> None:
+    """缺乏 of 缺乏足够奖励 is said of the rewards, in a sentence about 执法人员: no shortage of them. A shortage said
+    in the clause after the one naming the staff is theirs (执法人员仅3名，力量明显不足)."""
+    units = [FakeUnit("a", "全镇执法人员配备不足"),
+             FakeUnit("b", "二是激励机制不健全，对调解员缺乏足够奖励，难以调动执法人员积极性"),
+             FakeUnit("c", "镇综合执法队执法人员仅3名，力量明显不足")]
+    table = FakeTable(units, np.ones((3, 2), dtype=np.float32))
+    shortage = "不足|不够|短缺|缺乏|薄弱"
+    scored = [Scored(i, 1.0, 1.0, 1.0, ["执法人员", shortage]) for i in range(3)]
+    scope = Scope.of(table, ["a", "b", "c"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of(question), scored, table, lambda i: "problems",
+                            {"执法人员": 2.0, shortage: 1.0}, {"执法人员": 2.0}, scope)
+    assert {c.source for c in got} == kept
+
+
+def test_said_of_reads_the_clause_and_the_one_before_it() -> None:
+    from rag.decide import said_of
+    assert said_of("执法人员仅3名，力量明显不足", ["不足"], ["执法人员"])
+    assert not said_of("激励机制不健全，对调解员缺乏奖励，难以调动执法人员积极性", ["缺乏"], ["执法人员"])
+    assert said_of("全镇开展普法宣传12场", ["不足"], ["执法人员"])  # no shortcoming word: nothing to bind

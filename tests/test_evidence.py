@@ -410,3 +410,31 @@ def test_the_kind_of_answer_and_frames_are_no_keywords(question: str, absent: st
 def test_a_number_that_is_too_small_is_no_figure_asked(question: str, figure: bool) -> None:
     from rag.lexicon import FIGURE_QUESTION
     assert bool(FIGURE_QUESTION.search(question)) is figure
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("哪些乡镇在报告中写了存在的不足或问题？", {"不足", "问题"}),  # not the tokenizer's 中写
+    ("哪些乡镇在文中提到法律顾问？", {"法律顾问"}),
+    ("报告里说了哪些乡镇聘请法律顾问？", {"聘请", "法律顾问"}),
+])
+def test_where_the_reports_say_it_is_no_keyword(question: str, words: set[str]) -> None:
+    assert set(keywords(question, synonyms=False)) == words
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇写明了重大行政决策的项数？", "哪些乡镇给出了调解案件的件数？",
+                                      "哪些乡镇写了法律明白人的户数？"])
+def test_a_measure_word_with_shu_asks_a_count_and_names_no_topic(question: str) -> None:
+    from rag.lexicon import FIGURE_QUESTION
+    assert FIGURE_QUESTION.search(question)
+    assert not {w for w in keywords(question, synonyms=False) if w.endswith("数")}
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("全年行政复议、行政诉讼案件数均为零。", True),
+    ("全年行政诉讼案件0件，行政复议案件1件。", True),
+    ("全年发生行政诉讼案件10件。", False),
+    ("行政诉讼案件2件，均为胜诉。", False),
+])
+def test_a_zero_after_the_word_denies_it(text: str, denied: bool) -> None:
+    from rag.evidence import denies
+    assert denies(text, ["行政诉讼"]) is denied
