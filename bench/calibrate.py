@@ -197,6 +197,9 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=200,
                     help="bootstrap samples of question groups whose best cuts' median is the threshold (0: one cut)")
     ap.add_argument("--write", action="store_true", help="write the decision into rag/data/decision.json")
+    ap.add_argument("--also", action="append", default=[], metavar="FILE=INDEX[@SPLIT]",
+                    help="more labelled questions (dev.jsonl's schema) and the index they are about; SPLIT is "
+                         "calib (used for fitting, the default) or heldout (only measured)")
     ap.add_argument("--wrong", action="store_true", help="name the questions answered wrong (to compare two runs)")
     ap.add_argument("--any-embedder", action="store_true",
                     help="fit without the embedder's features: the decision for embedders nobody calibrated")
@@ -228,6 +231,17 @@ def main() -> int:
         more = collect(items, extra)
         for q in more:
             q["index"] = i + 1
+        data += more
+    for n, pair in enumerate(args.also):
+        from rag.index import load_index
+
+        path, _, where = pair.partition("=")
+        where, _, split = where.partition("@")
+        more_items = [dict(q, split=split or "calib", group=f"{Path(path).parent.name}:{q.get('group', q['id'])}")
+                      for q in read_questions(path) if q["type"] in ("list", "none")]
+        more = collect(more_items, load_index(where, index.manifest.embedder_spec))
+        for q in more:
+            q["index"] = len(args.extra_index) + 1 + n
         data += more
     key = ANY_EMBEDDER if args.any_embedder else index.manifest.embedder_spec.split(":", 1)[0]
     if args.any_embedder:  # the embedder's features held constant: they get no weight
@@ -274,6 +288,10 @@ def main() -> int:
         part = [q for q in held if q.get("index") == i + 1]
         if part:
             show(f"  of which on {extra_dir}", summary(part, [final] * len(part)))
+    for n, pair in enumerate(args.also):
+        part = [q for q in held if q.get("index") == len(args.extra_index) + 1 + n]
+        if part:
+            show(f"  of which {pair.partition('=')[0]}", summary(part, [final] * len(part)))
     if args.extra_index:
         part = [q for q in held if not q.get("index")]
         show(f"  of which on {args.index_dir or 'the main index'}", summary(part, [final] * len(part)))

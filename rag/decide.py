@@ -33,6 +33,7 @@ from rag.evidence import (
     asked_unit,
     contains,
     counts_in,
+    example_sides,
     figure_share,
     has_english,
     head,
@@ -153,7 +154,7 @@ class Asked:
     english: bool = False  # its keywords come from the English glossary: a few words, not the whole question
     unit: str | None = None  # the measure word a count is asked in (件数 -> 件), if the question names one
     done: bool = False  # it asks which reports did a thing, not which mention it or lack it
-    either: bool = False  # it asks for one thing or another (A或B): no word of one side is required
+    either: bool = False  # it asks for one thing or another (A或B, 如A、B): no word of one side is required
     absent: bool = False  # it asks which reports had none of a thing (全年没有发生行政诉讼案件)
 
     @classmethod
@@ -164,7 +165,7 @@ class Asked:
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
                    has_english(question), asked_unit(words),
                    not MENTION_OR_ABSENCE.search(words) and not ABSENCE_QUESTION.search(words),
-                   bool(EITHER.search(q)), bool(ABSENCE_QUESTION.search(words)))
+                   bool(EITHER.search(q) or example_sides(question)), bool(ABSENCE_QUESTION.search(words)))
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but

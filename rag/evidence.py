@@ -46,6 +46,7 @@ from rag.lexicon import (
     SHORTCOMING_TAIL,
     STOP_WORDS,
     TITLE_FRAME,
+    TOTAL_ADVERB,
     ZERO_AFTER,
     asked_title,
     synonym_index,
@@ -581,6 +582,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = ANSWER_KIND.sub(" ", q)  # 获得了什么荣誉称号: the kind of answer, which no report writes
     q = REPORT_FRAME.sub(" ", q)  # 在报告中写了: where the reports say it, not what
     q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
+    q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -750,7 +752,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
         elif left and right:
             readings.append([w for w in whole if w != right[0]])
             readings.append([w for w in whole if w != left[-1]])
-    if all(len(side) >= 3 for side in sides_kw) and not any(
+    if len(sides_kw[0]) >= 2 and all(len(side) >= 3 for side in sides_kw[1:]) and not any(
             _same_word(a, b) for a, b in zip(sides_kw, sides_kw[1:], strict=False)):
         readings += sides_kw  # (not when the sides share a head: they share their subject too)
     # one word is too little to stand for a question, unless the question is only its two alternatives
@@ -809,7 +811,7 @@ def _parenthesis_sides(topic: str) -> list[list[str]]:
         return []
     outside = keywords(topic[: m.start()] + " " + topic[m.end():])
     readings = []
-    for item in re.split(r"[、/，,]|和|及|与|或者?", m.group(1)):
+    for item in re.split(r"[、/，,]|或者?", m.group(1)):  # (not 与, 及: inside words, 参与, 涉及)
         words = [w for w in keywords(item) if w not in outside]
         if words:
             readings.append(words + outside)

@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    没有 尚未 从未 不曾
+    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -56,13 +56,14 @@ MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
 
 # A stated shortcoming: 执法力量薄弱, 宣传方式单一, 参差不齐.
 SHORTCOMING_WORDS: tuple[str, ...] = (
-    "问题", "不足", "短板", "弱项", "差距", "困难", "薄弱", "有待", "不够", "欠缺", "不平衡", "参差不齐", "参差",
+    "问题", "不足", "短板", "弱项", "差距", "困难", "薄弱", "有待", "不够", "欠缺", "缺少", "不平衡", "参差不齐", "参差",
     "不强", "不高", "不到位", "滞后", "缺乏", "匮乏", "短缺", "紧缺", "不健全", "不完善", "不充分", "不规范",
     "不明显", "单一", "较少", "较弱", "难以", "瓶颈", "难点", "亟待", "仍需", "还需",
     # the genre's other ways of saying "weak" (意识淡薄, 衔接不畅, 监管缺失, 落实不力, 流于形式); not 较低/偏低, which
     # also praise (发案率较低)
     "淡薄", "较差", "欠佳", "不畅", "缺失", "不力", "不深入", "流于形式", "跟不上", "不适应", "不熟悉",
     "人手紧张", "人员紧张", "力量紧张", "经费紧张", "编制紧张",  # (not 紧张 alone: 紧张有序)
+    "没有充分", "未充分", "未能充分", "不充分",  # 作用没有充分发挥
 )
 SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
 # ... of them, the ones that say what is wrong, not only that something is (宣传形式单一, 发展不平衡): a list
@@ -72,7 +73,7 @@ EITHER = re.compile(r"或者|或是|或|还是")
 SPECIFIC_SHORTCOMINGS = frozenset({"单一", "滞后", "不平衡", "参差不齐", "参差", "不规范", "流于形式", "不畅"})
 # 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
 SHORTCOMING_TAIL = re.compile(
-    r"^(.{2,})(不足|不够|不强|不高|缺乏|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一|淡薄|较差|欠佳|不畅|缺失|不力)$"
+    r"^(.{2,})(不足|不够|不强|不高|缺乏|缺少|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一|淡薄|较差|欠佳|不畅|缺失|不力)$"
 )
 
 # Words in a question that show which kind of section it is about.
@@ -137,6 +138,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("法律顾问", "律师顾问", "驻村律师", "顾问律师", "常年法律顾问", "政府法律顾问", "法律顾问团"),
     ("聘请", "聘任", "选聘", "配备", "聘用", "外聘"),
     ("培养", "培育"),
+    # a report does what a question asks in its own verb (推行全程代办 ~ 实现全程代办 ~ 开展全程代办)
+    ("推行", "推进", "实行", "实施", "实现", "开展", "推广"),
     ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
     ("案件", "案子"),
     ("律师事务所", "律所"),
@@ -157,7 +160,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     # general vocabulary of the genre, written by a helper from knowledge of the genre (without the evaluation
     # questions) and checked against report wording
     ("群众", "老百姓", "百姓", "人民群众", "居民", "村民", "居民群众", "辖区群众", "村居民"),
-    ("干部", "工作人员", "干部职工", "机关干部", "公职人员", "国家工作人员", "机关工作人员"),
+    ("干部", "工作人员", "干部职工", "机关干部", "公职人员", "国家工作人员", "机关工作人员", "人手"),
     ("第一责任人", "主要负责人", "党政主要负责人", "主要领导", "党政主要领导", "一把手", "党政一把手"),
     ("村干部", "两委", "村两委", "两委干部", "村两委干部", "两委成员", "村两委成员", "村组干部", "村居干部", "社区干部", "村(社区)干部"),
     ("镇长", "乡长", "乡镇长", "办事处主任"),
@@ -323,7 +326,8 @@ ENGLISH_COUNT = re.compile(r"how many\s+((?:[\w'-]+\s+){0,5}[\w'-]+)", re.I)
 # of the mechanism")
 _PERSON_EN = (r"\bname of (?:the |its |their )?(?:\w+ ){0,3}?(?:person|official|head|leader|secretary|director|chief"
               r"|mayor|lawyer|adviser|advisor|chairman|chair|commander|deputy)\b|\bwhose name\b")
-PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|谁挂帅|谁牵头|叫什么|名字|姓名|哪位|\bwho\b|" + _PERSON_EN, re.I)
+PERSON_QUESTION = re.compile(r"是谁|由谁|谁任|谁担任|谁来|谁挂帅|谁牵头|叫什么|名字|姓名|哪位|哪(?:一名|一位|一个|一|个|名)(?=律师|同志|干部|书记|镇长|乡长|主任)"
+                             r"|\bwho\b|" + _PERSON_EN, re.I)
 # ... of a person, not of a thing: "书记叫什么名字", not "那个晚会叫什么", "这个机制的名字"
 _PERSON_WORD = re.compile(r"谁|哪位|" + TITLE_TAILS + r"|律师|干部|同志|人员|\bwho|" + _PERSON_EN, re.I)
 
@@ -371,6 +375,9 @@ BARE_FIGURE_WORDS = frozenset({"率", "数", "量", "额", "值", "比", "比例
 # ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
 ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字|文号)"
                          r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)")
+# A total said before its verb ("全镇一共建了几个"): the tokenizer glues 共 to the verb (共建), which no report
+# writes
+TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
 # Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
 # glues its pieces into words no report holds (中写)
 REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"
@@ -407,6 +414,7 @@ ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?!
 # ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
 ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)过?")
 ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)|零发生|为零"
+                              r"|(?:没有|无)[^，,。；;？?]{0,10}?(?:案件|案子|事件|事故|申请|投诉|上访)"
                               r"|\b(?:no|zero)\b|\bwithout\b|\bdid not have\b|\bhad no\b", re.I)
 # A list question that asks which reports mention a thing or report on its situation (a report that says it did
 # not happen does), or asks about its absence; any other asks which did it (全年未发生行政诉讼案件 reports no

@@ -287,3 +287,14 @@ def test_said_of_reads_the_clause_and_the_one_before_it() -> None:
     assert said_of("执法人员仅3名，力量明显不足", ["不足"], ["执法人员"])
     assert not said_of("激励机制不健全，对调解员缺乏奖励，难以调动执法人员积极性", ["缺乏"], ["执法人员"])
     assert said_of("全镇开展普法宣传12场", ["不足"], ["执法人员"])  # no shortcoming word: nothing to bind
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    ("哪些乡镇全年没有行政复议案件？", True),  # a countable event with none of it, without 发生
+    ("哪些乡镇一年下来无安全生产事故？", True),
+    ("哪些乡镇没出现过群众集体上访？", True),
+    ("哪些乡镇法律顾问作用没有充分发挥？", False),  # a shortcoming, not "which had none"
+    ("哪些乡镇提到行政复议案件？", False),
+])
+def test_which_had_none_is_read_from_a_negated_event(question: str, absent: bool) -> None:
+    assert Asked.of(question).absent is absent

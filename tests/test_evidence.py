@@ -438,3 +438,47 @@ def test_a_measure_word_with_shu_asks_a_count_and_names_no_topic(question: str) 
 def test_a_zero_after_the_word_denies_it(text: str, denied: bool) -> None:
     from rag.evidence import denies
     assert denies(text, ["行政诉讼"]) is denied
+
+
+@pytest.mark.parametrize("question", ["大歇镇全镇一共建了几个工作室？", "高观镇总共办了多少场讲座？",
+                                      "全镇加起来培训了多少人次？"])
+def test_a_total_before_the_verb_glues_no_word(question: str) -> None:
+    """一共建了 -> 一 + 共建 + 了 in the tokenizer: 共建 is a word no report writes, and outweighed the topic."""
+    words = keywords(question, synonyms=False)
+    assert not [w for w in words if "共" in w or "计" in w or "起来" in w], words
+
+
+def test_bracketed_examples_are_alternatives_and_split_at_marks_only() -> None:
+    from rag.decide import Asked
+    from rag.evidence import alternative_sides
+    question = "哪些乡镇提到普法工作的短板（如宣传形式单一、群众参与度低）？"
+    assert Asked.of(question).either  # no example's word is required of every sentence
+    readings = alternative_sides("提到普法工作的短板（如宣传形式单一、群众参与度低）")
+    assert not any("群众参" in w for r in readings for w in r), readings  # 参与 is one word
+
+
+def test_a_left_side_with_its_subject_is_a_reading_of_its_own() -> None:
+    """"干部有抵触心理或不愿学习新法规": the left clause alone answers it (its subject and its predicate)."""
+    from rag.evidence import alternative_sides
+    readings = [[head(w) for w in r] for r in alternative_sides("干部有抵触心理或不愿学习新法规")]
+    assert ["干部", "抵触心理"] in readings or ["干部", "抵触", "心理"] in readings, readings
+
+
+@pytest.mark.parametrize("question", ["大铭乡请的常年法律顾问是哪个律师？", "共和镇负责普法的是哪一名干部？"])
+def test_which_lawyer_asks_for_a_person(question: str) -> None:
+    from rag.lexicon import asks_person
+    assert asks_person(question)
+
+
+def test_a_report_does_what_a_question_asks_in_its_own_verb() -> None:
+    from rag.evidence import expand
+    assert {"推行", "实现", "开展"} <= set(expand("推行").split("|"))
+
+
+def test_time_and_place_fillers_of_a_question_are_no_keywords() -> None:
+    assert set(keywords("哪些乡镇本年度指导村里修订了村规民约？", synonyms=False)) == {"指导", "修订", "村规民约"}
+
+
+def test_hands_are_staff() -> None:
+    from rag.evidence import expand
+    assert "工作人员" in expand("人手").split("|")
