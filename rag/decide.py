@@ -44,6 +44,7 @@ from rag.lexicon import (
     EITHER,
     FIGURE_QUESTION,
     MEASURE_WORDS,
+    MENTION_OF_SOME,
     MENTION_OR_ABSENCE,
     RATE_QUESTION,
     SHORTCOMING,
@@ -164,7 +165,8 @@ class Asked:
         kinds = frozenset(kind_cues(q))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
                    has_english(question), asked_unit(words),
-                   not MENTION_OR_ABSENCE.search(words) and not ABSENCE_QUESTION.search(words),
+                   (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words)))
+                   and not ABSENCE_QUESTION.search(words),
                    bool(EITHER.search(q) or example_sides(question)), bool(ABSENCE_QUESTION.search(words)))
 
 

@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有
+    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -421,6 +421,9 @@ ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发�
 # lawsuit for "哪些乡镇报告了行政诉讼案件", and answers "哪些乡镇报告了行政诉讼案件的情况").
 MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|未|没有|尚未|从未|不曾|无"
                                 r"|mention|report(?:s|ed)? on|situation|\bno\b|\bnot\b|without", re.I)
+# ... unless what is mentioned is that there was some: "提到本年度有行政诉讼案件", "提及发生了…" ask which had some
+MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反映)了?(?:本年度|全年|当年|年内|今年|去年)?"
+                             r"(?:有|发生了?|出现了?|受理了?)(?!没有|无|否)")
 
 # A word that asks for a count by its measure word: 项数, 件数, 户数 (the figure is asked, FIGURE_QUESTION)
 COUNT_NOUN = re.compile(r"^[" + MEASURE_WORDS + r"]数$")

@@ -151,6 +151,8 @@ def test_a_figure_question_takes_no_candidate_without_a_figure() -> None:
     ("哪些乡镇办理了行政诉讼案件？", {"b"}),
     ("哪些乡镇报告了行政诉讼案件的情况？", {"a", "b"}),  # the situation: none is one
     ("哪些乡镇提到行政诉讼？", {"a", "b"}),  # a mention
+    ("哪些乡镇提到当年有行政诉讼案件？", {"b"}),  # a mention that there was some
+    ("哪些乡镇的报告谈到发生了行政诉讼？", {"b"}),
     ("哪些乡镇全年没有发生行政诉讼案件？", {"a"}),  # which had none: the report that says so
     ("哪些乡镇未受理过行政诉讼案件？", {"a"}),
     ("Which townships had no administrative lawsuits?", {"a"}),

@@ -482,3 +482,10 @@ def test_time_and_place_fillers_of_a_question_are_no_keywords() -> None:
 def test_hands_are_staff() -> None:
     from rag.evidence import expand
     assert "工作人员" in expand("人手").split("|")
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇认为自己的普法力量不够？", "哪些乡镇觉得执法人员太少？",
+                                      "哪些乡镇坦言经费紧张？"])
+def test_verbs_of_holding_an_opinion_are_no_keywords(question: str) -> None:
+    """认为, 觉得, 坦言 frame what a report says, like 反映 and 指出: no report writes them of its topic."""
+    assert not {"认为", "觉得", "坦言"} & set(keywords(question, synonyms=False))
