@@ -184,7 +184,7 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                                                     embedder=index.manifest.embedder_spec)] if kw else []
     n = len(reports)
     if not chosen:
-        return _not_found(plan, reports, kw, f"（共考察{n}份报告）")
+        return _not_found(plan, reports, kw, f"（共考察{n}份报告）", scored)
     citations = [_citation(i + 1, index, table, s, kw, limit=LIST_QUOTE_MAX) for i, (_, s) in enumerate(chosen)]
     # a township with several reports in scope (2022 and 2023) is named once, with the years that mention it
     years: dict[str, list[str]] = {}
@@ -271,7 +271,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             text = (f"所提供的报告中没有找到这一数字。{_by(c)}报告只提到："
                     f"“{c.quote}”[1]")
             return Answer(question=plan.question, text=text, found=False, citations=[c], considered=len(reports))
-        return _not_found(plan, reports, kw, "")
+        return _not_found(plan, reports, kw, "", scored)
     if unit_word is None:  # a name, a date: the best sentence is the answer
         picked = _naming(plan, table, spans, kw)
         if picked is None:
@@ -680,7 +680,7 @@ def _compose_general(plan: Plan, index: Any, reports: list[Report], scored: list
                      table: Any) -> Answer:
     good = [s for s in scored if _relevant(s, kw)]
     if not good:
-        return _not_found(plan, reports, kw, "")
+        return _not_found(plan, reports, kw, "", scored)
     picked: list[Scored] = []
     per_report: dict[str, int] = {}
     limit = 3 if len(reports) == 1 else 2
@@ -783,10 +783,16 @@ def _where(reports: list[Report]) -> str:
     return "、".join(dict.fromkeys(_by(r) for r in reports)) if len(reports) <= 3 else ""
 
 
-def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str) -> Answer:
+def _not_found(plan: Plan, reports: list[Report], kw: list[str], suffix: str,
+               scored: list[Scored] | None = None) -> Answer:
+    """The reports do not cover the question. With the scored sentences: the words no sentence in scope
+    holds are named (关于“燃气”的内容), or, when each word is somewhere, that none says them together."""
     where = _where(reports)
-    topic = "、".join(head(k) for k in kw[:4])
-    about = f"关于“{topic}”的内容" if topic else "相关内容"
+    held = set().union(*(s.matched for s in scored)) if scored else set()
+    absent = [k for k in kw if k not in held]
+    together = bool(scored) and bool(kw) and not absent
+    topic = "、".join(head(k) for k in (absent if scored and absent else kw)[:4])
+    about = (f"同时涉及“{topic}”的内容" if together else f"关于“{topic}”的内容") if topic else "相关内容"
     text = f"所提供的{where}报告中没有找到{about}。{suffix}".replace("所提供的报告", "所提供的报告")
     return Answer(question=plan.question, text=text, found=False, considered=len(reports))
 

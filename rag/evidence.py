@@ -537,18 +537,23 @@ def glossary_words() -> frozenset[str]:
 
 
 def english_keywords(question: str) -> list[str]:
-    """Chinese keywords for the English domain terms of a question (longest match first)."""
-    q = question
+    """Chinese keywords for the English domain terms of a question, read left to right, the longest term at
+    each place: "food safety inspections" is food safety + inspections, not safety inspections (which would
+    leave "food" unread and answer with the work-safety checks)."""
     lower = question.lower()
-    out: list[str] = []
+    found = []
     for start, en, zh in _glossary():
         if start not in lower:
             continue
-        rx = _glossary_pattern(en)
-        if rx.search(q):
-            q = rx.sub(" ", q)
-            if zh not in out:
-                out.append(zh)
+        found += [(m.start(), -(m.end() - m.start()), m.end(), zh) for m in _glossary_pattern(en).finditer(question)]
+    out: list[str] = []
+    at = 0
+    for begin, _, end, zh in sorted(found):
+        if begin < at:
+            continue  # inside a term already read
+        at = end
+        if zh not in out:
+            out.append(zh)
     return out
 
 

@@ -595,3 +595,12 @@ def test_a_figure_asked_of_a_thing_the_glossary_cannot_read_is_not_found(questio
 def test_a_figure_of_a_thing_the_glossary_reads_is_still_found() -> None:
     a = answer("What was Gaoguan town's pass rate in the law exam in 2022?")
     assert a.found and a.text.startswith("100"), a.text
+
+
+@pytest.mark.parametrize(("question", "absent", "present"), [
+    ("哪些乡镇用无人机开展执法巡查？", "无人机", "执法"),
+    ("高观镇的法律顾问是哪家律所？", "律所", "法律顾问"),  # 高观镇 names 一村一法律顾问, no law firm
+])
+def test_not_found_names_the_words_no_report_holds(question: str, absent: str, present: str) -> None:
+    a = answer(question)
+    assert not a.found and f"“{absent}”" in a.text and present not in a.text, a.text

@@ -489,3 +489,12 @@ def test_hands_are_staff() -> None:
 def test_verbs_of_holding_an_opinion_are_no_keywords(question: str) -> None:
     """认为, 觉得, 坦言 frame what a report says, like 反映 and 指出: no report writes them of its topic."""
     assert not {"认为", "觉得", "坦言"} & set(keywords(question, synonyms=False))
+
+
+def test_english_terms_are_read_left_to_right_the_longest_at_each_place() -> None:
+    """"food safety inspections": food safety + inspections; reading the longest term anywhere first took
+    "safety inspections" and left "food" unread (then the work-safety checks answered)."""
+    from rag.evidence import english_keywords
+    got = english_keywords("How many food safety inspections did the town carry out?")
+    assert "食品安全" in got and not any("安全生产" in k for k in got), got
+    assert any("安全生产" in k for k in english_keywords("How many safety inspections did the town carry out?"))
