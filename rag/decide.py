@@ -37,6 +37,7 @@ from rag.evidence import (
     figure_share,
     has_english,
     head,
+    keywords,
     only_denies,
 )
 from rag.lexicon import (
@@ -157,6 +158,7 @@ class Asked:
     done: bool = False  # it asks which reports did a thing, not which mention it or lack it
     either: bool = False  # it asks for one thing or another (A或B, 如A、B): no word of one side is required
     absent: bool = False  # it asks which reports had none of a thing (全年没有发生行政诉讼案件)
+    both: tuple[str, ...] = ()  # ... of each of two things (没有发生行政复议和行政诉讼案件): the words joined
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -167,7 +169,20 @@ class Asked:
                    has_english(question), asked_unit(words),
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words)))
                    and not ABSENCE_QUESTION.search(words),
-                   bool(EITHER.search(q) or example_sides(question)), bool(ABSENCE_QUESTION.search(words)))
+                   bool(EITHER.search(q) or example_sides(question)), bool(ABSENCE_QUESTION.search(words)),
+                   _joined(q) if ABSENCE_QUESTION.search(words) else ())
+
+
+def _joined(question: str) -> tuple[str, ...]:
+    """The keywords on either side of each 和 or 、 of a question (行政复议, 行政诉讼 of "没有发生行政复议和行政诉讼
+    案件"), when each side has one."""
+    parts = re.split(r"和|、", question)
+    out: list[str] = []
+    for left, right in zip(parts, parts[1:], strict=False):
+        a, b = keywords(left), keywords(right)
+        if a and b:
+            out += [w for w in (a[-1], b[0]) if w not in out]
+    return tuple(out)
 
 
 # a figure with its measure word (the lexicon's), or a percentage; spelled-out counts: 七个, 三名, 十一次, but
@@ -287,6 +302,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             held = [k for k in topic_weights if contains(u.norm, k)]
             if not held or not only_denies(u.norm, [max(held, key=topic_weights.__getitem__)]):
                 return None
+            if asked.both and not all(contains(u.norm, k) and only_denies(u.norm, [k]) for k in asked.both):
+                return None  # "没有发生行政复议和行政诉讼案件": none of either (未发生行政复议案件 says one)
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([

@@ -32,6 +32,7 @@ from rag.lexicon import (
     ENGLISH_COUNT,
     ENGLISH_PHRASE_END,
     ENGLISH_UNITS,
+    FIGURE_FORM,
     FIGURE_QUESTION,
     GENRE_WORDS,
     KEYWORD_UNITS,
@@ -588,6 +589,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = REPORT_FRAME.sub(" ", q)  # 在报告中写了: where the reports say it, not what
     q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
     q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
+    q = FIGURE_FORM.sub(" ", q)  # 百分比形式的: the form of the figure asked
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -804,7 +806,8 @@ def example_sides(topic: str) -> list[list[str]]:
 
 
 # "X（如A、B、C）", "X（比如A和B）": a kind, and examples of it in brackets
-_BRACKET_EXAMPLES = re.compile(r"[（(](?:如|比如|例如|诸如|包括|含)([^（）()]{2,60})[）)]")
+_BRACKET_EXAMPLES = re.compile(r"[（(](?:如|比如|例如|诸如|包括|含)([^（）()]{2,60})[）)]"
+                               r"|[，,：:](?:比如|例如|诸如|譬如)([^，,。；;？?！!（）()]{2,60})")  # or after a comma
 
 
 def _parenthesis_sides(topic: str) -> list[list[str]]:
@@ -816,7 +819,7 @@ def _parenthesis_sides(topic: str) -> list[list[str]]:
         return []
     outside = keywords(topic[: m.start()] + " " + topic[m.end():])
     readings = []
-    for item in re.split(r"[、/，,]|或者?", m.group(1)):  # (not 与, 及: inside words, 参与, 涉及)
+    for item in re.split(r"[、/，,]|或者?", m.group(1) or m.group(2)):  # (not 与, 及: inside words, 参与, 涉及)
         words = [w for w in keywords(item) if w not in outside]
         if words:
             readings.append(words + outside)

@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称
+    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -139,7 +139,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("聘请", "聘任", "选聘", "配备", "聘用", "外聘"),
     ("培养", "培育"),
     # a report does what a question asks in its own verb (推行全程代办 ~ 实现全程代办 ~ 开展全程代办)
-    ("推行", "推进", "实行", "实施", "实现", "开展", "推广"),
+    ("推行", "推进", "实行", "实施", "实现", "开展", "推广", "提供"),
     ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
     ("案件", "案子"),
     ("律师事务所", "律所"),
@@ -378,6 +378,8 @@ ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号
 # A total said before its verb ("全镇一共建了几个"): the tokenizer glues 共 to the verb (共建), which no report
 # writes
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
+# The form a figure is asked in ("百分比形式的指标", "以数字形式"): no topic (RATE_QUESTION reads the 百分比)
+FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比例|表格)的?形式")
 # Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
 # glues its pieces into words no report holds (中写)
 REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"

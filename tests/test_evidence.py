@@ -498,3 +498,19 @@ def test_english_terms_are_read_left_to_right_the_longest_at_each_place() -> Non
     got = english_keywords("How many food safety inspections did the town carry out?")
     assert "食品安全" in got and not any("安全生产" in k for k in got), got
     assert any("安全生产" in k for k in english_keywords("How many safety inspections did the town carry out?"))
+
+
+def test_examples_after_a_comma_are_alternatives_too() -> None:
+    from rag.evidence import alternative_sides
+    readings = [[head(w) for w in r] for r in alternative_sides("给出了工作的比率，例如办结率、满意率")]
+    assert any("满意率" in r and "办结" not in r for r in readings), readings
+    assert any("办结" in r and "满意率" not in r for r in readings), readings
+
+
+def test_the_form_a_figure_is_asked_in_is_no_keyword() -> None:
+    assert keywords("哪些乡镇以百分比形式报告了调解成功率？", synonyms=False) == ["调解", "成功率"]
+
+
+def test_providing_a_service_is_doing_it() -> None:
+    from rag.evidence import expand
+    assert {"提供", "开展", "实现"} <= set(expand("提供").split("|"))
