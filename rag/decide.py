@@ -275,6 +275,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     phrases = phrases or []
     # a shortcoming that says what is wrong (宣传形式单一): the sentence states it (any 不足 does for 执法人员不足)
     specific = [k for k in weights if head(k) in SPECIFIC_SHORTCOMINGS]
+    rarest = max(topic_weights, key=topic_weights.__getitem__) if topic_weights else None
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
 
@@ -294,16 +295,18 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
         if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
-        if asked.done and not asked.shortcoming and only_denies(u.norm, list(topic_weights)):
-            return None  # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits")
-        if asked.absent:
-            # "which had none": the sentence says there was none of its rarest topic word (未发生, 均为零), in every
-            # clause that names it (not 未发生行政复议案件，发生行政诉讼案件1件)
-            held = [k for k in topic_weights if contains(u.norm, k)]
-            if not held or not only_denies(u.norm, [max(held, key=topic_weights.__getitem__)]):
-                return None
-            if asked.both and not all(contains(u.norm, k) and only_denies(u.norm, [k]) for k in asked.both):
-                return None  # "没有发生行政复议和行政诉讼案件": none of either (未发生行政复议案件 says one)
+        if asked.done and not asked.shortcoming and only_denies(
+                u.norm, [rarest] if rarest and contains(u.norm, rarest) else list(topic_weights)):
+            # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits"); the thing asked
+            # is denied though another word of the question stands elsewhere (…，依法规范办理群众投诉)
+            return None
+        if asked.absent and (rarest is None or not contains(u.norm, rarest) or not only_denies(u.norm, [rarest])):
+            # "which had none": the sentence says there was none of the thing asked, the topic's rarest word
+            # (未发生, 均为零), in every clause that names it (not 未发生行政复议案件，发生行政诉讼案件1件; not
+            # 未发生行政诉讼案件 for 没有行政复议案件)
+            return None
+        if asked.absent and asked.both and not all(contains(u.norm, k) and only_denies(u.norm, [k]) for k in asked.both):
+            return None  # "没有发生行政复议和行政诉讼案件": none of either (未发生行政复议案件 says one)
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0
         return np.array([

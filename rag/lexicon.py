@@ -45,7 +45,7 @@ GENRE_WORDS: frozenset[str] = frozenset(
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
-MEASURE_WORDS = "个名件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮"
+MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
 MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆", "名人位", "次场期回遍趟轮", "元万亿", "天")
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
@@ -374,7 +374,8 @@ BARE_FIGURE_WORDS = frozenset({"率", "数", "量", "额", "值", "比", "比例
 # The kind of answer a question asks for after 什么/哪些: a report writes the honour, not the word 荣誉称号
 # ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
 ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字|文号)"
-                         r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)")
+                         r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)"
+                         r"|(?:处理|办理|审理|判决)?结果(?:怎样|如何|怎么样|是什么)")  # the outcome a report states
 # A total said before its verb ("全镇一共建了几个"): the tokenizer glues 共 to the verb (共建), which no report
 # writes
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
@@ -383,7 +384,8 @@ FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比�
 # Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
 # glues its pieces into words no report holds (中写)
 REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"
-                          r"(?:写|提|说|谈|讲|记|载)(?:到|了|过|明|及)?")
+                          r"(?:写|提|说|谈|讲|记|载)(?:到|了|过|明|及)?"
+                          r"|明确地?(?:说|表示|指出|提到|提出|写明?|承认)(?:了|过)?")  # 明确说: how, not what
 THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"

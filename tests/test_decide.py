@@ -300,3 +300,21 @@ def test_said_of_reads_the_clause_and_the_one_before_it() -> None:
 ])
 def test_which_had_none_is_read_from_a_negated_event(question: str, absent: bool) -> None:
     assert Asked.of(question).absent is absent
+
+
+@pytest.mark.parametrize(("question", "kept"), [
+    ("哪些乡镇全年没有行政复议案件？", {"a"}),  # b denies a lawsuit, not an appeal
+    ("哪些乡镇说全年没有发生行政复议？", {"a"}),
+    ("哪些乡镇本年度办理过行政复议案件？", {"c"}),  # a's 办理 is of complaints, its appeal is denied
+])
+def test_a_denial_is_read_of_the_thing_asked(question: str, kept: set[str]) -> None:
+    units = [FakeUnit("a", "全年未发生行政复议案件，依法规范办理群众投诉举报事项"),
+             FakeUnit("b", "全年未发生行政诉讼案件"),
+             FakeUnit("c", "全年办理行政复议案件2件")]
+    table = FakeTable(units, np.ones((3, 2), dtype=np.float32))
+    topic = {"行政复议|复议": 3.0, "案件|案子": 1.0, "办理": 1.5}
+    scored = [Scored(i, 1.0, 1.0, 1.0, [k for k in topic if any(a in units[i].norm for a in k.split("|"))])
+              for i in range(3)]
+    scope = Scope.of(table, ["a", "b", "c"], np.array([1.0, 0.0], dtype=np.float32))
+    got = report_candidates(Asked.of(question), scored, table, lambda i: "work", topic, topic, scope)
+    assert {c.source for c in got} == kept

@@ -514,3 +514,17 @@ def test_the_form_a_figure_is_asked_in_is_no_keyword() -> None:
 def test_providing_a_service_is_doing_it() -> None:
     from rag.evidence import expand
     assert {"提供", "开展", "实现"} <= set(expand("提供").split("|"))
+
+
+@pytest.mark.parametrize("question", ["共和镇的行政诉讼有几件？处理结果如何？", "大歇镇的复议案件审理结果是什么？"])
+def test_asking_for_the_outcome_names_no_topic(question: str) -> None:
+    assert "结果" not in keywords(question, synonyms=False)
+
+
+def test_wei_counts_people() -> None:
+    from rag.evidence import asks_quantity
+    assert asks_quantity("竹溪镇请了几位律师？") == "位"
+
+
+def test_how_explicitly_a_report_says_it_is_no_keyword() -> None:
+    assert [head(k) for k in keywords("哪些乡镇明确说全年没有发生行政诉讼？")] == ["行政诉讼"]
