@@ -426,6 +426,12 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                         candidate = prev + w
         elif w in _SINGLE_SUFFIX and i > 0:
             prev, ps, _pe = tokens[i - 1]
+            if len(prev) == 1 and i > 1:
+                # 白鹤 + 滩 + 镇: jieba cut a name's last character off its stem (a name it knows, 白鹤)
+                before, bs, be = tokens[i - 2]
+                if (be == ps and 1 <= len(before) <= 3 and tags.get(before) in _NAME_TAGS | {"n"}
+                        and before[0] not in _BAD_FIRST and re.fullmatch(r"[\u4e00-\u9fff]", prev)):
+                    prev, ps = before + prev, bs
             ok_stem = 2 <= len(prev) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]+", prev) is not None
             if ok_stem and not any(taken[ps:s]) and tags.get(prev, "n") not in _EVERYDAY_TAGS:
                 candidate = prev + w

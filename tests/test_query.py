@@ -131,6 +131,10 @@ def test_years(text: str, years: list[int]) -> None:
         # 村（社区）: the villages and communities, after a verb the tokenizer tags a noun
         ("哪些乡镇指导村（社区）修订了村规民约？", []),
         ("哪些乡镇指导村(居)完善村规民约？", []),
+        # a name the tokenizer cuts before its last character (白鹤 + 滩 + 镇)
+        ("白鹤滩镇2022年的法律顾问是谁？", ["白鹤滩镇"]),
+        ("黄龙洞乡的报告写了什么？", ["黄龙洞乡"]),
+        ("哪些乡镇组织了全镇干部学法？", []),
     ],
 )
 def test_unknown_places(index: Index, question: str, unknown: list[str]) -> None:
