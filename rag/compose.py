@@ -50,6 +50,7 @@ from rag.lexicon import (
     MEASURE_WORDS,
     MORE_QUESTION,
     NAME_ASKED,
+    NOT_MENTIONED,
     ORDINAL,
     PLACE_TITLE,
     RATE_QUESTION,
@@ -157,6 +158,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
         meta = None
     if meta is not None:
         return meta
+    if plan.qtype == "list" and NOT_MENTIONED.search(to_simplified(plan.effective)):
+        return _compose_unmentioned(plan, index, reports)
     scored, kw, table = _score(plan, index, reports)
     if plan.section_mode and not scored:  # no such section in these reports: read them all
         scored, kw, table = _score(plan, index, reports, allow_section=False)
@@ -176,6 +179,45 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     if plan.qtype == "fact":
         return _compose_fact(plan, index, reports, scored, kw, table)
     return _compose_general(plan, index, reports, scored, kw, table)
+
+
+def _compose_unmentioned(plan: Plan, index: Any, reports: list[Report]) -> Answer:
+    """"哪些乡镇没有提到法律顾问": the reports in scope that the question without its negation does not cite.
+    Nothing in them can be quoted for an absence: each is cited by its opening sentence, for the reader to open
+    it, and the answer says so."""
+    from rag.plan import make_plan
+
+    positive = make_plan(NOT_MENTIONED.sub("提到", to_simplified(plan.effective)), plan.filters, [], index)
+    said = compose_extractive(positive, index)
+    mentioned = {c.source for c in said.citations}
+    missing = [r for r in reports if r.source not in mentioned]
+    n = len(reports)
+    if not missing:
+        return Answer(question=plan.question, text=f"所考察的{n}份报告都提到了相关内容。\n{said.text}", found=False,
+                      citations=said.citations, considered=n)
+    table = get_store(index).table()
+    citations: list[Citation] = []
+    for r in missing:
+        units = table.by_source.get(r.source, ())
+        opening = next((i for i in units if not table.units[i].heading and len(table.units[i].norm) >= 12),
+                       units[0] if units else None)
+        if opening is not None:
+            u = table.units[opening]
+            text = index.reports[r.source].text
+            # the opening's first clauses, up to a clause mark within the quote limit (an exact span)
+            marks = [m.end() for m in re.finditer(r"[，,；;]", text[u.start: u.start + LIST_QUOTE_MAX])]
+            end = u.end if u.end - u.start <= LIST_QUOTE_MAX else u.start + (marks[-1] if marks else LIST_QUOTE_MAX)
+            c = _citation(len(citations) + 1, index, table, Scored(opening, 0.0, 0.0, 0.0, []), [],
+                          span=(u.start, end), limit=LIST_QUOTE_MAX)
+            citations.append(c)
+    names = "、".join(f"{town_label(r.township, r.source)}（{year_label(r.year)}）" for r in missing)
+    lines = [f"共考察{n}份报告，其中{len(missing)}份未见相关表述：{names}。"
+             + ("以下引用各报告的开头，以便打开核对（未见相关表述，无原文可引）：" if citations else "")]
+    lines += [f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]" for c in citations]
+    if mentioned:
+        towns = "、".join(dict.fromkeys(town_label(c.township, c.source) for c in said.citations))
+        lines.append(f"提到的有：{towns}。")
+    return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
 
 
 def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],

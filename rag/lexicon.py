@@ -415,6 +415,10 @@ NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "�
 ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?![\d.])|是零|零发生|零起|(?<![\d.])0(?:件|起|宗|例|个)"
                         r"|(?:清零|归零))")
 # A list question that asks which reports had none of a thing (全年没有发生行政诉讼案件, 未受理行政复议)
+# A list question that asks which reports do not mention a thing at all ("哪些乡镇没有提到法律顾问", "完全没有写
+#存在的问题"): the reports the same question without the negation would not cite
+NOT_MENTIONED = re.compile(r"(?:完全|并|都|均|从来)?(?:没有|没|未|并未|未曾)(?:提到|提及|谈到|说到|写到|写|涉及|列出|列|反映)"
+                           r"(?:过|了)?|\b(?:do|does|did) not mention\b|\bmake no mention of\b", re.I)
 # ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
 ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)过?")
 ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)|零发生|为零"

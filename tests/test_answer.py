@@ -604,3 +604,18 @@ def test_a_figure_of_a_thing_the_glossary_reads_is_still_found() -> None:
 def test_not_found_names_the_words_no_report_holds(question: str, absent: str, present: str) -> None:
     a = answer(question)
     assert not a.found and f"“{absent}”" in a.text and present not in a.text, a.text
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇的报告根本没有提到法律顾问？", "哪几个乡镇未提及法律顾问？",
+                                      "Which townships do not mention legal advisers?"])
+def test_which_reports_do_not_mention_a_thing(question: str) -> None:
+    """The reports the question without its negation does not cite (大歇镇: no 法律顾问 in it), each cited by
+    its opening for the reader to open, and said to be so; never the reports that do mention it."""
+    a = answer(question)
+    assert a.found and {c.township for c in a.citations} == {"大歇镇"}, a.text
+    assert "未见相关表述" in a.text and "以便打开核对" in a.text, a.text
+
+
+def test_when_every_report_mentions_it_none_lacks_it() -> None:
+    a = answer("哪些乡镇没有提到法治政府建设？")
+    assert not a.found and a.text.startswith("所考察的5份报告都提到了"), a.text
