@@ -39,6 +39,7 @@ from rag.evidence import (
     head,
     keywords,
     only_denies,
+    says_none,
 )
 from rag.lexicon import (
     ABSENCE_QUESTION,
@@ -300,12 +301,12 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits"); the thing asked
             # is denied though another word of the question stands elsewhere (…，依法规范办理群众投诉)
             return None
-        if asked.absent and (rarest is None or not contains(u.norm, rarest) or not only_denies(u.norm, [rarest])):
+        if asked.absent and (rarest is None or not contains(u.norm, rarest) or not says_none(u.norm, [rarest])):
             # "which had none": the sentence says there was none of the thing asked, the topic's rarest word
-            # (未发生, 均为零), in every clause that names it (not 未发生行政复议案件，发生行政诉讼案件1件; not
+            # (未发生, 均为零), and counts none of it elsewhere (not 未发生行政复议案件，发生行政诉讼案件1件; not
             # 未发生行政诉讼案件 for 没有行政复议案件)
             return None
-        if asked.absent and asked.both and not all(contains(u.norm, k) and only_denies(u.norm, [k]) for k in asked.both):
+        if asked.absent and asked.both and not all(contains(u.norm, k) and says_none(u.norm, [k]) for k in asked.both):
             return None  # "没有发生行政复议和行政诉讼案件": none of either (未发生行政复议案件 says one)
         known = min(1.5, lexical * total / known_total) if known_total > 0 else 0.0
         together = sum(1 for p in phrases if p in u.norm) / len(phrases) if phrases else 1.0

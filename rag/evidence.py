@@ -839,12 +839,18 @@ _ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{
                          + r"(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{1,4}?" + _PEOPLE + r"(?=[有是参接被在受获经负担]))")
 
 
+# a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
+_PEOPLE_BEFORE = re.compile(_PEOPLE + r"(?:一共|总共|共)?有?$")
+
+
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
     m = COUNT_ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
-        return "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
+        if _ASK_PEOPLE.match(q, m.start()) or (m.group(1) == "个" and _PEOPLE_BEFORE.search(q[: m.start()])):
+            return "人"  # (工作人员有几个: people, counted in 名 or 人)
+        return m.group(1)
     english = ENGLISH_COUNT.search(re.sub(r"\([^()]*\)", " ", question))  # (community): an aside
     if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit
         words = re.split(r"[\s-]+", english.group(1).lower())
@@ -931,6 +937,15 @@ def only_denies(text: str, keywords: list[str]) -> bool:
     行政诉讼案件): the sentence reports no such thing."""
     clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
     return bool(clauses) and all(denies(c, keywords) for c in clauses)
+
+
+def says_none(text: str, keywords: list[str]) -> bool:
+    """Whether ``text`` says there was none of a keyword's thing (未制发行政规范性文件, 均为零) and counts none of it
+    in another clause (not 未发生行政复议案件，发生行政诉讼案件1件; but 认真执行规范性文件管理规定，全年未制发规范性
+    文件 does say none)."""
+    clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
+    denied = [denies(c, keywords) for c in clauses]
+    return any(denied) and not any(figures(c) for c, d in zip(clauses, denied, strict=True) if not d)
 
 
 def counts_in(text: str, unit: str) -> bool:

@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标
+    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -375,7 +375,8 @@ BARE_FIGURE_WORDS = frozenset({"率", "数", "量", "额", "值", "比", "比例
 # ("丁河村获评全国民主法治示范村" answers "获得了什么荣誉称号").
 ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号|荣誉|称号|奖项|名称|名字|文号)"
                          r"|(?:荣誉称号|称号|奖项|名称|名字|文号)(?:是|叫)?(?:什么|多少)"
-                         r"|(?:处理|办理|审理|判决)?结果(?:怎样|如何|怎么样|是什么)")  # the outcome a report states
+                         r"|(?:处理|办理|审理|判决)?结果(?:怎样|如何|怎么样|是什么)"  # the outcome a report states
+                         r"|叫(?:什么|啥)(?:名字|名称)?")  # 工作法叫什么: the tokenizer would glue 法叫
 # A total said before its verb ("全镇一共建了几个"): the tokenizer glues 共 to the verb (共建), which no report
 # writes
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
@@ -420,8 +421,9 @@ ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?!
 NOT_MENTIONED = re.compile(r"(?:完全|并|都|均|从来)?(?:没有|没|未|并未|未曾)(?:提到|提及|谈到|说到|写到|写|涉及|列出|列|反映)"
                            r"(?:过|了)?|\b(?:do|does|did) not mention\b|\bmake no mention of\b", re.I)
 # ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
-ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)过?")
-ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增)|零发生|为零"
+ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)过?")
+ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)"
+                              r"|零发生|为零|都没有?(?:发生|出现)"
                               r"|(?:没有|无)[^，,。；;？?]{0,10}?(?:案件|案子|事件|事故|申请|投诉|上访)"
                               r"|\b(?:no|zero)\b|\bwithout\b|\bdid not have\b|\bhad no\b", re.I)
 # A list question that asks which reports mention a thing or report on its situation (a report that says it did

@@ -318,3 +318,8 @@ def test_a_denial_is_read_of_the_thing_asked(question: str, kept: set[str]) -> N
     scope = Scope.of(table, ["a", "b", "c"], np.array([1.0, 0.0], dtype=np.float32))
     got = report_candidates(Asked.of(question), scored, table, lambda i: "work", topic, topic, scope)
     assert {c.source for c in got} == kept
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇全年没有出台规范性文件？", "哪些乡镇全年一起安全事故都没有发生？"])
+def test_none_issued_and_none_at_all_ask_which_had_none(question: str) -> None:
+    assert Asked.of(question).absent

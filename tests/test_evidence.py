@@ -528,3 +528,26 @@ def test_wei_counts_people() -> None:
 
 def test_how_explicitly_a_report_says_it_is_no_keyword() -> None:
     assert [head(k) for k in keywords("哪些乡镇明确说全年没有发生行政诉讼？")] == ["行政诉讼"]
+
+
+@pytest.mark.parametrize(("question", "unit"), [("共和镇的调解员一共有几个？", "人"), ("大铭乡执法人员有几个？", "人"),
+                                                 ("大歇镇有几个村社？", "个")])
+def test_a_count_of_people_asked_after_the_noun_is_in_people(question: str, unit: str) -> None:
+    from rag.evidence import asks_quantity
+    assert asks_quantity(question) == unit
+
+
+def test_what_a_thing_is_called_glues_no_word() -> None:
+    """那个普法工作法叫什么: the tokenizer glued 法叫 before 叫什么 was read as the frame."""
+    assert not [w for w in keywords("那个普法工作法叫什么？", synonyms=False) if "叫" in w]
+
+
+@pytest.mark.parametrize(("text", "none"), [
+    ("认真落实规范性文件备案审查制度，全年未制发规范性文件。", True),  # the rule named, none issued
+    ("全年规范性文件数量为零。", True),
+    ("全年未制发规范性文件，清理规范性文件3件。", False),  # a count of them in another clause
+    ("全年制发规范性文件2件。", False),
+])
+def test_says_none_reads_a_denial_against_any_count(text: str, none: bool) -> None:
+    from rag.evidence import says_none
+    assert says_none(text, ["规范性文件"]) is none
