@@ -200,6 +200,8 @@ def main() -> int:
     ap.add_argument("--also", action="append", default=[], metavar="FILE=INDEX[@SPLIT]",
                     help="more labelled questions (dev.jsonl's schema) and the index they are about; SPLIT is "
                          "calib (used for fitting, the default) or heldout (only measured)")
+    ap.add_argument("--drop", action="append", default=[], metavar="FEATURE",
+                    help="hold a report feature constant (no weight): to measure what it adds")
     ap.add_argument("--wrong", action="store_true", help="name the questions answered wrong (to compare two runs)")
     ap.add_argument("--any-embedder", action="store_true",
                     help="fit without the embedder's features: the decision for embedders nobody calibrated")
@@ -244,8 +246,8 @@ def main() -> int:
             q["index"] = len(args.extra_index) + 1 + n
         data += more
     key = ANY_EMBEDDER if args.any_embedder else index.manifest.embedder_spec.split(":", 1)[0]
-    if args.any_embedder:  # the embedder's features held constant: they get no weight
-        blind = [FEATURES.index(n) for n in DENSE_FEATURES]
+    if args.any_embedder or args.drop:  # the embedder's (or the named) features held constant: no weight
+        blind = [FEATURES.index(n) for n in (DENSE_FEATURES if args.any_embedder else ()) + tuple(args.drop)]
         for q in data:
             for row in q["rows"]:
                 for x in row["x"]:
