@@ -43,6 +43,7 @@ from rag.evidence import (
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
     BARE_FIGURE_WORDS,
+    CONTINUATION,
     GENRE_WORDS,
     IDENTITY_QUESTION,
     LESS_QUESTION,
@@ -339,8 +340,16 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             name = _entity_name(c.quote, asked, compact(plan.effective), getattr(index, "place_names", ()))
         text = (f"{name}。" if name else "") + f"据{_by(c)}报告：“{c.quote}”[1]"
         return Answer(question=plan.question, text=text, found=True, citations=[c], considered=len(reports))
+    two_parts = len(ask_parts(plan.effective)) >= 2
     for s, start, end in spans[:5]:
         assert start is not None and end is not None
+        first = table.units[s.unit]
+        if two_parts and first.norm.startswith(CONTINUATION) and s.unit > 0:
+            # "录入了多少宗，其中行政处罚多少宗" answered by "…录入案件516宗。其中录入行政处罚案件18宗": the sentence
+            # that 其中 continues holds the first figure
+            before = table.units[s.unit - 1]
+            if before.source == first.source and before.end <= first.start <= before.end + 2:
+                start = before.start
         c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
         fig = _pick_figure(c.quote, kw, unit_word, rate, table.idf, plan.effective)
         first = table.units[s.unit]

@@ -619,3 +619,9 @@ def test_which_reports_do_not_mention_a_thing(question: str) -> None:
 def test_when_every_report_mentions_it_none_lacks_it() -> None:
     a = answer("哪些乡镇没有提到法治政府建设？")
     assert not a.found and a.text.startswith("所考察的5份报告都提到了"), a.text
+
+
+def test_a_two_part_count_reads_the_sentence_its_qizhong_continues() -> None:
+    """"…录入案件516宗…。其中录入行政处罚案件18宗，11宗已办结": the first figure is in the sentence before 其中."""
+    a = answer("共和镇2022年“两平台”一共录入多少宗案件？其中行政处罚的有几宗？")
+    assert a.found and a.text.startswith("516宗，18宗"), a.text
