@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起
+    没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起 关注 重视
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
@@ -171,6 +171,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("社区矫正", "社区矫正对象", "社区服刑人员", "矫正对象", "社区矫正人员", "社矫对象", "社区服刑"),
     ("刑满释放人员", "刑释人员", "刑满释放", "安置帮教", "安置帮教对象", "安置帮教人员", "刑释解教人员", "两劳释放人员"),
     ("禁毒", "毒品", "涉毒", "毒品预防"),
+    # a day's name with and without its scope (a report writes 禁毒日 as often as 国际禁毒日)
+    ("国际禁毒日", "禁毒日"),
+    ("国家宪法日", "宪法日"),
     ("吸毒人员", "吸毒者", "吸毒", "戒毒人员", "社区戒毒", "社区康复人员", "戒毒康复人员", "涉毒人员", "吸毒人群", "瘾君子"),
     ("严重精神障碍患者", "精神障碍患者", "精神障碍", "精神病人", "精神病患者", "精神病", "精神疾病患者", "精神障碍人员"),
     ("特殊人群", "重点人群", "重点人员", "特殊人员"),
@@ -418,7 +421,8 @@ ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?!
 # A list question that asks which reports had none of a thing (全年没有发生行政诉讼案件, 未受理行政复议)
 # A list question that asks which reports do not mention a thing at all ("哪些乡镇没有提到法律顾问", "完全没有写
 #存在的问题"): the reports the same question without the negation would not cite
-NOT_MENTIONED = re.compile(r"(?:完全|并|都|均|从来)?(?:没有|没|未|并未|未曾)(?:提到|提及|谈到|说到|写到|写|涉及|列出|列|反映)"
+NOT_MENTIONED = re.compile(r"(?:完全|并|都|均|从来)?(?:没有|没|未|并未|未曾)(?:在(?:报告|文中|材料)?[里中内]?)?"
+                           r"(?:提到|提及|谈到|说到|写到|写|涉及|列出|列|反映)"
                            r"(?:过|了)?|\b(?:do|does|did) not mention\b|\bmake no mention of\b", re.I)
 # ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
 ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)过?")

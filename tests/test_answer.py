@@ -625,3 +625,15 @@ def test_a_two_part_count_reads_the_sentence_its_qizhong_continues() -> None:
     """"…录入案件516宗…。其中录入行政处罚案件18宗，11宗已办结": the first figure is in the sentence before 其中."""
     a = answer("共和镇2022年“两平台”一共录入多少宗案件？其中行政处罚的有几宗？")
     assert a.found and a.text.startswith("516宗，18宗"), a.text
+
+
+def test_a_township_the_library_lacks_named_with_its_county_is_not_answered_from_the_county() -> None:
+    a = answer("开州区临江镇设立了多少个民事全程代办服务站？")
+    assert not a.found and "临江镇" in a.text and not a.citations, a.text
+    assert answer("开州区岳溪镇设立了多少个民事全程代办服务站？").text.startswith("25个")
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇没有在报告里写存在的问题或不足？", "哪些乡镇未在报告中列出存在的问题？"])
+def test_not_written_with_where_between(question: str) -> None:
+    a = answer(question)
+    assert a.found and {c.township for c in a.citations} == {"共和镇"}, a.text

@@ -551,3 +551,12 @@ def test_what_a_thing_is_called_glues_no_word() -> None:
 def test_says_none_reads_a_denial_against_any_count(text: str, none: bool) -> None:
     from rag.evidence import says_none
     assert says_none(text, ["规范性文件"]) is none
+
+
+def test_a_day_is_named_with_or_without_its_scope() -> None:
+    from rag.evidence import expand
+    assert "禁毒日" in expand("国际禁毒日").split("|") and "宪法日" in expand("国家宪法日").split("|")
+
+
+def test_attending_to_a_thing_is_no_keyword() -> None:
+    assert keywords("哪些乡镇关注未成年人的法治教育？", synonyms=False) == ["未成年人", "法治", "教育"]
