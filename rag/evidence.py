@@ -484,8 +484,13 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     tk = jieba.Tokenizer()
     tk.initialize()
     for word in KEYWORD_UNITS:
-        tk.add_word(word)
+        # whole, even where a dictionary word would take its last character (摸排出: not 摸 + 排出): as frequent
+        # as the most frequent character that may follow it
+        tk.add_word(word, freq=max(tk.FREQ.get(word, 0) or 0, _UNIT_FREQ))
     return tk
+
+
+_UNIT_FREQ = 10**5  # above any single character's count in jieba's dictionary but the commonest (的, 了, 是)
 
 
 @lru_cache(maxsize=1)

@@ -117,7 +117,7 @@ DOMAIN_TERMS: tuple[str, ...] = tuple(
 KEYWORD_UNITS: tuple[str, ...] = (
     "下一步", "存在问题", "工作思路", "第一责任人", "成功率", "合格率", "化解率", "法律明白人", "执法力量", "执法队伍", "执法人员",
     "不强", "不高", "不够", "不到位", "不平衡", "不完善", "不健全", "不充分", "不畅", "不力", "淡薄", "欠佳", "缺失",
-    "律师事务所",
+    "律师事务所", "摸排",  # (摸排出: not 摸 + 排出)
 )
 
 # Words a report may use for the same thing. A question word in a group matches any word of its group
@@ -443,7 +443,7 @@ MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反�
 COUNT_NOUN = re.compile(r"^[" + MEASURE_WORDS + r"]数$")
 # A question word that is a count or a span, no topic: 两名, 三个, 一年(里), 三个月. Not 一村 (一村一法律顾问).
 COUNT_WORD = re.compile(r"^(?:[二两三四五六七八九十百几数半][一二两三四五六七八九十百几数半]*个?[" + MEASURE_WORDS + r"年月周]"
-                        r"|一个?[年月周])$")  # not 一支, 一件, 一张: slogans are made of them (一支队伍管执法, 一件事一次办)
+                        r"|一个?[年月周]|[那这该此][" + MEASURE_WORDS + r"])$")  # 那起 (行政诉讼案件): which one, no topic  # not 一支, 一件, 一张: slogans are made of them (一支队伍管执法, 一件事一次办)
 
 # "第三个问题", "第二点不足": which point of a section is asked for.
 ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(?:个|条|项|点|方面)(?!五年)")  # not 第八个五年(规划)

@@ -56,12 +56,19 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     if META_DATE.search(q) or META_DATE.search(spaced):
         return _signed(question, report) if len(reports) == 1 else None
     if META_PROVINCE.search(q) or META_PROVINCE.search(spaced):
-        return _province(question, report)
+        # (the newest report that states it: a township's province or county holds for each of its years)
+        return _province(question, _newest_with(reports, "province") or report)
     if META_COUNTY.search(q) or META_COUNTY.search(spaced):
-        return _place(question, report)
+        return _place(question, _newest_with(reports, "county") or report)
     if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None
+
+
+def _newest_with(reports: list[Report], field: str) -> Report | None:
+    """The newest of ``reports`` whose ``field`` is known, or None."""
+    known = [r for r in reports if getattr(r, field)]
+    return max(known, key=lambda r: r.year or 0) if known else None
 
 
 def existence_answer(question: str, townships: list[str], years: list[int], library: list[Report],

@@ -560,3 +560,12 @@ def test_a_day_is_named_with_or_without_its_scope() -> None:
 
 def test_attending_to_a_thing_is_no_keyword() -> None:
     assert keywords("哪些乡镇关注未成年人的法治教育？", synonyms=False) == ["未成年人", "法治", "教育"]
+
+
+@pytest.mark.parametrize(("question", "words"), [
+    ("望岳镇2022年摸排出多少条矛盾纠纷？", ["摸排", "矛盾", "纠纷"]),  # not 摸 + 排出
+    ("那起行政诉讼案件是怎么处理的？", ["行政诉讼", "案件", "处理"]),  # 那起: which one, no topic
+])
+def test_a_unit_is_kept_whole_and_a_demonstrative_count_is_no_keyword(question: str, words: list[str]) -> None:
+    got = keywords(question, synonyms=False)
+    assert [w for w in got if w != "望岳镇"] == words, got

@@ -309,3 +309,24 @@ def test_signing_date(text: str, date: str | None) -> None:
     from rag.ingest.metadata import find_signing_date
 
     assert find_signing_date(text) == date
+
+
+@pytest.mark.parametrize("text", ["2023年，镇党委、镇政府按照县委、县政府的安排，扎实推进法治政府建设。",
+                                  "通过县政府网站公开政府信息120条。", "根据县委统一部署，开展普法宣传。"])
+def test_a_verb_before_xianwei_names_no_county(text: str) -> None:
+    """"，按照县委、县政府…" once gave the county 按照县 (pass 24), "通过县政府网站" 通过县."""
+    from rag.ingest.metadata import stated_counties
+    assert not stated_counties(text)
+
+
+@pytest.mark.parametrize(("question", "value"), [("杏花镇是哪个县的？", "临洮县"), ("杏花镇属于哪个省？", "甘肃省")])
+def test_a_townships_county_is_read_from_its_newest_report_that_states_it(question: str, value: str) -> None:
+    """Its 2020 report names no county; its 2019 report does: the county holds for both years."""
+    from rag.metadata_answers import metadata_answer
+    from rag.models import Report
+
+    old = Report(source="a.txt", township="杏花镇", county="临洮县", province="甘肃省", year=2019,
+                 text="2019年，杏花镇在临洮县委的领导下……")
+    new = Report(source="b.txt", township="杏花镇", year=2020, text="2020年，杏花镇……")
+    a = metadata_answer(question, [old, new], question)
+    assert a is not None and a.found and value in a.text, a

@@ -108,8 +108,11 @@ def stated_counties(simple: str) -> Counter[str]:
         name = m.group(1)
         if name in higher or name in gaz["counties"] or re.search(r"[乡镇村街道省市县区委各全本我该每此这其]", name[:2]):
             continue
+        if _everyday(name[:2]):
+            continue  # "，按照县委、县政府…", "通过县政府网站": a verb or a preposition before 县委, no county's name
         found[name] += 1
     return found
+
 
 
 def find_prefectures(simple: str) -> set[str]:
