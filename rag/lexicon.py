@@ -311,7 +311,8 @@ PERSON_NOUNS = ("人", "干部", "同志", "党员", "民警", "律师", "村民
 
 # What an English count is counted in: "how many people" -> 人 (人次 too), "how many sessions" -> 次.
 ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("人", re.compile(r"people|persons?|residents|villagers|participants|attendees|officials|cadres|officers|staff")),
+    ("人", re.compile(r"people|persons?|residents|villagers|participants|attendees|officials|cadres|officers|staff"
+                     r"|trainees|attendances|person-times")),  # (人次 is of 人's family: 1500人次 trainees)
     ("次", re.compile(r"times|sessions|events|activities|lectures|meetings|campaigns|trainings|rounds")),
     ("件", re.compile(r"cases|disputes|items|contracts|documents|complaints|matters|petitions|applications")),
     ("辆", re.compile(r"vehicles|cars|trucks")),

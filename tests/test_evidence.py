@@ -569,3 +569,11 @@ def test_attending_to_a_thing_is_no_keyword() -> None:
 def test_a_unit_is_kept_whole_and_a_demonstrative_count_is_no_keyword(question: str, words: list[str]) -> None:
     got = keywords(question, synonyms=False)
     assert [w for w in got if w != "望岳镇"] == words, got
+
+
+@pytest.mark.parametrize("question", ["How many trainees did the courses have?",
+                                      "How many training attendances were there in 2022?"])
+def test_english_trainees_are_counted_in_people(question: str) -> None:
+    """1500人次, not 十多场次 (the courses): trainees and attendances count people."""
+    from rag.evidence import asks_quantity
+    assert asks_quantity(question) == "人"
