@@ -388,5 +388,6 @@ def reports_edit(source: str, township: str | None, county: str | None, year: in
         raise click.BadParameter(str(err["msg"]), param_hint=f"--{err['loc'][0]}") from None
     _corpus_action(lambda: edit_report(source, edit, get_settings()))
 
+
 if __name__ == "__main__":
     cli()

@@ -241,8 +241,12 @@ def _compose_list(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     for c in citations:
         lines.append(f"- {report_label(c.township, c.county, c.year, c.source)}：“{c.quote}”[{c.n}]")
     cited = {src for src, _ in chosen}
-    others = [(lambda t: f"{t}（{year_label(r.year)}）" if several[t] > 1 else t)(town_label(r.township, r.source))
-              for r in reports if r.source not in cited]
+
+    def named(r: Report) -> str:
+        town = town_label(r.township, r.source)
+        return f"{town}（{year_label(r.year)}）" if several[town] > 1 else town
+
+    others = [named(r) for r in reports if r.source not in cited]
     if others:
         lines.append("其余报告（" + "、".join(others) + "）未见相关表述。")
     return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations, considered=n)
@@ -352,7 +356,6 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                 start = before.start
         c = _citation(1, index, table, s, kw, unit_word=unit_word, span=(start, end))
         fig = _pick_figure(c.quote, kw, unit_word, rate, table.idf, plan.effective)
-        first = table.units[s.unit]
         if not fig and c.end > first.end:
             # The topic sentence has no figure and the next one has: its figure is the topic's
             # ("…参加法治理论考试。2022年，辖区累计参考79人").

@@ -166,12 +166,11 @@ class Asked:
         q = compact(question)
         words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
+        absent = bool(ABSENCE_QUESTION.search(words))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
                    has_english(question), asked_unit(words),
-                   (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words)))
-                   and not ABSENCE_QUESTION.search(words),
-                   bool(EITHER.search(q) or example_sides(question)), bool(ABSENCE_QUESTION.search(words)),
-                   _joined(q) if ABSENCE_QUESTION.search(words) else ())
+                   (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
+                   bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else ())
 
 
 def _joined(question: str) -> tuple[str, ...]:
@@ -313,8 +312,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         return np.array([
             min(lexical, 1.5), known, own, sentence_rel(dense),
             together, report_rel(best_of.get(u.source, dense)),
-            float(kind in asked.kinds),
-            float(asked.shortcoming and not short),
+            float(kind in asked.kinds), float(asked.shortcoming and not short),
             float(u.heading), float(dense_only),
             figure_share(u.norm, topic_weights, asked.rate, asked.unit) if figure else 0.0,
         ], dtype=np.float64)
@@ -358,18 +356,13 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     return out
 
 
-def said_of(text: str, words: list[str] | re.Pattern[str], topic: list[str], none: bool = True) -> bool:
+def said_of(text: str, words: list[str], topic: list[str]) -> bool:
     """Whether some clause of ``text`` holding one of ``words`` (a shortcoming: 不足, 缺乏) holds a topic word
-    too, or follows a clause that does (执法人员仅3名，力量不足): the shortcoming is the topic's. ``none``
-    when no clause holds one of ``words``."""
+    too, or follows a clause that does (执法人员仅3名，力量不足): the shortcoming is the topic's. True when no
+    clause holds one of ``words``."""
     clauses = [m.group(0) for m in COMMA_PART.finditer(text)]
-    if isinstance(words, re.Pattern):
-        at = [i for i, c in enumerate(clauses) if words.search(c)]
-    else:
-        at = [i for i, c in enumerate(clauses) if any(contains(c, w) for w in words)]
-    if not at:
-        return none
-    return any(any(contains(c, t) for c in clauses[max(0, i - 1): i + 1] for t in topic) for i in at)
+    at = [i for i, c in enumerate(clauses) if any(contains(c, w) for w in words)]
+    return not at or any(any(contains(c, t) for c in clauses[max(0, i - 1): i + 1] for t in topic) for i in at)
 
 
 def question_features(scored: list[Any], topic_weights: dict[str, float]) -> np.ndarray:

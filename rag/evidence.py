@@ -484,9 +484,8 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     tk = jieba.Tokenizer()
     tk.initialize()
     for word in KEYWORD_UNITS:
-        # whole, even where a dictionary word would take its last character (摸排出: not 摸 + 排出): as frequent
-        # as the most frequent character that may follow it
-        tk.add_word(word, freq=max(tk.FREQ.get(word, 0) or 0, _UNIT_FREQ))
+        # whole, even where a dictionary word would take its last character (摸排出: not 摸 + 排出)
+        tk.add_word(word, freq=max(tk.FREQ.get(word) or 0, _UNIT_FREQ))
     return tk
 
 

@@ -421,13 +421,14 @@ ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?!
                         r"|(?:清零|归零))")
 # A list question that asks which reports had none of a thing (全年没有发生行政诉讼案件, 未受理行政复议)
 # A list question that asks which reports do not mention a thing at all ("哪些乡镇没有提到法律顾问", "完全没有写
-#存在的问题"): the reports the same question without the negation would not cite
+# 存在的问题"): the reports the same question without the negation would not cite
 NOT_MENTIONED = re.compile(r"(?:完全|并|都|均|从来)?(?:没有|没|未|并未|未曾)(?:在(?:报告|文中|材料)?[里中内]?)?"
                            r"(?:提到|提及|谈到|说到|写到|写|涉及|列出|列|反映)"
                            r"(?:过|了)?|\b(?:do|does|did) not mention\b|\bmake no mention of\b", re.I)
 # ... its frame, no topic of its own: "没出现过行政诉讼" is about 行政诉讼
-ABSENCE_FRAME = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)过?")
-ABSENCE_QUESTION = re.compile(r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)"
+_NONE_OF = r"(?:没有?|未|尚未|从未|不曾|无)(?:发生|出现|受理|收到|接到|新增|制发|制定|出台|印发)"
+ABSENCE_FRAME = re.compile(_NONE_OF + "过?")
+ABSENCE_QUESTION = re.compile(_NONE_OF +
                               r"|零发生|为零|都没有?(?:发生|出现)"
                               r"|(?:没有|无)[^，,。；;？?]{0,10}?(?:案件|案子|事件|事故|申请|投诉|上访)"
                               r"|\b(?:no|zero)\b|\bwithout\b|\bdid not have\b|\bhad no\b", re.I)

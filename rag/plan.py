@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rag.evidence import head, keywords
-from rag.lexicon import CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION
+from rag.lexicon import CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION, PLACE_WORDS
 from rag.lexicon import kind_cues as lexicon_kind_cues
 from rag.models import UNKNOWN_YEAR, Citation, Filters, Report, town_label
 from rag.text import compact, to_simplified
@@ -223,7 +223,7 @@ def reports_in_scope(plan: Plan, index: Any) -> tuple[list[Report], str | None]:
     towns = _resolve_names(flt.township, "township", index) or plan.townships
     counties = _resolve_names(flt.county, "county", index) or plan.counties
     unknown = plan.unknown_places
-    if unknown and not towns and (not counties or any(re.search(r"(?:镇|乡|街道)$", u) for u in unknown)):
+    if unknown and not towns and (not counties or any(re.search(PLACE_WORDS + "$", u) for u in unknown)):
         # (a township the library lacks, named with its county, 开州区临江镇: not the county's other reports)
         return [], "所提供的报告中没有找到关于" + "、".join(unknown) + "的报告。" + _holdings(every)
     if plan.provinces:

@@ -114,7 +114,6 @@ def stated_counties(simple: str) -> Counter[str]:
     return found
 
 
-
 def find_prefectures(simple: str) -> set[str]:
     """Prefecture-level cities and regions (江门市, 恩施土家族苗族自治州) named in full."""
     return {name for name in gazetteer()["prefectures"] if len(name) > 2 and name in simple}
