@@ -40,7 +40,8 @@ def county_table() -> dict[str, list[str]]:
     return gazetteer()["counties"]
 
 
-_TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)((?:{_ETHNIC})?(?:街道|镇|乡))")
+# 苏木: Inner Mongolia's township, often named in Mongolian at up to six characters (额尔敦宝力格苏木)
+_TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)((?:{_ETHNIC})?(?:街道|镇|乡|苏木))")
 
 @lru_cache(maxsize=1)
 def _higher_names() -> tuple[frozenset[str], frozenset[str]]:
@@ -145,8 +146,9 @@ def _town_ok(stem: str, suffix: str = "镇") -> bool:
     (a 街 may end the stem of a 街道: 北城街街道, 坡子街街道)."""
     core = stem[:-1] if suffix.endswith("街道") and stem.endswith("街") else stem
     return (
-        stem[0] not in _WEAK_FIRST
-        and not (set(core) & set("镇乡村县区市省街我其"))
+        (len(stem) <= 4 or suffix == "苏木")
+        and stem[0] not in _WEAK_FIRST
+        and not (set(core) & set("镇乡村县区市省旗街我其"))
         and not stem.isdigit()
         and stem not in _QUANTIFIER_STEMS
         and not _ENUMERATOR.match(stem)
