@@ -43,6 +43,8 @@ from rag.evidence import (
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
     BARE_FIGURE_WORDS,
+    CHANGE_FROM,
+    CHANGE_TO,
     CONTINUATION,
     GENRE_WORDS,
     IDENTITY_QUESTION,
@@ -938,6 +940,10 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     # (1至6月, 3个调解室) may be one
     asked_numbers = {m.group(1).replace(",", "") for m in _NAME_NUMBER.finditer(compact(question))}
     figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers and f[0] not in taken]
+    # the figure a change starts from (由7人增至12人) is not the one now, unless the question asks for it
+    if not re.search(r"原来|原先|原有|以前|此前|之前|增加前|调整前", question):
+        figs = [f for f in figs if not (CHANGE_FROM.search(to_simplified(quote[max(0, f[0] - 6):f[0]]))
+                                        and CHANGE_TO.match(to_simplified(quote[f[1]:f[1] + 8])))]
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个

@@ -43,6 +43,7 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     ABSENCE_QUESTION,
+    ONGOING_PLAN,
     EITHER,
     FIGURE_QUESTION,
     MEASURE_WORDS,
@@ -144,6 +145,7 @@ class Candidate:
     x: np.ndarray
     p: float = 0.0
     complete: bool = False  # states every topic word of a Chinese question itself, compounds intact
+    plan: bool = False  # stands in a plans section, and the question is not about plans: quoted last
 
 
 @dataclass(frozen=True)
@@ -278,6 +280,20 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     rarest = max(topic_weights, key=topic_weights.__getitem__) if topic_weights else None
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
+    asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
+    deeds = asked.done and asks_deeds  # ... and answers "which did" only when it continues work done
+    done: dict[str, bool] = {}
+
+    def done_elsewhere(src: str) -> bool:
+        """Whether the report's account of its work (a sentence or heading outside its plans) names the topic's
+        rarest word: then a plan of the thing (严格落实…责任制 in the plans, under 五、严格落实…责任制) speaks
+        of work it did."""
+        if src not in done:
+            done[src] = rarest is not None and any(
+                kind_of(int(i)) != "plans" and (contains(table.units[i].norm, rarest)
+                                                or contains(table.units[i].context, rarest))
+                for i in scope.units.get(src, ()))
+        return done[src]
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
@@ -286,6 +302,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         short = asked.shortcoming and bool(SHORTCOMING.search(u.norm) or SHORTCOMING.search(u.context))
         if asked.shortcoming and not short and kind != "problems":
             return None
+        if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source):
+            return None  # "which did": next year's plan (积极组织法律明白人培训) is not a deed
         if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
             return None
         if short and shortage and not dense_only and not said_of(u.norm, shortage, list(topic_weights)):
@@ -335,7 +353,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if x is not None:
             complete = (not asked.english and own >= 0.999 and x[FEATURES.index("phrases")] >= 0.999
                         and (not asked.figure or x[FEATURES.index("figure_topic")] >= 0.999))  # the figure counts it
-            out.append(Candidate(src, s, x, complete=complete))
+            out.append(Candidate(src, s, x, complete=complete, plan=asks_deeds and kind_of(s.unit) == "plans"))
     with_keywords = {c.source for c in out}
     for src, ids in scope.units.items():
         if src in with_keywords:
@@ -349,7 +367,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             x = features(i, 0.0, 0.0, float(dense[j]), True)
             if x is None:
                 continue
-            out.append(Candidate(src, Scored(i, 0.0, float(dense[j]), float(dense[j])), x))
+            out.append(Candidate(src, Scored(i, 0.0, float(dense[j]), float(dense[j])), x, plan=asks_deeds and kind_of(i) == "plans"))
             n += 1
             if n >= DENSE_PER_REPORT:
                 break
@@ -400,7 +418,10 @@ def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | Non
     best: dict[str, Candidate] = {}
     for c, p in zip(candidates, probs, strict=True):
         c.p = float(p)
-        if (c.p >= params.threshold or c.complete) and (c.source not in best or c.p > best[c.source].p):
+        # a report's deed before its plan of the same thing (巩固扫黑除恶专项斗争成果 in the plans, 排查涉黑涉恶线索2条
+        # in the work done), then the most probable
+        if (c.p >= params.threshold or c.complete) and (
+                c.source not in best or (not c.plan, c.p) > (not best[c.source].plan, best[c.source].p)):
             best[c.source] = c
     return sorted(best.values(), key=lambda c: -c.p)
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 # and the nouns that ask for a figure (数量, 次数, 百分比): a figure asked for is required by FIGURE_QUESTION,
 # not matched as a word.
 STOP_WORDS: frozenset[str] = frozenset(
-    """的 了 和 与 及 或 或者 是 在 有 对 为 把 被 将 从 向 到 以 于 由 等 等等 之 其 并 并且 而 而且 也 都 又 就 还
+    """的 了 和 与 及 或 或者 是 在 有 对 原来 原先 为 把 被 将 从 向 到 以 于 由 等 等等 之 其 并 并且 而 而且 也 都 又 就 还
     及其 以及 这 那 这些 那些 这个 那个 该 此 各 每 个 上 下 中 内 里 吗 呢 吧 啊 么 请 请问 我 我们 你 你们 他 他们 它
     哪 哪个 哪些 哪里 哪儿 哪几个 哪几 多少 几 几个 几名 几件 几项 几次 有几个 什么 怎么 怎样 怎么样 如何 为何 为什么
     是否 是不是 有没有 有无 有何 谁 何 何时 什么时候 乡镇 各乡镇 哪些乡镇 镇街 各镇街 哪些镇街 街镇 镇 乡 街道 提到 提及 说到 谈到 涉及 报告 报道
@@ -43,6 +43,11 @@ GENRE_WORDS: frozenset[str] = frozenset(
 
 # A sentence that continues the one before it: what that one names holds for it too.
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
+
+# A figure a change starts from (执法人员由7人增至12人, 从5名增加到9名): the figure after it is the one now.
+CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的)?$")
+CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
+                       r"|充实到|充实至|达到|减少到|减少至|减至|降至|降到|下降到|下降至|压减到|压减至|变为|调整为)")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
 MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮"
@@ -84,6 +89,8 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
               "将要", "展望", "next year", "plan", "going forward"),
     "leadership": ("第一责任人", "主要负责人", "履职", "述法", "党政主要负责", "first responsible", "principal leader"),
 }
+# A plan that continues what was done (继续加大信息公开力度, 进一步规范…): it speaks of work the report did.
+ONGOING_PLAN = re.compile(r"继续|持续|进一步|坚持|深化|巩固|保持|不断")
 # Further words of a section question that name no topic: "下一步的工作目标和举措".
 CUE_REST: frozenset[str] = frozenset(
     {"一步", "下一步", "工作", "存在", "存在问题", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"}
@@ -157,6 +164,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("村（社区）", "村社区", "村居", "村(社区)", "村(居)", "村、社区", "村和社区"),
     ("法治意识", "法律意识", "法治观念", "法制意识", "法制观念", "法律观念", "法治素养", "法律素养", "守法意识", "用法意识"),
     ("成功率", "化解率", "调解成功率"),
+    ("增加", "增至", "增加到", "增加至", "增长到", "增长至", "充实到", "充实至", "扩大到", "扩大至"),
     # general vocabulary of the genre, written by a helper from knowledge of the genre (without the evaluation
     # questions) and checked against report wording
     ("群众", "老百姓", "百姓", "人民群众", "居民", "村民", "居民群众", "辖区群众", "村居民"),

