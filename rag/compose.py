@@ -965,6 +965,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
 
     best: tuple[str, int] | None = None
     best_score = 0.0
+    held_by: list[tuple[frozenset[str], str, int, float]] = []  # (keywords held in its clause, text, offset, score)
     for f_start, f_end, f_text in figs:
         at = next((i for i, (a, b) in enumerate(clauses) if a <= f_start < b), None)
         lo, hi = clauses[at] if at is not None else (0, len(simple))
@@ -973,6 +974,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
         bare = f_text.strip().replace(".", "").replace(",", "").isdigit()
         before = simple[clauses[max(0, at - ELIDED_CLAUSES)][0]:lo] if at and not bare else ""
         score = 0.0
+        held: set[str] = set()
         for k in kw:
             gaps = [
                 max(f_start - (lo + m.end()), (lo + m.start()) - f_end, 0)
@@ -981,6 +983,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
             ]
             if gaps:  # held in the figure's clause; the nearer the figure, the more
                 score += weight(k) * (0.5 + 0.5 / (1 + min(gaps)))
+                held.add(k)
             elif before and any(alt in before for alt in k.split("|")):
                 # a clause that leaves out what it counts (排查纠纷380件，成功化解372件; 整治违法行为147起，其中…处罚68起):
                 # the words of the clauses before it stand for it, at half weight
@@ -990,6 +993,13 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
                 score += 0.5 * (idf(a) + idf(b))
             elif before and any(x + y in before for x in a.split("|") for y in b.split("|")):
                 score += 0.25 * (idf(a) + idf(b))
+        # a part counted after 其中 (调处矛盾纠纷64起…其中调处林权纠纷9起) answers only when the question asks
+        # for more than the whole's clause holds
+        sub = "其中" in clause[: f_start - lo] and "其中" not in asked
+        if sub and any(h >= held for h, _, _, _ in held_by):
+            continue
+        if not sub:
+            held_by.append((frozenset(held), f_text.strip(), f_start, score))
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score
     return best

@@ -582,10 +582,14 @@ META_YEAR = re.compile(
     r"(?:哪一?年|哪个年度|哪一年度|什么年份|年份|which year|what year|year does|year is)"
 )
 REPORT_WORD = re.compile(r"报告|report|总结|年度|工作")
+# "库里有哪几个年度的报告", "which years do the reports cover": the years the library holds (not one township's)
+META_YEARS = re.compile(r"哪些年份|哪几个年份|哪几个?年度?|哪些年度?|哪几年|年份|分别是哪一?年|都是哪一?年|哪一?年的"
+                        r"|\b(?:which|what) years\b|\byears? (?:do|does) the reports\b")
 # The words of a question about the report library that name no topic ("语料库里一共有多少份报告").
 CORPUS_REST: frozenset[str] = frozenset({
     "收录", "已收录", "库里", "现有", "目前", "现在", "一共", "总共", "共有", "已经", "来自", "语料库", "资料库", "数据库", "库",
     "提交", "上报", "报送", "上传", "已提交", "哪些", "有哪些", "哪几个", "县", "区", "市", "省", "里面", "系统", "library", "list",
+    "分别", "各", "各个", "都", "cover", "covered",
 })
 # A place name by its suffix (重庆市, 城口县): a scope, not a topic.
 PLACE_NAME = re.compile(r"\S{1,8}(?:省|市|县|区|镇|乡|街道)")

@@ -14,6 +14,7 @@ from rag.lexicon import (
     GENRE_WORDS,
     META_ADDRESSEE,
     META_CORPUS,
+    META_YEARS,
     META_COUNTY,
     META_DATE,
     META_EXISTS,
@@ -48,7 +49,13 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
         rest = META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced)
         if not _asks_about_content(rest):
             return _corpus(question, reports)
-    if len({r.township for r in reports}) != 1 or reports[0].township is None:
+    towns = {r.township for r in reports}
+    if len(towns) > 1 and (META_YEARS.search(q) or META_YEARS.search(spaced)) and (
+            REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
+        rest = META_YEARS.sub(" ", META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced))
+        if not _asks_about_content(rest):
+            return _library_years(question, reports)
+    if len(towns) != 1 or reports[0].township is None:
         return None
     report = max(reports, key=lambda r: r.year or 0)
     if META_ADDRESSEE.search(q) or META_ADDRESSEE.search(spaced):
@@ -267,6 +274,26 @@ def _province(question: str, report: Report) -> Answer:
     short = re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", report.province)
     where = report.province + (f"{report.county}" if report.county else "")
     return _metadata_reply(question, report, f"{who}位于{where}。", _stated(report, report.province, short, report.county))
+
+
+def _library_years(question: str, reports: list[Report]) -> Answer:
+    """The years the reports in scope cover, each with its townships, their titles cited."""
+    by_year: dict[int | None, list[Report]] = {}
+    for r in sorted(reports, key=lambda r: (r.year or 0, r.township or "")):
+        by_year.setdefault(r.year, []).append(r)
+    citations: list[Citation] = []
+    parts = []
+    for year, held in by_year.items():
+        names = []
+        for r in held:
+            start, end = _title_span(r)
+            citations.append(_citation(len(citations) + 1, r, start, end))
+            names.append(f"{town_label(r.township, r.source)}[{len(citations)}]")
+        parts.append(f"{year_label(year, '年度')}：{'、'.join(names)}")
+    years = "、".join(str(y) for y in by_year if y is not None)
+    head = f"报告库中的{len(reports)}份报告总结的是{years}年度的工作" if years else f"报告库中的{len(reports)}份报告"
+    return Answer(question=question, text=head + "。\n" + "\n".join(f"- {p}" for p in parts), found=True,
+                  citations=citations, considered=len(reports))
 
 
 def _years(question: str, reports: list[Report]) -> Answer:

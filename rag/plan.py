@@ -227,11 +227,11 @@ def reports_in_scope(plan: Plan, index: Any) -> tuple[list[Report], str | None]:
         # (a township the library lacks, named with its county, 开州区临江镇: not the county's other reports)
         return [], "所提供的报告中没有找到关于" + "、".join(unknown) + "的报告。" + _holdings(every)
     if plan.provinces:
-        reports = [r for r in reports if r.province in plan.provinces]
+        reports = [r for r in reports if _placed(r, "province", plan.provinces, every, towns)]
     if towns:
         reports = [r for r in reports if r.township in towns]
     if counties:
-        reports = [r for r in reports if r.county in counties or any(c in (r.county or "") for c in counties)]
+        reports = [r for r in reports if _placed(r, "county", counties, every, towns)]
     if not reports:
         names = "、".join(towns + counties + plan.provinces)
         return [], f"所提供的报告中没有找到{names}的报告。" + _holdings(every)
@@ -252,6 +252,24 @@ def reports_in_scope(plan: Plan, index: Any) -> tuple[list[Report], str | None]:
     if not reports:
         return [], "所提供的报告中没有符合筛选条件的报告。" + _holdings(every)
     return reports, None
+
+
+def _placed(report: Report, field: str, names: list[str], every: list[Report], towns: list[str]) -> bool:
+    """Whether a report lies in the counties (provinces) ``names``: by its own statement, else, when it states
+    none (青枫镇's 2024 report, addressed to 县委 only), because the question names its township too or the
+    township's other reports state only such a county."""
+    def within(value: str) -> bool:
+        return value in names or (field == "county" and any(n in value for n in names))
+
+    own = getattr(report, field)
+    if own:
+        return within(own)
+    if report.township is None:
+        return False
+    if report.township in towns:
+        return True
+    stated = {getattr(r, field) for r in every if r.township == report.township and getattr(r, field)}
+    return bool(stated) and all(within(v) for v in stated)
 
 
 def _as_list(v: Any) -> list[Any]:

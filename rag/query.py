@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
-from rag.lexicon import KIND_CUES, PLACE_TITLE, kind_cues
+from rag.lexicon import DOMAIN_TERMS, GENRE_WORDS, KIND_CUES, PLACE_TITLE, kind_cues, synonym_index
 from rag.text import normalize, strip_pinyin
 
 if TYPE_CHECKING:
@@ -401,6 +401,15 @@ def _dict_tags() -> dict[str, str]:
     return tags
 
 
+def _genre_term(candidate: str, q: str) -> bool:
+    """Whether a place-like word is the genre's: its stem is one of the lexicon's words (法治 of 法治村), or a
+    lexicon word the question writes holds it (民主法治村)."""
+    stem = _PLACE_END.sub("", candidate)
+    words = synonym_index()
+    return (stem in GENRE_WORDS or stem in words or stem in DOMAIN_TERMS
+            or any(candidate in w and w != candidate and w in q for w in (*words, *DOMAIN_TERMS)))
+
+
 def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
     """Place-like words (ending in 省市区县镇乡村/街道) that the corpus does not know.
 
@@ -437,6 +446,8 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                 candidate = prev + w
         if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or PLACE_TITLE.search(candidate):
             continue
+        if _genre_term(candidate, q):
+            continue  # 民主法治村, 法治村: a term of the genre, no place's name
         if candidate.endswith("村") and _VILLAGES_AND.match(q, e):
             continue  # 指导村（社区）修订村规民约: the genre's "villages (and communities)", no place's name
         if candidate in places.known or candidate in places.bare or any(candidate in k for k in places.known):
