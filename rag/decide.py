@@ -54,6 +54,7 @@ from rag.lexicon import (
     SPECIFIC_SHORTCOMINGS,
     kind_cues,
 )
+from rag.query import is_noun, is_verbal_noun
 from rag.text import compact, normalize
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
@@ -162,6 +163,8 @@ class Asked:
     either: bool = False  # it asks for one thing or another (A或B, 如A、B): no word of one side is required
     absent: bool = False  # it asks which reports had none of a thing (全年没有发生行政诉讼案件)
     both: tuple[str, ...] = ()  # ... of each of two things (没有发生行政复议和行政诉讼案件): the words joined
+    listed: bool = False  # it names things side by side or in brackets (手段老套、单一; 公共法律服务室（工作室）):
+    # no one of them is required
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -172,7 +175,8 @@ class Asked:
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
                    has_english(question), asked_unit(words),
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
-                   bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else ())
+                   bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else (),
+                   bool(re.search(r"[、（(]", q)))
 
 
 def _joined(question: str) -> tuple[str, ...]:
@@ -280,6 +284,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     rarest = max(topic_weights, key=topic_weights.__getitem__) if topic_weights else None
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
+    # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
+    key = None if asked.either or asked.english or asked.listed else defining_word(topic_weights, held)
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     deeds = asked.done and asks_deeds  # ... and answers "which did" only when it continues work done
     done: dict[str, bool] = {}
@@ -304,6 +310,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None
         if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source):
             return None  # "which did": next year's plan (积极组织法律明白人培训) is not a deed
+        if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
+            return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所
         if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
             return None
         if short and shortage and not dense_only and not said_of(u.norm, shortage, list(topic_weights)):
@@ -372,6 +380,17 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             if n >= DENSE_PER_REPORT:
                 break
     return out
+
+
+def defining_word(topic_weights: dict[str, float], held: set[str]) -> str | None:
+    """The rarest noun or verbal noun (演练, 考试) among a question's topic words that some sentence in scope
+    holds (its alternatives count: 律所 for 律师事务所), or None for a question of one topic word. A verb
+    (审核, 组建 ~ 成立) or a describing word (单调) is too often said in other words to be required."""
+    if len(topic_weights) < 2:
+        return None
+    held_words = [k for k in topic_weights if k in held]
+    nouns = [k for k in held_words if is_noun(head(k)) or is_verbal_noun(head(k))]
+    return max(nouns, key=topic_weights.__getitem__) if nouns else None
 
 
 def said_of(text: str, words: list[str], topic: list[str]) -> bool:

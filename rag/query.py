@@ -401,6 +401,18 @@ def _dict_tags() -> dict[str, str]:
     return tags
 
 
+def is_noun(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a noun (not a verbal noun), or does not know it (the genre's
+    compounds: 禁毒日, 律师事务所, 法律明白人)."""
+    tag = _dict_tags().get(word)
+    return tag is None or (tag.startswith("n") and tag != "vn")
+
+
+def is_verbal_noun(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a verbal noun (演练, 培训, 考试)."""
+    return _dict_tags().get(word) == "vn"
+
+
 def _genre_term(candidate: str, q: str) -> bool:
     """Whether a place-like word is the genre's: its stem is one of the lexicon's words (法治 of 法治村), or a
     lexicon word the question writes holds it (民主法治村)."""
