@@ -43,12 +43,12 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     ABSENCE_QUESTION,
-    ONGOING_PLAN,
     EITHER,
     FIGURE_QUESTION,
     MEASURE_WORDS,
     MENTION_OF_SOME,
     MENTION_OR_ABSENCE,
+    ONGOING_PLAN,
     RATE_QUESTION,
     SHORTCOMING,
     SPECIFIC_SHORTCOMINGS,
