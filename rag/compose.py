@@ -46,6 +46,7 @@ from rag.lexicon import (
     CHANGE_FROM,
     CHANGE_TO,
     CONTINUATION,
+    EACH_YEAR,
     GENRE_WORDS,
     IDENTITY_QUESTION,
     LESS_QUESTION,
@@ -179,6 +180,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
         return _compose_yesno(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact" and len(plan.townships) >= 2:
         return _compose_each(plan, index, reports, scored, kw, table)
+    if plan.qtype == "fact" and _each_year(plan, reports):
+        return _compose_each_year(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact":
         return _compose_fact(plan, index, reports, scored, kw, table)
     return _compose_general(plan, index, reports, scored, kw, table)
@@ -471,6 +474,36 @@ def _denial(scored: list[Scored], kw: list[str], table: Any) -> Scored | None:
     if not kw:
         return None
     return next((s for s in scored if _relevant(s, kw) and denies(table.units[s.unit].norm, kw)), None)
+
+
+def _each_year(plan: Plan, reports: list[Report]) -> bool:
+    """A fact asked of one township's several years: the question names two years or more, or asks for each
+    (这几年…分别, 每年), and the scope holds more than one of its reports."""
+    towns = {r.township for r in reports}
+    years = {r.year for r in reports if r.year}
+    if len(towns) != 1 or None in towns or len(years) < 2:
+        return False
+    return len(plan.years) >= 2 or bool(EACH_YEAR.search(to_simplified(plan.effective).lower()))
+
+
+def _compose_each_year(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                       table: Any) -> Answer:
+    """Each report's answer, oldest first ("青枫镇这几年的法律明白人分别有多少名": 2022年…；2023年…)."""
+    lines: list[str] = []
+    citations: list[Citation] = []
+    found = False
+    for report in sorted(reports, key=lambda r: r.year or 0):
+        one = _compose_fact(plan, index, [report], [s for s in scored if table.units[s.unit].source == report.source],
+                            kw, table)
+        text = one.text
+        for c in one.citations:
+            n = len(citations) + 1
+            text = text.replace(f"[{c.n}]", f"[{n}]")
+            citations.append(c.model_copy(update={"n": n}))
+        lines.append(f"{year_label(report.year)}：{text}")
+        found = found or one.found
+    return Answer(question=plan.question, text="\n".join(lines), found=found, citations=citations,
+                  considered=len(reports))
 
 
 def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],

@@ -54,8 +54,7 @@ from rag.lexicon import (
     SPECIFIC_SHORTCOMINGS,
     kind_cues,
 )
-from rag.query import is_noun, is_verbal_noun
-from rag.text import compact, normalize
+from rag.text import compact, is_noun, is_verbal_noun, normalize
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 PER_REPORT = 5  # keyword candidate sentences weighed per report

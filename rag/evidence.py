@@ -52,7 +52,7 @@ from rag.lexicon import (
     asked_title,
     synonym_index,
 )
-from rag.text import compact, iter_sentence_spans, to_simplified
+from rag.text import compact, is_function_word, iter_sentence_spans, to_simplified
 
 if TYPE_CHECKING:
     from rag.index.postings import Postings, SentencePostings
@@ -607,13 +607,16 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         if name in q:
             words.append(name)
             q = q.replace(name, " ")
-    for w in _tokenizer().cut(q):
+    tokens = list(_tokenizer().cut(q))
+    for at, w in enumerate(tokens):
         w = w.strip()
         if not w or w in STOP_WORDS or COUNT_WORD.match(w) or COUNT_NOUN.match(w) \
                 or not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", w):
             continue
         if len(w) == 1 and not w.isdigit():
             continue
+        if is_function_word(w) and w not in synonym_index() and tokens[at + 1: at + 2] != ["了"]:
+            continue  # 通过, 借着, 之类, 这种, 各级: the question's frame, which no report need write (通过了: a verb)
         if re.search(r"[A-Za-z]{2,}", w):
             continue  # English words (glued by compact(): "20thPartyCongress") never match Chinese text
         if len(w) > 1 and w.endswith("了"):
@@ -970,7 +973,7 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     since the ask before): the measure word of each 多少 / 几 ('' when bare), and '%' for a rate asked besides
     a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
     none: []."""
-    q = compact(question)
+    q = re.sub(r"[这近前那]几年", "", compact(question))  # (a time, 这几年, is no count asked)
     found = list(COUNT_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     # an ask whose own words name a rate asks for one (成功的百分比是多少)

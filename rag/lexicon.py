@@ -32,6 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
+    每年 每一年 历年 逐年 这几年 近几年 这些年 各年 各年度 每个年度
     没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起 关注 重视
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
@@ -582,6 +583,9 @@ META_YEAR = re.compile(
     r"(?:哪一?年|哪个年度|哪一年度|什么年份|年份|which year|what year|year does|year is)"
 )
 REPORT_WORD = re.compile(r"报告|report|总结|年度|工作")
+# A fact asked of each year a township reported on (这几年的法律明白人分别有多少名, 每年审查多少份合同).
+EACH_YEAR = re.compile(r"分别|各是|各为|各有|每年|每一年|历年|逐年|这几年|近几年|这些年|各年|每个年度|\beach year\b|\bevery year\b"
+                       r"|\bper year\b|\bin each of\b")
 # "库里有哪几个年度的报告", "which years do the reports cover": the years the library holds (not one township's)
 META_YEARS = re.compile(r"哪些年份|哪几个年份|哪几个?年度?|哪些年度?|哪几年|年份|分别是哪一?年|都是哪一?年|哪一?年的"
                         r"|\b(?:which|what) years\b|\byears? (?:do|does) the reports\b")

@@ -14,19 +14,17 @@ Years: 2022, 2022年, 二〇二二年, and ranges such as 2020-2022 or 2020至20
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
 from rag.lexicon import DOMAIN_TERMS, GENRE_WORDS, KIND_CUES, PLACE_TITLE, kind_cues, synonym_index
-from rag.text import normalize, strip_pinyin
+from rag.text import normalize, strip_pinyin, word_tags
 
 if TYPE_CHECKING:
     from rag.index.loaded import ChunkRef, Index
@@ -370,49 +368,6 @@ _VILLAGES_AND = re.compile(r"[（(](?:社区|居)|居|、社区|和社区")
 _EVERYDAY_TAGS = frozenset("v vd vn vg d p c r m q u f t a ad an ag b z e y o".split())
 
 
-@lru_cache(maxsize=1)
-def _dict_tags() -> dict[str, str]:
-    """Part of speech of jieba's 2-3 character dictionary words: tells 渝中区 from 误区, a name stem
-    新华 from 提到. Parsing the dictionary takes a second, so the table is cached in the temp folder."""
-    import marshal
-    import tempfile
-
-    import jieba
-
-    cache = Path(tempfile.gettempdir()) / f"rag-jieba-tags-{jieba.__version__}.marshal"
-    try:
-        table = marshal.loads(cache.read_bytes())
-        if isinstance(table, dict) and table:
-            return table
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    tags: dict[str, str] = {}
-    with jieba.get_dict_file() as f:
-        for line in f.read().decode("utf-8").splitlines():
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
-                tags[parts[0]] = parts[2]
-    try:
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(tags))
-        os.replace(tmp, cache)
-    except OSError:
-        pass
-    return tags
-
-
-def is_noun(word: str) -> bool:
-    """Whether jieba's dictionary tags a word as a noun (not a verbal noun), or does not know it (the genre's
-    compounds: 禁毒日, 律师事务所, 法律明白人)."""
-    tag = _dict_tags().get(word)
-    return tag is None or (tag.startswith("n") and tag != "vn")
-
-
-def is_verbal_noun(word: str) -> bool:
-    """Whether jieba's dictionary tags a word as a verbal noun (演练, 培训, 考试)."""
-    return _dict_tags().get(word) == "vn"
-
-
 def _genre_term(candidate: str, q: str) -> bool:
     """Whether a place-like word is the genre's: its stem is one of the lexicon's words (法治 of 法治村), or a
     lexicon word the question writes holds it (民主法治村)."""
@@ -429,7 +384,7 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
     place suffix, or a possible name stem (not a verb, pronoun, numeral...) followed by a suffix.
     """
     out: list[str] = []
-    tags = _dict_tags()
+    tags = word_tags()
     tokens = [(w, s, e) for w, s, e in _jieba().tokenize(q)]
     for i, (w, s, e) in enumerate(tokens):
         if any(taken[s:e]):

@@ -6,10 +6,12 @@ punctuation, no whitespace runs) is what indexing and matching use.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 # ---------------------------------------------------------------- script
 
@@ -400,3 +402,60 @@ def cn_to_int(s: str) -> int | None:
             total += (num or 1) * unit
             num = 0
     return total + num
+
+
+# ------------------------------------------------------------------ parts of speech
+
+
+@lru_cache(maxsize=1)
+def word_tags() -> dict[str, str]:
+    """Part of speech of jieba's 2-3 character dictionary words: tells 渝中区 from 误区, a name stem
+    新华 from 提到. Parsing the dictionary takes a second, so the table is cached in the temp folder."""
+    import marshal
+    import tempfile
+
+    import jieba
+
+    cache = Path(tempfile.gettempdir()) / f"rag-jieba-tags-{jieba.__version__}.marshal"
+    try:
+        table = marshal.loads(cache.read_bytes())
+        if isinstance(table, dict) and table:
+            return table
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tags: dict[str, str] = {}
+    with jieba.get_dict_file() as f:
+        for line in f.read().decode("utf-8").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and 2 <= len(parts[0]) <= 3:
+                tags[parts[0]] = parts[2]
+    try:
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(tags))
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return tags
+
+
+def is_noun(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a noun (not a verbal noun), or does not know it (the genre's
+    compounds: 禁毒日, 律师事务所, 法律明白人)."""
+    tag = word_tags().get(word)
+    return tag is None or (tag.startswith("n") and tag != "vn")
+
+
+def is_verbal_noun(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a verbal noun (演练, 培训, 考试)."""
+    return word_tags().get(word) == "vn"
+
+
+
+# Parts of speech that name nothing: prepositions, conjunctions, particles, pronouns, interjections (通过, 借着,
+# 之类, 这种): a question's frame, never its topic.
+FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "rr", "rz", "e", "y", "o"})
+
+
+def is_function_word(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a function word (FUNCTION_TAGS)."""
+    return word_tags().get(word) in FUNCTION_TAGS

@@ -21,6 +21,7 @@ STEPPE = """2022年法治政府建设工作情况报告
 （一）充实执法力量。苏木综合执法队执法人员由4人增至9人，全部取得行政执法证件。
 （二）深入推进扫黑除恶专项斗争。对嘎查“两委”班子、草场流转等领域开展排查，排查涉黑涉恶线索3条，均已移交旗公安局。
 （三）推进政务公开。通过旗政府网站主动公开政府信息56条。
+（四）化解矛盾纠纷。全年调处矛盾纠纷24起。
 二、存在的短板
 一是牧民群众法治意识有待提高。二是懂蒙汉双语的法律人才缺乏。
 三、2023年工作打算
@@ -173,3 +174,24 @@ def test_a_sentence_without_the_thing_asked_does_not_support_it(question: str) -
     drills, are."""
     a = ask(question)
     assert {"大铭乡", "高观镇"} <= towns(a) and TOWN not in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "巴彦宝力格图苏木这几年分别调处了多少起矛盾纠纷？",
+    "巴彦宝力格图苏木每年调处多少起矛盾纠纷？",
+    "巴彦宝力格图苏木2022年和2023年各调处了多少起矛盾纠纷？",
+])
+def test_a_count_asked_of_each_year_is_answered_for_each(question: str) -> None:
+    a = ask(question)
+    lines = a.text.splitlines()
+    assert a.found and lines[0].startswith("2022年：24起") and lines[1].startswith("2023年：31起"), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "巴彦宝力格图苏木借着旗政府网站公开了多少条政府信息？",
+    "巴彦宝力格图苏木通过网站公开了多少条政府信息？",
+])
+def test_a_preposition_of_the_question_need_not_be_written(question: str) -> None:
+    """借着 (by way of) is the question's frame; the report says 通过."""
+    a = ask(question)
+    assert a.found and a.text.startswith("56条"), a.text
