@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rag.evidence import EvidenceTable, Scored, alternative_sides, keywords, quoted_phrases
+from rag.evidence import EvidenceTable, Scored, alternative_sides, keywords, quoted_phrases, rejoined
 
 
 def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
@@ -32,6 +32,7 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
 
     store = get_store(index)
     kw = keywords(topic, places=getattr(index, "place_names", ())) if kw is None else kw
+    kw = rejoined(kw, topic, store.table())
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
     return store.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, store.table()

@@ -151,6 +151,14 @@ class EvidenceTable:
         n = max(1, len(self.units))
         return math.log((n + 1) / (df + 0.5))
 
+    def document_frequency(self, term: str) -> int:
+        """How many sentences contain the term (cached)."""
+        df = self._df.get(term)
+        if df is None:
+            df = self._document_frequency(term)
+            self._df[term] = df
+        return df
+
     def _document_frequency(self, term: str) -> int:
         """How many sentences contain the term."""
         return int(np.count_nonzero(self._holders(term)))
@@ -666,6 +674,43 @@ def _glued(words: list[str], q: str) -> list[str]:
             out[-1] += w
         else:
             out.append(w)
+    return out
+
+
+def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]:
+    """The keywords, each made whole again where the tokenizer cut single characters off it and the corpus
+    writes the whole (会前学法 -> 会 + 前 + 学法): the longest such word with two more characters on either side,
+    each a character the tokenizer left alone and no stop word."""
+    q = compact(to_simplified(question))
+    heads = [head(t) for t in terms]
+    # the characters the tokenizer left alone, which keywords() drops (会, 前 of 会前学法), no stop word
+    single = [False] * len(q)
+    at = 0
+    for w in _tokenizer().cut(q):
+        if len(w) == 1 and "\u4e00" <= w <= "\u9fff" and w not in STOP_WORDS:
+            single[at] = True
+        at += len(w)
+    for h in heads:
+        for m in re.finditer(re.escape(h), q):
+            single[m.start():m.end()] = [False] * (m.end() - m.start())
+
+    def free(i: int) -> bool:
+        return 0 <= i < len(q) and single[i]
+    out = []
+    for t, h in zip(terms, heads, strict=True):
+        best = t
+        for m in re.finditer(re.escape(h), q):
+            s, e = m.span()
+            # two characters at least: one alone is most often a word's own suffix or prefix (网格+长, 新+时代),
+            # which the keyword's synonyms already find
+            left = [s - 2] if all(free(i) for i in range(s - 2, s)) else [s]
+            right = [e + 2] if all(free(i) for i in range(e, e + 2)) else [e]
+            for a in left:
+                for b in right:
+                    whole = q[a:b]
+                    if whole != h and len(whole) > len(best.split("|", 1)[0]) and table.document_frequency(whole):
+                        best = whole
+        out.append(best)
     return out
 
 

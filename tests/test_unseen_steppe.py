@@ -40,6 +40,7 @@ STEPPE_2023 = """巴彦宝力格图苏木2023年法治政府建设情况报告
 （一）化解矛盾纠纷。全年调处矛盾纠纷31起，调解成功29起，其中调处草场纠纷12起。
 （二）推进法治嘎查建设。新创建旗级民主法治示范村（嘎查）2个。
 （三）完善应急机制。修订苏木突发事件应急处置预案，组建应急救援队伍1支。
+（四）抓好干部学法。落实党委会会前学法制度，全年会前学法12次。
 二、存在的问题
 部分嘎查干部依法办事能力不足。
 三、下一步打算
@@ -195,3 +196,14 @@ def test_a_preposition_of_the_question_need_not_be_written(question: str) -> Non
     """借着 (by way of) is the question's frame; the report says 通过."""
     a = ask(question)
     assert a.found and a.text.startswith("56条"), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇落实了会前学法制度？",
+    "哪些鄉鎮落實了會前學法制度？",
+])
+def test_a_word_the_tokenizer_cuts_into_single_characters_is_whole_again(question: str) -> None:
+    """会前学法 is cut into 会 + 前 + 学法: the whole word, which the corpus writes, is asked, not any 学法."""
+    a = ask(question)
+    assert TOWN in towns(a) and "岳溪镇" in towns(a), a.text
+    assert towns(a) <= {TOWN, "岳溪镇"}, a.text
