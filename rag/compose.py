@@ -156,7 +156,7 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
     if reason:
         return Answer(question=plan.question, text=reason, found=False, considered=len(reports))
     try:
-        meta = metadata_answer(plan.effective, reports, plan.topic)
+        meta = metadata_answer(plan.effective, reports, plan.topic, list(index.reports.values()))
     except Exception:  # a shortcut from metadata; on a report it cannot read, the content path answers
         log.exception("metadata answer failed for %r", plan.effective)
         meta = None

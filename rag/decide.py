@@ -294,9 +294,11 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         rarest word: then a plan of the thing (严格落实…责任制 in the plans, under 五、严格落实…责任制) speaks
         of work it did."""
         if src not in done:
+            # (not where it denies the thing: 尚未聘请专职法律顾问 in its problems)
             done[src] = rarest is not None and any(
-                kind_of(int(i)) != "plans" and (contains(table.units[i].norm, rarest)
-                                                or contains(table.units[i].context, rarest))
+                kind_of(int(i)) != "plans" and (
+                    (contains(table.units[i].norm, rarest) and not only_denies(table.units[i].norm, [rarest]))
+                    or contains(table.units[i].context, rarest))
                 for i in scope.units.get(src, ()))
         return done[src]
 

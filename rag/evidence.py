@@ -61,7 +61,10 @@ log = logging.getLogger(__name__)
 
 # A figure: a number, "余/多" (more than), 万/亿, and its unit: 582宗, 2500人次, 170余人, 95%, 七个.
 _NUMBER = re.compile(
-    r"(\d+(?:[.,]\d+)?|[零〇一二两兩三四五六七八九十百千万萬]+)"
+    # (a range of two: 3至5名, 三至五名)
+    r"((?:\d+(?:[.,．]\d+)?|[零〇一二两兩三四五六七八九十百千万萬]+)(?:\s*(?:至|到|~|～)\s*(?:\d+(?:[.,．]\d+)?"
+    r"|[零〇一二两兩三四五六七八九十百千万萬]+)(?=\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*[%％"
+    + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"]))?)"
     r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:余|餘|多)?\s*(?:人次|场次|場次|户次|戶次|件次|[%％]|["
     + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"])?)"
 )

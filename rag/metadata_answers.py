@@ -30,7 +30,8 @@ from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
 
 
-def metadata_answer(question: str, reports: list[Report], topic: str | None = None) -> Answer | None:
+def metadata_answer(question: str, reports: list[Report], topic: str | None = None,
+                    library: list[Report] | None = None) -> Answer | None:
     """An answer from metadata when the question asks for it, else None (a content question).
 
     In either script or English: which reports there are (in the scope the question names: "哪些乡镇属于重庆市");
@@ -62,11 +63,13 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
         return _addressee(question, report) if len(reports) == 1 else None
     if META_DATE.search(q) or META_DATE.search(spaced):
         return _signed(question, report) if len(reports) == 1 else None
+    # (the newest report that states it: a township's province or county holds for each of its years, also for a
+    # year asked whose report does not state it)
+    others = [r for r in library or [] if r.township == report.township and r not in reports]
     if META_PROVINCE.search(q) or META_PROVINCE.search(spaced):
-        # (the newest report that states it: a township's province or county holds for each of its years)
-        return _province(question, _newest_with(reports, "province") or report)
+        return _province(question, _newest_with(reports, "province") or _newest_with(others, "province") or report)
     if META_COUNTY.search(q) or META_COUNTY.search(spaced):
-        return _place(question, _newest_with(reports, "county") or report)
+        return _place(question, _newest_with(reports, "county") or _newest_with(others, "county") or report)
     if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None

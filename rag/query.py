@@ -309,11 +309,18 @@ def parse_scope(question: str, index: Index) -> Scope:
         starts, ends = _token_bounds(q)
         for b in places.bare_longest_first:
             for s, e in _occurrences(b, q):
-                if s in starts and e in ends and not any(taken[s:e]):
-                    if _PLACE_START.match(q, e):
-                        continue  # 共和乡 is another place than 共和镇 (the full names matched above)
-                    kind, name = places.bare[b]
-                    claim(kind, name, s, e)
+                if s not in starts or any(taken[s:e]):
+                    continue
+                kind, name = places.bare[b]
+                # 明川乡 is 明川朝鲜族乡 said without its people (jieba reads 明川乡 as one word)
+                suffix = name[len(b):]
+                short = re.sub(r"^(?:[\u4e00-\u9fff]{1,4}族)+", "", suffix)
+                if kind == "township" and short != suffix and q.startswith(short, e) and e + len(short) in ends:
+                    claim(kind, name, s, e + len(short))
+                    continue
+                if e not in ends or _PLACE_START.match(q, e):
+                    continue  # 共和乡 is another place than 共和镇 (the full names matched above)
+                claim(kind, name, s, e)
     lower = q.lower()
     if _LATIN.search(lower):  # a romanised name is made of Latin letters
         for pattern, kind, name in places.romanised:
@@ -413,6 +420,8 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                 candidate = prev + w
         if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or PLACE_TITLE.search(candidate):
             continue
+        if "的" in candidate or candidate.startswith(("乡镇", "镇街", "街镇", "各")):
+            continue  # 乡镇的村: jieba glued the question's words, no place's name
         if _genre_term(candidate, q):
             continue  # 民主法治村, 法治村: a term of the genre, no place's name
         if candidate.endswith("村") and _VILLAGES_AND.match(q, e):

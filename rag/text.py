@@ -459,3 +459,4 @@ FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r
 def is_function_word(word: str) -> bool:
     """Whether jieba's dictionary tags a word as a function word (FUNCTION_TAGS)."""
     return word_tags().get(word) in FUNCTION_TAGS
+

@@ -107,6 +107,13 @@ def test_figures_skip_enumeration_and_years() -> None:
     assert [f[2] for f in figures("在全乡设立七个服务站")] == ["七个"]
 
 
+def test_full_width_decimals_and_ranges_are_one_figure() -> None:
+    assert [f[2] for f in figures("考试平均成绩９２．６分，按时办结率９８．９％，追回工资３２．６万元")] == [
+        "９２．６", "９８．９％", "３２．６万元"]
+    assert [f[2] for f in figures("每个村培养3至5名，每村三至五名，培训3到4次")] == ["3至5名", "三至五名", "3到4次"]
+    assert [f[2] for f in figures("2021至2025年规划")] == []  # years, no range of a count
+
+
 def test_quoted_phrases() -> None:
     assert quoted_phrases("哪几个乡镇提到了行政执法“三项制度”？") == ["三项制度"]
     assert quoted_phrases("哪些乡镇学习了《民法典》") == ["民法典"]

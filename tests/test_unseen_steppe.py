@@ -32,6 +32,18 @@ STEPPE = """2022年法治政府建设工作情况报告
 2023年1月9日
 """
 TOWN = "巴彦宝力格图苏木"
+# An ethnic township, asked by its short name (青石乡) too.
+QINGSHI = """青石满族乡2023年法治政府建设工作报告
+2023年，青石满族乡在县委、县政府的领导下，推进依法行政。
+一、主要工作
+全乡调解矛盾纠纷47件，调解成功率97.9％；每个村培养“法律明白人”3至5名。
+二、存在的不足
+一是尚未聘请专职法律顾问，合同审查依靠县司法局。
+三、下一步计划
+聘请常年法律顾问，为乡政府提供法律服务。
+青石满族乡人民政府
+2024年1月15日
+"""
 # The same 苏木 a year later, addressed to the 旗委 only: it never names its banner (county).
 STEPPE_2023 = """巴彦宝力格图苏木2023年法治政府建设情况报告
 旗委依法治旗办：
@@ -52,7 +64,7 @@ STEPPE_2023 = """巴彦宝力格图苏木2023年法治政府建设情况报告
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seeds_with(tmp_path_factory, "steppe.txt", STEPPE, {"steppe2023.txt": STEPPE_2023})
+    return seeds_with(tmp_path_factory, "steppe.txt", STEPPE, {"steppe2023.txt": STEPPE_2023, "qingshi.txt": QINGSHI})
 
 
 @pytest.fixture(autouse=True)
@@ -207,3 +219,35 @@ def test_a_word_the_tokenizer_cuts_into_single_characters_is_whole_again(questio
     a = ask(question)
     assert TOWN in towns(a) and "岳溪镇" in towns(a), a.text
     assert towns(a) <= {TOWN, "岳溪镇"}, a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("青石乡2023年调解了多少件矛盾纠纷？", "47件"),
+    ("青石满族乡的调解成功率是多少？", "97.9"),
+    ("青石鄉每個村培養了幾名法律明白人？", "3至5名"),
+])
+def test_an_ethnic_township_by_its_short_name_and_full_width_figures(question: str, lead: str) -> None:
+    """青石乡 is 青石满族乡 said without its people; 97.9％ is one figure (full-width), 3至5名 one range."""
+    a = ask(question)
+    assert a.found and a.text.replace("．", ".").replace("９", "9").replace("７", "7").startswith(lead), a.text
+    assert towns(a) == {"青石满族乡"}
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇聘请了法律顾问？",
+    "哪些乡镇已经聘请了常年法律顾问？",
+])
+def test_a_plan_of_what_the_report_says_it_lacks_is_no_deed(question: str) -> None:
+    """尚未聘请专职法律顾问 (its problems) and 聘请常年法律顾问 (its plans): 青石满族乡 has none yet."""
+    a = ask(question)
+    assert a.found and "青石满族乡" not in towns(a), a.text
+
+
+def test_the_county_of_a_year_whose_report_does_not_state_it() -> None:
+    a = ask("巴彦宝力格图苏木2023年的报告是哪个旗的？")
+    assert a.found and "阿巴嘎旗" in a.text, a.text
+
+
+def test_a_question_about_the_villages_of_townships_names_no_unknown_place() -> None:
+    a = ask("哪些乡镇的村被评为民主法治示范村？")
+    assert a.found and TOWN in towns(a), a.text
