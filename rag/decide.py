@@ -164,6 +164,7 @@ class Asked:
     both: tuple[str, ...] = ()  # ... of each of two things (没有发生行政复议和行政诉讼案件): the words joined
     listed: bool = False  # it names things side by side or in brackets (手段老套、单一; 公共法律服务室（工作室）):
     # no one of them is required
+    situation: bool = False  # it asks how a thing went (报告了…情况): a report that had none says so, a plan does not
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -175,7 +176,7 @@ class Asked:
                    has_english(question), asked_unit(words),
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
                    bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else (),
-                   bool(re.search(r"[、（(]", q)))
+                   bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)))
 
 
 def _joined(question: str) -> tuple[str, ...]:
@@ -286,7 +287,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     key = None if asked.either or asked.english or asked.listed else defining_word(topic_weights, held)
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
-    deeds = asked.done and asks_deeds  # ... and answers "which did" only when it continues work done
+    # ... and answers "which did" (or "how did it go") only when it continues work done
+    deeds = (asked.done or asked.situation) and asks_deeds
     done: dict[str, bool] = {}
 
     def done_elsewhere(src: str) -> bool:
@@ -309,6 +311,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         short = asked.shortcoming and bool(SHORTCOMING.search(u.norm) or SHORTCOMING.search(u.context))
         if asked.shortcoming and not short and kind != "problems":
             return None
+        if asked.done and deeds and not asked.shortcoming and kind == "problems" and SHORTCOMING.search(u.norm):
+            return None  # "which did": a shortcoming stated (村规民约修订滞后) is no deed
         if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source):
             return None  # "which did": next year's plan (积极组织法律明白人培训) is not a deed
         if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
