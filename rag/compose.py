@@ -76,7 +76,7 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.query import GENERIC_PLACES
 from rag.store import get_store
-from rag.text import compact, to_simplified
+from rag.text import compact, is_verb, to_simplified
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +303,11 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                       considered=len(reports))
     spans = [(s, *_fact_span(table, s, unit_word, rate)) for s in good[:30]]
     spans = [(s, a, b) for s, a, b in spans if a is not None and b is not None]
+    if good and not spans and unit_word is not None and not has_english(plan.effective):
+        # the topic is there without its figure ("执法人员配备不足"): the figure may stand where the question's
+        # verb does not (目前配备了几名执法人员: 现有行政执法人员3名)
+        spans = [(s, a, b) for s in _relevant_without_verbs(scored, kw, table)[:30]
+                 for a, b in [_fact_span(table, s, unit_word, rate)] if a is not None and b is not None]
     if "plans" not in kind_cues(plan.effective):
         # what was done, not next year's target (力争调处成功率保持在95%以上 in the plans): a plans sentence
         # answers only when no other does
@@ -461,6 +466,16 @@ def _relevant_without_describers(question: str, scored: list[Scored], kw: list[s
     if not dropped or kept <= 0:
         return []
     return [s for s in scored if s.lexical * total / kept >= fact_min_lexical()]
+
+
+def _relevant_without_verbs(scored: list[Scored], kw: list[str], table: Any) -> list[Scored]:
+    """The sentences that hold enough of the question's words other than its verbs (配备, 开展)."""
+    kept = [k for k in kw if not is_verb(head(k))]
+    if not kept or len(kept) == len(kw):
+        return []
+    weights = table.weights(kept)
+    total = sum(weights.values())
+    return [s for s in scored if total > 0 and sum(weights.get(k, 0.0) for k in s.matched) / total >= fact_min_lexical()]
 
 
 def _counts_asked(text: str, unit_word: str | None) -> bool:

@@ -460,3 +460,7 @@ def is_function_word(word: str) -> bool:
     """Whether jieba's dictionary tags a word as a function word (FUNCTION_TAGS)."""
     return word_tags().get(word) in FUNCTION_TAGS
 
+
+def is_verb(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as a verb (not a verbal noun): 配备, 开展, 组织."""
+    return word_tags().get(word) in ("v", "vd", "vg")

@@ -36,9 +36,9 @@ TOWN = "巴彦宝力格图苏木"
 QINGSHI = """青石满族乡2023年法治政府建设工作报告
 2023年，青石满族乡在县委、县政府的领导下，推进依法行政。
 一、主要工作
-全乡调解矛盾纠纷47件，调解成功率97.9％；每个村培养“法律明白人”3至5名。
+全乡调解矛盾纠纷47件，调解成功率97.9％；每个村培养“法律明白人”3至5名。乡综合执法队现有执法人员4名。
 二、存在的不足
-一是尚未聘请专职法律顾问，合同审查依靠县司法局。
+一是尚未聘请专职法律顾问，合同审查依靠县司法局。二是执法人员配备不足。
 三、下一步计划
 聘请常年法律顾问，为乡政府提供法律服务。
 青石满族乡人民政府
@@ -225,6 +225,7 @@ def test_a_word_the_tokenizer_cuts_into_single_characters_is_whole_again(questio
     ("青石乡2023年调解了多少件矛盾纠纷？", "47件"),
     ("青石满族乡的调解成功率是多少？", "97.9"),
     ("青石鄉每個村培養了幾名法律明白人？", "3至5名"),
+    ("青石乡目前配备了几名执法人员？", "4名"),
 ])
 def test_an_ethnic_township_by_its_short_name_and_full_width_figures(question: str, lead: str) -> None:
     """青石乡 is 青石满族乡 said without its people; 97.9％ is one figure (full-width), 3至5名 one range."""
