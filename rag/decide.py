@@ -290,17 +290,18 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     # ... and answers "which did" (or "how did it go") only when it continues work done
     deeds = (asked.done or asked.situation) and asks_deeds
     done: dict[str, bool] = {}
+    thing = defining_word(topic_weights, held) or rarest  # (法律顾问, not the verb 聘请 that 配备不足 also holds)
 
     def done_elsewhere(src: str) -> bool:
-        """Whether the report's account of its work (a sentence or heading outside its plans) names the topic's
-        rarest word: then a plan of the thing (严格落实…责任制 in the plans, under 五、严格落实…责任制) speaks
-        of work it did."""
+        """Whether the report's account of its work (a sentence or heading outside its plans) names the thing
+        asked: then a plan of the thing (严格落实…责任制 in the plans, under 五、严格落实…责任制) speaks of work it
+        did."""
         if src not in done:
             # (not where it denies the thing: 尚未聘请专职法律顾问 in its problems)
-            done[src] = rarest is not None and any(
+            done[src] = thing is not None and any(
                 kind_of(int(i)) != "plans" and (
-                    (contains(table.units[i].norm, rarest) and not only_denies(table.units[i].norm, [rarest]))
-                    or contains(table.units[i].context, rarest))
+                    (contains(table.units[i].norm, thing) and not only_denies(table.units[i].norm, [thing]))
+                    or contains(table.units[i].context, thing))
                 for i in scope.units.get(src, ()))
         return done[src]
 
