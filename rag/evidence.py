@@ -708,6 +708,8 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
             # which the keyword's synonyms already find
             left = [s - 2] if all(free(i) for i in range(s - 2, s)) else [s]
             right = [e + 2] if all(free(i) for i in range(e, e + 2)) else [e]
+            if right == [e] and free(e) and q[e] in "日周月节":
+                right = [e + 1]  # a day, week or month named for a cause: 宣传月, 宪法日
             for a in left:
                 for b in right:
                     whole = q[a:b]

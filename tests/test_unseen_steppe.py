@@ -271,3 +271,14 @@ def test_a_shortcoming_stated_is_no_deed(question: str) -> None:
     """嘎查村规民约修订滞后 (its problems) says the revision lags: no revision done."""
     a = ask(question)
     assert TOWN not in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇结合民法典宣传月搞了普法？",
+    "哪些鄉鎮借民法典宣傳月開展普法？",
+])
+def test_a_month_named_for_a_cause_is_one_word(question: str) -> None:
+    """宣传 + 月: the tokenizer drops the 月, and any 民法典 sentence with 宣传 would do; 民法典宣传月 is what
+    岳溪镇 and 高观镇 used (大歇镇 only plans one, 大铭乡 only names the 民法典)."""
+    a = ask(question)
+    assert towns(a) == {"岳溪镇", "高观镇"}, a.text
