@@ -289,21 +289,22 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     # ... and answers "which did" (or "how did it go") only when it continues work done
     deeds = (asked.done or asked.situation) and asks_deeds
-    done: dict[str, bool] = {}
+    done: dict[tuple[str, tuple[str, ...]], bool] = {}
     thing = defining_word(topic_weights, held) or rarest  # (法律顾问, not the verb 聘请 that 配备不足 also holds)
 
-    def done_elsewhere(src: str) -> bool:
-        """Whether the report's account of its work (a sentence or heading outside its plans) names the thing
-        asked: then a plan of the thing (严格落实…责任制 in the plans, under 五、严格落实…责任制) speaks of work it
-        did."""
-        if src not in done:
+    def done_elsewhere(src: str, text: str) -> bool:
+        """Whether the report's account of its work (sentences or headings outside its plans) names the thing
+        asked and every other topic word its plan ``text`` holds: then the plan (严格落实…责任制 in the plans,
+        under 五、严格落实…责任制) speaks of work it did; 深入开展八五普法 does not, where the work names 普法 only."""
+        words = tuple(k for k in topic_weights if contains(text, k)) or ((thing,) if thing else ())
+        if (src, words) not in done:
             # (not where it denies the thing: 尚未聘请专职法律顾问 in its problems)
-            done[src] = thing is not None and any(
-                kind_of(int(i)) != "plans" and (
-                    (contains(table.units[i].norm, thing) and not only_denies(table.units[i].norm, [thing]))
-                    or contains(table.units[i].context, thing))
-                for i in scope.units.get(src, ()))
-        return done[src]
+            def named(k: str) -> bool:
+                return any(kind_of(int(i)) != "plans" and (
+                    (contains(table.units[i].norm, k) and not only_denies(table.units[i].norm, [k]))
+                    or contains(table.units[i].context, k)) for i in scope.units.get(src, ()))
+            done[(src, words)] = bool(words) and all(named(k) for k in words)
+        return done[(src, words)]
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
@@ -314,7 +315,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None
         if asked.done and deeds and not asked.shortcoming and kind == "problems" and SHORTCOMING.search(u.norm):
             return None  # "which did": a shortcoming stated (村规民约修订滞后) is no deed
-        if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source):
+        if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source, u.norm):
             return None  # "which did": next year's plan (积极组织法律明白人培训) is not a deed
         if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
             return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所

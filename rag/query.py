@@ -420,8 +420,8 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                 candidate = prev + w
         if not candidate or candidate in GENERIC_PLACES or candidate[0] in _BAD_FIRST or PLACE_TITLE.search(candidate):
             continue
-        if "的" in candidate or candidate.startswith(("乡镇", "镇街", "街镇", "各")):
-            continue  # 乡镇的村: jieba glued the question's words, no place's name
+        if "的" in candidate or candidate.startswith(("乡镇", "镇街", "街镇", "各")) or not set(candidate) - set("省市区县镇乡村街道"):
+            continue  # 乡镇的村, 镇乡: jieba glued the question's words, no place's name
         if _genre_term(candidate, q):
             continue  # 民主法治村, 法治村: a term of the genre, no place's name
         if candidate.endswith("村") and _VILLAGES_AND.match(q, e):

@@ -451,9 +451,9 @@ def is_verbal_noun(word: str) -> bool:
 
 
 
-# Parts of speech that name nothing: prepositions, conjunctions, particles, pronouns, interjections (通过, 借着,
-# 之类, 这种): a question's frame, never its topic.
-FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "rr", "rz", "e", "y", "o"})
+# Parts of speech that name nothing: prepositions, conjunctions, particles, pronouns, interjections, locatives
+# (通过, 借着, 之类, 这种, 当中): a question's frame, never its topic.
+FUNCTION_TAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "rr", "rz", "e", "y", "o", "f"})
 
 
 def is_function_word(word: str) -> bool:
