@@ -419,6 +419,13 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
         return Answer(question=plan.question, text="\n".join(lines), found=True, citations=citations,
                       considered=len(reports))
     near = [s for s in scored if _relevant(s, kw)]
+    if near and len(reports) == 1:
+        # one report asked about: the list decision's relative features say nothing of a single report, and a
+        # sentence holding the question's words as a fact answer would (涉及行政诉讼案件6宗) answers it
+        denial = _denial(near[:30], kw, table)
+        c = _citation(1, index, table, denial or near[0], kw)
+        return Answer(question=plan.question, text=f"{'没有' if denial else '有'}。据{_by(c)}报告：“{c.quote}”[1]",
+                      found=True, citations=[c], considered=1)
     topic = "、".join(head(k) for k in kw[:4])
     text = f"所提供的{_where(reports)}报告中没有写明“{topic}”。"
     if not near:

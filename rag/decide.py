@@ -168,8 +168,9 @@ class Asked:
 
     @classmethod
     def of(cls, question: str) -> Asked:
-        q = compact(question)
-        words = normalize(question)  # simplified, spaces kept for the English patterns (how many)
+        # (有没有, 是否有, 有无 ask whether: no absence, "有没有乡镇发生过行政诉讼案件" asks which had one)
+        q = _WHETHER.sub("", compact(question))
+        words = _WHETHER.sub("", normalize(question))  # simplified, spaces kept for the English patterns (how many)
         kinds = frozenset(kind_cues(q))
         absent = bool(ABSENCE_QUESTION.search(words))
         return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
@@ -177,6 +178,9 @@ class Asked:
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
                    bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else (),
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)))
+
+
+_WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
 
 
 def _joined(question: str) -> tuple[str, ...]:

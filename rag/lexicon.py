@@ -295,6 +295,9 @@ LIST_QUESTION = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
     + r"|几个" + _PLACE_NOUN + r"|各乡镇|各镇街|各镇|各个乡镇|所有乡镇|哪个乡镇都|which (?:towns|townships|reports)"
     + r"|(?:列出|列举|找出)\S{0,20}?(?:乡镇|镇|乡|街道)"
+    # "有没有乡镇发生过…", "发生过…的乡镇是哪些": which, asked of the whole library
+    + r"|(?:有没有|是否有|有无)(?:哪个|哪些)?(?:乡镇|镇街|街镇|街道)|(?:乡镇|镇街|街镇)(?:都)?(?:有哪些|是哪些)"
+    + r"|\b(?:are|were) there (?:any )?(?:towns|townships)\b"
     + r"|what (?:towns|townships)|list (?:the|all) (?:towns|townships)",
     re.I,
 )
@@ -394,7 +397,7 @@ ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号
 # writes
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
 # The form a figure is asked in ("百分比形式的指标", "以数字形式"): no topic (RATE_QUESTION reads the 百分比)
-FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比例|表格)的?形式")
+FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比例|表格)的?形式|百分之(?:几|多少)?(?![百\d一二三四五六七八九十])")
 # Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
 # glues its pieces into words no report holds (中写)
 REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"
@@ -444,7 +447,7 @@ ABSENCE_QUESTION = re.compile(_NONE_OF +
 # A list question that asks which reports mention a thing or report on its situation (a report that says it did
 # not happen does), or asks about its absence; any other asks which did it (全年未发生行政诉讼案件 reports no
 # lawsuit for "哪些乡镇报告了行政诉讼案件", and answers "哪些乡镇报告了行政诉讼案件的情况").
-MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|未|没有|尚未|从未|不曾|无"
+MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|说|未|没有|尚未|从未|不曾|无"
                                 r"|mention|report(?:s|ed)? on|situation|\bno\b|\bnot\b|without", re.I)
 # ... unless what is mentioned is that there was some: "提到本年度有行政诉讼案件", "提及发生了…" ask which had some
 MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反映)了?(?:本年度|全年|当年|年内|今年|去年)?"

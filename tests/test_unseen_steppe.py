@@ -282,3 +282,25 @@ def test_a_month_named_for_a_cause_is_one_word(question: str) -> None:
     岳溪镇 and 高观镇 used (大歇镇 only plans one, 大铭乡 only names the 民法典)."""
     a = ask(question)
     assert towns(a) == {"岳溪镇", "高观镇"}, a.text
+
+
+@pytest.mark.parametrize("question", ["青石满族乡的调解成功率是百分之多少？", "青石乡调解成功率是百分之几？"])
+def test_a_rate_asked_as_baifenzhi(question: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.replace("．", ".").startswith(("97.9", "９７.９")), a.text
+
+
+@pytest.mark.parametrize("question", ["有没有乡镇发生过行政诉讼案件？", "发生过行政诉讼案件的乡镇是哪些？"])
+def test_whether_any_township_is_asked_of_every_report(question: str) -> None:
+    """Not answered from the first report that says no: a list of those that had one (共和镇: 6宗)."""
+    a = ask(question)
+    assert a.found and "共和镇" in towns(a) and not a.text.startswith("没有"), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("共和镇有没有发生行政诉讼案件？", "有"),
+    ("青石满族乡有没有聘请专职法律顾问？", "没有"),
+])
+def test_yes_or_no_of_one_report(question: str, lead: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.startswith(lead + "。"), a.text
