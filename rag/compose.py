@@ -449,7 +449,7 @@ def _counted(question: str) -> str | None:
     rest = _REST_OF_CLAUSE.match(q, m.end())
     after = keywords(rest.group(0)) if rest and rest.group(0).strip() else []
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
-    words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达|了)+$", "", before))  # 代办员有 -> 代办员
+    words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before))  # 代办员有 -> 代办员
     return words[-1] if words else None
 
 

@@ -333,12 +333,12 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
         if asked.done and not asked.shortcoming and only_denies(
-                u.norm, [rarest] if rarest and contains(u.norm, rarest) else list(topic_weights)):
+                u.norm, [thing] if thing and contains(u.norm, thing) else list(topic_weights)):
             # 全年未发生行政诉讼案件 reports no lawsuit (it would answer "which mention lawsuits"); the thing asked
             # is denied though another word of the question stands elsewhere (…，依法规范办理群众投诉)
             return None
-        if asked.absent and (rarest is None or not contains(u.norm, rarest) or not says_none(u.norm, [rarest])):
-            # "which had none": the sentence says there was none of the thing asked, the topic's rarest word
+        if asked.absent and (thing is None or not contains(u.norm, thing) or not says_none(u.norm, [thing])):
+            # "which had none": the sentence says there was none of the thing asked (its defining noun)
             # (未发生, 均为零), and counts none of it elsewhere (not 未发生行政复议案件，发生行政诉讼案件1件; not
             # 未发生行政诉讼案件 for 没有行政复议案件)
             return None

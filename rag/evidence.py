@@ -608,7 +608,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
-    q = re.sub(r"(?:是|由)(?:谁|什么|多少|哪)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
+    q = re.sub(r"(?:是|由|达到了?|达|为|约为?|大约|大概)(?:谁|什么|多少|哪|几)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
     q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)

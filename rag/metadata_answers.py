@@ -70,7 +70,8 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
         return _province(question, _newest_with(reports, "province") or _newest_with(others, "province") or report)
     if META_COUNTY.search(q) or META_COUNTY.search(spaced):
         return _place(question, _newest_with(reports, "county") or _newest_with(others, "county") or report)
-    if (META_YEAR.search(q) or META_YEAR.search(spaced)) and (REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
+    if (META_YEAR.search(q) or META_YEAR.search(spaced) or META_YEARS.search(q) or META_YEARS.search(spaced)) and (
+            REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None
 

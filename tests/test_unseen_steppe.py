@@ -304,3 +304,14 @@ def test_whether_any_township_is_asked_of_every_report(question: str) -> None:
 def test_yes_or_no_of_one_report(question: str, lead: str) -> None:
     a = ask(question)
     assert a.found and a.text.startswith(lead + "。"), a.text
+
+
+def test_a_rate_asked_with_dadao() -> None:
+    a = ask("青石满族乡的调解成功率达到多少？")
+    assert a.found and a.text.replace("．", ".").startswith(("97.9", "９７.９")), a.text
+
+
+@pytest.mark.parametrize("question", ["巴彦宝力格图苏木有哪几个年度的报告？", "库里巴彦宝力格图苏木的报告是哪些年份的？"])
+def test_the_years_of_one_townships_reports(question: str) -> None:
+    a = ask(question)
+    assert a.found and "2022年度" in a.text and "2023年度" in a.text, a.text
