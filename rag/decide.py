@@ -289,12 +289,13 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
-    key = None if asked.either or asked.english or asked.listed else defining_word(topic_weights, held)
+    defining = defining_word(topic_weights, held)
+    key = None if asked.either or asked.english or asked.listed else defining
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     # ... and answers "which did" (or "how did it go") only when it continues work done
     deeds = (asked.done or asked.situation) and asks_deeds
     done: dict[tuple[str, tuple[str, ...]], bool] = {}
-    thing = defining_word(topic_weights, held) or rarest  # (法律顾问, not the verb 聘请 that 配备不足 also holds)
+    thing = defining or rarest  # (法律顾问, not the verb 聘请 that 配备不足 also holds)
 
     def done_elsewhere(src: str, text: str) -> bool:
         """Whether the report's account of its work (sentences or headings outside its plans) names the thing
@@ -386,7 +387,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             x = features(i, 0.0, 0.0, float(dense[j]), True)
             if x is None:
                 continue
-            out.append(Candidate(src, Scored(i, 0.0, float(dense[j]), float(dense[j])), x, plan=asks_deeds and kind_of(i) == "plans"))
+            out.append(Candidate(src, Scored(i, 0.0, float(dense[j]), float(dense[j])), x,
+                                 plan=asks_deeds and kind_of(i) == "plans"))
             n += 1
             if n >= DENSE_PER_REPORT:
                 break
