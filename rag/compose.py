@@ -291,6 +291,14 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     if counted and good and not any(contains(table.units[s.unit].norm, counted) for s in scored):
         # the thing counted is named nowhere in scope (香菇产业总产值是多少: the report has 香菇产业, no 产值)
         return _not_found(plan, reports, [counted], "")
+    kind_of_counted = _modifier(kw, counted, plan.topic or plan.effective) if counted else None
+    if kind_of_counted and good:
+        # the kind of the thing counted, said with it (宪法读本): a sentence that counts another kind (民法典读本
+        # 950余本) does not answer
+        good = [s for s in good if contains(table.units[s.unit].norm, kind_of_counted)
+                or contains(table.units[s.unit].context, kind_of_counted)]
+        if not good:
+            return _not_found(plan, reports, [kind_of_counted + head(counted or "")], "")
     if counted and not good:
         good = _relevant_without_describers(plan.topic or plan.effective, scored, kw, counted, table)
     if (good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective))
@@ -451,6 +459,15 @@ def _counted(question: str) -> str | None:
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
     words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before))  # 代办员有 -> 代办员
     return words[-1] if words else None
+
+
+def _modifier(kw: list[str], counted: str, question: str) -> str | None:
+    """The keyword the question writes right before the thing counted, as one word with it (宪法 of 宪法读本)."""
+    q = to_simplified(compact(question))
+    for before, after in zip(kw, kw[1:], strict=False):
+        if after == counted and head(before) + head(counted) in q:
+            return before
+    return None
 
 
 def _relevant_without_describers(question: str, scored: list[Scored], kw: list[str], counted: str,

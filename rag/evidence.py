@@ -1064,6 +1064,8 @@ def figures(text: str) -> list[tuple[int, int, str]]:
             continue
         if text[m.end():m.end() + 1] in "年月日" and not unit:
             continue
+        if not unit and (text[m.start() - 1:m.start()] in "+＋" and m.start() > 0 or text[m.end(1):m.end(1) + 1] in ("+", "＋")):
+            continue  # the name of a scheme, “1+11+35”, counts nothing
         end = m.end(1) + len(m.group(2).rstrip())
         out.append((m.start(), end, text[m.start():end]))
     return out

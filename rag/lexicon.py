@@ -454,7 +454,7 @@ MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反�
                              r"(?:有|发生了?|出现了?|受理了?)(?!没有|无|否)")
 
 # A word that asks for a count by its measure word: 项数, 件数, 户数 (the figure is asked, FIGURE_QUESTION)
-COUNT_NOUN = re.compile(r"^[" + MEASURE_WORDS + r"]数$")
+COUNT_NOUN = re.compile(r"^(?:[" + MEASURE_WORDS + r"]数|总数|总量|总额|数量|数目|总计|总和|合计)$")  # 件数, 总数: how much, no topic
 # A question word that is a count or a span, no topic: 两名, 三个, 一年(里), 三个月. Not 一村 (一村一法律顾问).
 COUNT_WORD = re.compile(r"^(?:[二两三四五六七八九十百几数半][一二两三四五六七八九十百几数半]*个?[" + MEASURE_WORDS + r"年月周]"
                         r"|一个?[年月周]|[那这该此][" + MEASURE_WORDS + r"])$")  # 那起 (行政诉讼案件): which one, no topic  # not 一支, 一件, 一张: slogans are made of them (一支队伍管执法, 一件事一次办)

@@ -330,3 +330,12 @@ def test_a_townships_county_is_read_from_its_newest_report_that_states_it(questi
     new = Report(source="b.txt", township="杏花镇", year=2020, text="2020年，杏花镇……")
     a = metadata_answer(question, [old, new], question)
     assert a is not None and a.found and value in a.text, a
+
+
+def test_a_year_in_chinese_numerals_and_no_plan_period() -> None:
+    """二〇二二年度 in the title is the year; 2021－2025年 (a plan's period) and years after the signing are not."""
+    from rag.ingest.metadata import find_year
+
+    body = "按照《法治政府建设实施纲要（2021－2025年）》要求，全镇扎实推进依法行政。力争2025年建成法治示范镇。"
+    assert find_year(body, "榆岭镇二〇二二年度法治政府建设工作报告", "2023-01-10", body) == 2022
+    assert find_year(body, "法治政府建设工作报告", "2023-01-10", body) == 2022  # signed early in 2023

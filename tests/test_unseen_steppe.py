@@ -315,3 +315,20 @@ def test_a_rate_asked_with_dadao() -> None:
 def test_the_years_of_one_townships_reports(question: str) -> None:
     a = ask(question)
     assert a.found and "2022年度" in a.text and "2023年度" in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    ("黎侯镇发放了多少本宪法读本？", False),
+    ("大铭乡发放了多少本宪法读本？", False),
+    ("高观镇2022年矛盾纠纷总数是多少？", True),
+])
+def test_the_kind_of_the_thing_counted_must_be_written(question: str, found: bool) -> None:
+    """宪法读本: a sentence counting 民法典读本 does not answer; 总数 names no thing, the 矛盾纠纷 do."""
+    a = ask(question)
+    assert a.found is found, a.text
+
+
+def test_the_name_of_a_scheme_counts_nothing() -> None:
+    from rag.evidence import figures
+
+    assert [f[2] for f in figures("全面推动“1+11+35”的治理体系建设，调解化解矛盾纠纷36件")] == ["36件"]

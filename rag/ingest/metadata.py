@@ -463,9 +463,23 @@ def _iso(m: re.Match[str]) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_YEAR = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年)")
+# the years of a plan's period (2021－2025年, 2021至2025年): no year reported on
+_YEAR_RANGE = re.compile(r"(?<!\d)(?:20[0-4]\d|19[89]\d)\s*年?\s*[-－—–~～至到]\s*(?:20[0-4]\d|19[89]\d)\s*年?")
+
+
+def _digit_years(text: str) -> str:
+    """二〇二二年 -> 2022年: a year written in Chinese numerals, as digits."""
+    return _CN_YEAR.sub(lambda m: m.group(0).translate(_CN_DIGITS), text)
+
+
 def find_year(simple: str, title: str, date: str | None, body: str | None = None) -> int | None:
     """The year reported on, not the publishing year: from the title, the opening sentence, or the
-    years the body mentions most (a report signed early in a year is about the year before)."""
+    years the body mentions most (a report signed early in a year is about the year before). Years in
+    Chinese numerals count (二〇二二年度); a plan's period (2021－2025年) and a year after the signing do not."""
+    title, simple = _digit_years(title), _digit_years(simple)
+    body = _digit_years(body) if body is not None else None
     m = _TITLE_YEAR.search(title)
     if m:
         return int(m.group(1))
@@ -482,10 +496,11 @@ def find_year(simple: str, title: str, date: str | None, body: str | None = None
             return int(m.group(1))
     signed = int(date[:4]) if date else None
     early = date is not None and int(date[5:7]) <= 6
-    text = body if body is not None else simple
+    text = _YEAR_RANGE.sub(" ", body if body is not None else simple)
     years = Counter(int(y) for y in _YEAR.findall(text))
     if signed is not None:
-        years.pop(signed + 1, None)  # plans for next year
+        for y in [y for y in years if y > signed]:
+            years.pop(y)  # plans for next year, targets after the signing
     if years:
         def rank(kv: tuple[int, int]) -> tuple[int, int]:
             year, count = kv
