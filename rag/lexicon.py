@@ -570,7 +570,7 @@ META_DATE = re.compile(
     + r")\S{0,6}?(生成|公开|上网)"
 )
 # the words that ask for a web page's date rather than the signature's (rag.metadata_answers)
-PAGE_DATE_ASKED = re.compile(r"发布|印发|成文|生成|公开|上网|publish|issued|released|posted|generated")
+PAGE_DATE_ASKED = re.compile(r"发布|印发|生成|公开|上网|publish|issued|released|posted|generated")  # (成文: written, the signing)
 META_PROVINCE = re.compile(
     _ASK + r"\s*(?:个)?(?:省|省份|省级|直辖市|自治区)|(?:省|省份)是(?:哪|什么)|所属省|\bprovince|municipality\b"
 )

@@ -186,7 +186,7 @@ def _page_date(question: str, report: Report, label: str) -> Answer | None:
 
 def _signed(question: str, report: Report) -> Answer:
     """The signing date, quoted where the report writes it (else its last line, which is the signature); the
-    date of the web page the report was copied from when that is asked (发布, 成文, published) or no signing
+    date of the web page the report was copied from when that is asked (发布, published) or no signing
     date is written."""
     label = f"{town_label(report.township, report.source)}{year_label(report.year, '年度')}报告"
     if PAGE_DATE_ASKED.search(to_simplified(question).lower()):

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 # Invented: no such 苏木 exists in the seeds or in ../shared/corpus-dev.
 STEPPE = """2022年法治政府建设工作情况报告
-发布机构：阿巴嘎旗巴彦宝力格图苏木人民政府    成文日期：2023-01-09
+发布机构：阿巴嘎旗巴彦宝力格图苏木人民政府    成文日期：2023-01-09    发布日期：2023-01-16
 2022年，苏木党委、政府在旗委、旗政府的正确领导下，结合牧区实际，扎实推进依法行政，现将有关情况报告如下：
 一、主要工作开展情况
 （一）充实执法力量。苏木综合执法队执法人员由4人增至9人，全部取得行政执法证件。
@@ -332,3 +332,13 @@ def test_the_name_of_a_scheme_counts_nothing() -> None:
     from rag.evidence import figures
 
     assert [f[2] for f in figures("全面推动“1+11+35”的治理体系建设，调解化解矛盾纠纷36件")] == ["36件"]
+
+
+@pytest.mark.parametrize(("question", "date"), [
+    ("巴彦宝力格图苏木2022年的报告是什么时候成文的？", "2023年1月9日"),
+    ("巴彦宝力格图苏木2022年报告的成文日期是哪天？", "2023年1月9日"),
+    ("巴彦宝力格图苏木2022年的报告是哪天发布的？", "2023年1月16日"),
+])
+def test_written_is_the_signing_and_published_is_the_page(question: str, date: str) -> None:
+    a = ask(question)
+    assert a.found and date in a.text.split("。")[0], a.text
