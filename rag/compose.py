@@ -1037,7 +1037,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
 
     best: tuple[str, int] | None = None
     best_score = 0.0
-    held_by: list[tuple[frozenset[str], str, int, float]] = []  # (keywords held in its clause, text, offset, score)
+    wholes: list[frozenset[str]] = []  # the keywords each figure before a 其中 holds in its clause
     for f_start, f_end, f_text in figs:
         at = next((i for i, (a, b) in enumerate(clauses) if a <= f_start < b), None)
         lo, hi = clauses[at] if at is not None else (0, len(simple))
@@ -1068,10 +1068,10 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
         # a part counted after 其中 (调处矛盾纠纷64起…其中调处林权纠纷9起) answers only when the question asks
         # for more than the whole's clause holds
         sub = "其中" in clause[: f_start - lo] and "其中" not in asked
-        if sub and any(h >= held for h, _, _, _ in held_by):
+        if sub and any(whole >= held for whole in wholes):
             continue
         if not sub:
-            held_by.append((frozenset(held), f_text.strip(), f_start, score))
+            wholes.append(frozenset(held))
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score
     return best

@@ -147,12 +147,8 @@ class EvidenceTable:
         return self.vectors[picked if self._rows is None else self._rows[picked]]
 
     def idf(self, term: str) -> float:
-        df = self._df.get(term)
-        if df is None:
-            df = self._document_frequency(term)
-            self._df[term] = df
         n = max(1, len(self.units))
-        return math.log((n + 1) / (df + 0.5))
+        return math.log((n + 1) / (self.document_frequency(term) + 0.5))
 
     def document_frequency(self, term: str) -> int:
         """How many sentences contain the term (cached)."""
@@ -706,15 +702,13 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
             s, e = m.span()
             # two characters at least: one alone is most often a word's own suffix or prefix (网格+长, 新+时代),
             # which the keyword's synonyms already find
-            left = [s - 2] if all(free(i) for i in range(s - 2, s)) else [s]
-            right = [e + 2] if all(free(i) for i in range(e, e + 2)) else [e]
-            if right == [e] and free(e) and q[e] in "日周月节":
-                right = [e + 1]  # a day, week or month named for a cause: 宣传月, 宪法日
-            for a in left:
-                for b in right:
-                    whole = q[a:b]
-                    if whole != h and len(whole) > len(best.split("|", 1)[0]) and table.document_frequency(whole):
-                        best = whole
+            a = s - 2 if all(free(i) for i in range(s - 2, s)) else s
+            b = e + 2 if all(free(i) for i in range(e, e + 2)) else e
+            if b == e and free(e) and q[e] in "日周月节":
+                b = e + 1  # a day, week or month named for a cause: 宣传月, 宪法日
+            whole = q[a:b]
+            if whole != h and len(whole) > len(head(best)) and table.document_frequency(whole):
+                best = whole
         out.append(best)
     return out
 
