@@ -525,6 +525,16 @@ def _each_year(plan: Plan, reports: list[Report]) -> bool:
     return len(plan.years) >= 2 or bool(EACH_YEAR.search(to_simplified(plan.effective).lower()))
 
 
+def _renumbered(one: Answer, citations: list[Citation]) -> str:
+    """One part's answer text with its citations numbered after ``citations``, to which they are added."""
+    text = one.text
+    for c in one.citations:
+        n = len(citations) + 1
+        text = text.replace(f"[{c.n}]", f"[{n}]")
+        citations.append(c.model_copy(update={"n": n}))
+    return text
+
+
 def _compose_each_year(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
                        table: Any) -> Answer:
     """Each report's answer, oldest first ("青枫镇这几年的法律明白人分别有多少名": 2022年…；2023年…)."""
@@ -534,12 +544,7 @@ def _compose_each_year(plan: Plan, index: Any, reports: list[Report], scored: li
     for report in sorted(reports, key=lambda r: r.year or 0):
         one = _compose_fact(plan, index, [report], [s for s in scored if table.units[s.unit].source == report.source],
                             kw, table)
-        text = one.text
-        for c in one.citations:
-            n = len(citations) + 1
-            text = text.replace(f"[{c.n}]", f"[{n}]")
-            citations.append(c.model_copy(update={"n": n}))
-        lines.append(f"{year_label(report.year)}：{text}")
+        lines.append(f"{year_label(report.year)}：{_renumbered(one, citations)}")
         found = found or one.found
     return Answer(question=plan.question, text="\n".join(lines), found=found, citations=citations,
                   considered=len(reports))
@@ -563,11 +568,7 @@ def _compose_each(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             continue
         one = _compose_fact(plan, index, mine, [s for s in scored if table.units[s.unit].source in sources], kw,
                             table, compares)
-        text = one.text
-        for c in one.citations:
-            n = len(citations) + 1
-            text = text.replace(f"[{c.n}]", f"[{n}]")
-            citations.append(c.model_copy(update={"n": n}))
+        text = _renumbered(one, citations)
         lines.append(f"{town}：{text}")
         found = found or one.found
         lead = re.match(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(\S?)", text) if one.found else None
