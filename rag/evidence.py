@@ -1037,6 +1037,7 @@ def has_figure(text: str) -> bool:
     return bool(figures(text))
 
 
+_SCHEME_SIGN = frozenset({"+", "＋"})
 _ENUMERATION = re.compile(r"^\s*[(（]?\d{1,2}\s*[.、．)）]")
 _NOT_A_FIGURE = re.compile(r"^(?:19|20)\d{2}$")
 
@@ -1058,7 +1059,7 @@ def figures(text: str) -> list[tuple[int, int, str]]:
             continue
         if text[m.end():m.end() + 1] in "年月日" and not unit:
             continue
-        if not unit and (text[m.start() - 1:m.start()] in "+＋" and m.start() > 0 or text[m.end(1):m.end(1) + 1] in ("+", "＋")):
+        if not unit and _SCHEME_SIGN & {text[m.start() - 1: m.start()], text[m.end(1): m.end(1) + 1]}:
             continue  # the name of a scheme, “1+11+35”, counts nothing
         end = m.end(1) + len(m.group(2).rstrip())
         out.append((m.start(), end, text[m.start():end]))

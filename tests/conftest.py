@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,15 @@ def point_at(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setenv("RAG_INDEX_DIR", str(index_dir))
     get_settings.cache_clear()
+
+
+def ask(question: str) -> Any:
+    """rag.answer() of a question, on the index the test points at."""
+    from rag import answer
+
+    return answer(question)
+
+
+def towns(a: Any) -> set[str]:
+    """The townships an answer cites."""
+    return {c.township or "" for c in a.citations}

@@ -6,15 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import towns
 
 from rag.answer import QuestionError, answer, answer_stream, classify
 from rag.models import Answer
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("use_seeds_index")]
-
-
-def towns(a: Answer) -> set[str]:
-    return {c.township or "" for c in a.citations}
 
 
 def assert_exact_quotes(a: Answer) -> None:

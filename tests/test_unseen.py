@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import point_at, seeds_with
+from conftest import point_at, seeds_with, towns
 
 from rag.models import Answer
 
@@ -39,10 +39,6 @@ def unseen_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _use(unseen_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     point_at(unseen_index, monkeypatch)
-
-
-def towns(a: Answer) -> set[str]:
-    return {c.township or "" for c in a.citations}
 
 
 def test_township_and_year_from_the_first_sentence() -> None:

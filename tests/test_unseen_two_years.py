@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import point_at, seeds_with
+from conftest import ask, point_at, seeds_with
 
 from rag.models import Answer
 
@@ -45,12 +45,6 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(autouse=True)
 def _use(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     point_at(index_dir, monkeypatch)
-
-
-def ask(question: str) -> Answer:
-    from rag import answer
-
-    return answer(question)
 
 
 def yunxi_years(a: Answer) -> set[int | None]:
