@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rag.evidence import EvidenceTable, Scored, alternative_sides, keywords, quoted_phrases, rejoined
+from rag.evidence import (
+    EvidenceTable,
+    Scored,
+    alternative_sides,
+    keywords,
+    quoted_phrases,
+    rejoined,
+    unheld_predicates,
+)
 
 
 def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
@@ -32,7 +40,7 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
 
     store = get_store(index)
     kw = keywords(topic, places=getattr(index, "place_names", ())) if kw is None else kw
-    kw = rejoined(kw, topic, store.table())
+    kw = unheld_predicates(rejoined(kw, topic, store.table()), question, store.table())
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
     return store.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, store.table()

@@ -39,6 +39,7 @@ from rag.evidence import (
     head,
     keywords,
     names_in,
+    states_shortcoming,
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
@@ -58,7 +59,6 @@ from rag.lexicon import (
     ORDINAL,
     PLACE_TITLE,
     RATE_QUESTION,
-    SHORTCOMING,
     SPECIFIC_SHORTCOMINGS,
     SURNAMES,
     THING_NAME_QUESTION,
@@ -125,7 +125,7 @@ def _score(plan: Plan, index: Any, reports: list[Report], allow_section: bool = 
         # A question about shortcomings is answered only by sentences that state one.
         scored = [
             s for s in scored
-            if SHORTCOMING.search(table.units[s.unit].norm + table.units[s.unit].context)
+            if states_shortcoming(table.units[s.unit].norm) or states_shortcoming(table.units[s.unit].context)
             or index.chunks[table.units[s.unit].chunk].chunk.kind == "problems"
         ]
     return scored, kw, table
@@ -1005,6 +1005,26 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
     return picked[0] if picked else None
 
 
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到了?|达|占|有|提高到|增长)?")
+
+
+def _respectively(text: str, figs: list[tuple[int, int, str]]) -> dict[int, str]:
+    """The item each figure of "A、B分别为X和Y" counts (its offset -> the item's words), where the items and the
+    figures after 分别 are as many."""
+    paired: dict[int, str] = {}
+    for m in _RESPECTIVELY.finditer(text):
+        start = max(text.rfind(c, 0, m.start()) for c in "，,；;。：:") + 1
+        ends = [i for c in "，,；;。" if (i := text.find(c, m.end())) >= 0]
+        end = min(ends) if ends else len(text)
+        items = [x for x in re.split(r"、|以及|和|与|及", text[start:m.start()]) if x]
+        after = [f for f in figs if m.end() <= f[0] < end]
+        if len(items) == len(after) >= 2:
+            # the first item carries what all of them share (学法考试参考率、合格率): as long as the longest other
+            items[0] = items[0][-max(len(x) for x in items[1:]):]
+            paired.update({f[0]: item for item, f in zip(items, after, strict=True)})
+    return paired
+
+
 def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool, idf: Callable[[str], float],
                     question: str = "", taken: frozenset[int] = frozenset()) -> tuple[str, int] | None:
     """_pick_figure() with the figure's offset in the quote; figures at the offsets ``taken`` (given for
@@ -1015,7 +1035,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers and f[0] not in taken]
     # the figure a change starts from (由7人增至12人) is not the one now, unless the question asks for it
     if not re.search(r"原来|原先|原有|以前|此前|之前|增加前|调整前", question):
-        figs = [f for f in figs if not (CHANGE_FROM.search(to_simplified(quote[max(0, f[0] - 6):f[0]]))
+        figs = [f for f in figs if not (CHANGE_FROM.search(to_simplified(quote[max(0, f[0] - 10):f[0]]))
                                         and CHANGE_TO.match(to_simplified(quote[f[1]:f[1] + 8])))]
     if rate:
         figs = [f for f in figs if f[2].endswith(("%", "％"))]
@@ -1039,7 +1059,14 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     best: tuple[str, int] | None = None
     best_score = 0.0
     wholes: list[frozenset[str]] = []  # the keywords each figure before a 其中 holds in its clause
+    paired = _respectively(simple, figs)
     for f_start, f_end, f_text in figs:
+        if f_start in paired:  # 解决率、满意率分别为93.6%和97.2%: a figure counts its own item
+            held_by = [k for k in kw if any(alt in paired[f_start] for alt in k.split("|"))]
+            score = sum(weight(k) for k in held_by)
+            if score > best_score:
+                best, best_score = (f_text.strip(), f_start), score
+            continue
         at = next((i for i, (a, b) in enumerate(clauses) if a <= f_start < b), None)
         lo, hi = clauses[at] if at is not None else (0, len(simple))
         clause = simple[lo:hi]

@@ -33,6 +33,7 @@ from rag.evidence import (
     asked_unit,
     contains,
     counts_in,
+    denies,
     example_sides,
     figure_share,
     has_english,
@@ -40,21 +41,29 @@ from rag.evidence import (
     keywords,
     only_denies,
     says_none,
+    segment,
+    states_shortcoming,
 )
 from rag.lexicon import (
     ABSENCE_QUESTION,
+    ATTRIBUTES,
     EITHER,
     FIGURE_QUESTION,
+    HEADCOUNT_ASKED,
+    HEADCOUNT_WORDS,
     MEASURE_WORDS,
     MENTION_OF_SOME,
     MENTION_OR_ABSENCE,
     ONGOING_PLAN,
+    PERSON_NOUNS,
     RATE_QUESTION,
+    SCARCE_COUNT,
     SHORTCOMING,
     SPECIFIC_SHORTCOMINGS,
+    STAFF_WORDS,
     kind_cues,
 )
-from rag.text import compact, is_noun, is_verbal_noun, normalize
+from rag.text import compact, is_noun, is_verbal_noun, normalize, to_simplified, word_tags
 
 PARAMS_FILE = Path(__file__).resolve().parent / "data" / "decision.json"
 PER_REPORT = 5  # keyword candidate sentences weighed per report
@@ -165,21 +174,28 @@ class Asked:
     listed: bool = False  # it names things side by side or in brackets (手段老套、单一; 公共法律服务室（工作室）):
     # no one of them is required
     situation: bool = False  # it asks how a thing went (报告了…情况): a report that had none says so, a plan does not
+    headcount: bool = False  # it asks how many staff there are (数量不够, 人手, 配备不足)
 
     @classmethod
     def of(cls, question: str) -> Asked:
         # (有没有, 是否有, 有无 ask whether: no absence, "有没有乡镇发生过行政诉讼案件" asks which had one)
         q = _WHETHER.sub("", compact(question))
         words = _WHETHER.sub("", normalize(question))  # simplified, spaces kept for the English patterns (how many)
-        kinds = frozenset(kind_cues(q))
+        kinds = frozenset(kind_cues(q) | kind_cues(words))  # (English cues of two words: "short of")
         absent = bool(ABSENCE_QUESTION.search(words))
-        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), bool(RATE_QUESTION.search(words)),
-                   has_english(question), asked_unit(words),
+        either = bool(EITHER.search(q) or example_sides(question))
+        rate, unit = bool(RATE_QUESTION.search(words)), asked_unit(words)
+        if either and rate and (unit or _COUNTED.search(q)):
+            rate, unit = False, None  # a count or a rate (取得资格的人数或考试通过率): any figure answers it
+        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), rate,
+                   has_english(question), unit,
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
-                   bool(EITHER.search(q) or example_sides(question)), absent, _joined(q) if absent else (),
-                   bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)))
+                   either, absent, _joined(q) if absent else (),
+                   bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
+                   bool(HEADCOUNT_ASKED.search(words)))
 
 
+_COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
 _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
 
 
@@ -288,6 +304,10 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     rarest = max(topic_weights, key=topic_weights.__getitem__) if topic_weights else None
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
+    # staff short in number, or in quality (素质): which one is asked (neither rule for one or the other:
+    # 数量不够或专业素质不高)
+    quality = any(ATTRIBUTES.search(k) for k in weights)
+    staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)
     key = None if asked.either or asked.english or asked.listed else defining
@@ -315,7 +335,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         u = table.units[i]
         kind = kind_of(i)
         # (the two searches only when they decide something: a list question weighs thousands of candidates)
-        short = asked.shortcoming and bool(SHORTCOMING.search(u.norm) or SHORTCOMING.search(u.context))
+        short = asked.shortcoming and (states_shortcoming(u.norm) or states_shortcoming(u.context))
         if asked.shortcoming and not short and kind != "problems":
             return None
         if asked.done and deeds and not asked.shortcoming and kind == "problems" and SHORTCOMING.search(u.norm):
@@ -326,7 +346,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所
         if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
             return None
-        if short and shortage and not dense_only and not said_of(u.norm, shortage, list(topic_weights)):
+        if short and shortage and not dense_only and not said_of(
+                u.norm, shortage, list(topic_weights), staff,
+                carried=said_of(re.sub(r"[|>]", "，", u.context), shortage, list(topic_weights), staff, False)):
             return None  # its 缺乏 is said of another thing (缺乏足够奖励, in a sentence about 执法人员)
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
@@ -398,21 +420,94 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
 def defining_word(topic_weights: dict[str, float], held: set[str]) -> str | None:
     """The rarest noun or verbal noun (演练, 考试) among a question's topic words that some sentence in scope
     holds (its alternatives count: 律所 for 律师事务所), or None for a question of one topic word. A verb
-    (审核, 组建 ~ 成立) or a describing word (单调) is too often said in other words to be required."""
+    (审核, 组建 ~ 成立) or a describing word (单调) is too often said in other words to be required; a date
+    (“12·4”宪法宣传周) names when, and a report may name the day alone."""
     if len(topic_weights) < 2:
         return None
     held_words = [k for k in topic_weights if k in held]
-    nouns = [k for k in held_words if is_noun(head(k)) or is_verbal_noun(head(k))]
+    nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k))) and not re.search(r"\d", head(k))]
     return max(nouns, key=topic_weights.__getitem__) if nouns else None
 
 
-def said_of(text: str, words: list[str], topic: list[str]) -> bool:
-    """Whether some clause of ``text`` holding one of ``words`` (a shortcoming: 不足, 缺乏) holds a topic word
-    too, or follows a clause that does (执法人员仅3名，力量不足): the shortcoming is the topic's. True when no
-    clause holds one of ``words``."""
+def said_of(text: str, words: list[str], topic: list[str], qualities: bool | None = None,
+            carried: bool = True) -> bool:
+    """Whether ``text`` states its shortcoming of the topic: some clause holding one of ``words`` (the question's
+    不足, 缺乏), else one stating any shortcoming (力量薄弱 for 人员不足), holds a topic word too, or follows a
+    clause that does (执法人员仅3名，力量不足). True when no clause states a shortcoming, but for a question about
+    staff: then whether the text denies them (尚未配备专职执法人员) or counts them as few (执法人员仅3名), else
+    ``carried`` (what its heading says).
+
+    A question about people (a topic word names them: 执法人员, 力量) and not their quality (``qualities`` False)
+    asks for a shortage of headcount: only adverbs and headcount words stand between people and the shortage
+    (执法人员数量明显不足, 缺少执法人员), not their quality (执法人员业务能力不足, 对新法掌握不够) or another thing
+    (执法人员…，执法文书不够规范). One about their quality (``qualities`` True) asks for a clause that names one
+    (素质, 能力). None: no such rule."""
     clauses = [m.group(0) for m in COMMA_PART.finditer(text)]
-    at = [i for i, c in enumerate(clauses) if any(contains(c, w) for w in words)]
-    return not at or any(any(contains(c, t) for c in clauses[max(0, i - 1): i + 1] for t in topic) for i in at)
+    about_people = qualities is not None and any(_of_people(t) for t in topic)
+    asked_word = [i for i, c in enumerate(clauses) if any(contains(c, w) for w in words)]
+    # (of staff's quality, any shortcoming of theirs counts: 数量不足，…规范化水平有待提高)
+    wide = about_people and qualities or not asked_word
+    stated = [i for i, c in enumerate(clauses) if states_shortcoming(c)] if wide else []
+    at = sorted(set(asked_word) | set(stated))
+
+    def bound(i: int) -> bool:
+        return any(contains(clauses[i], t) or (i > 0 and contains(clauses[i - 1], t)) for t in topic)
+
+    def of_people(i: int) -> bool:
+        clause = clauses[i]
+        if qualities:
+            return bool(ATTRIBUTES.search(to_simplified(clause)))
+        start, end = _shortcoming_at(clause, words)
+        lack = bool(_LACK.fullmatch(clause[start:end]))  # 缺少执法人员: the people after it
+        return (bool(_PEOPLE_WORD.search(clause, start, end))  # 人手紧张
+                or bool(_FEW_PEOPLE.search(clause))  # 执法队伍人员少
+                or any(SCARCE_COUNT.search(c) and _PEOPLE_WORD.search(c) for c in clauses[max(0, i - 1): i + 2])
+                or any(m.end() <= start and _only_degree(clause[m.end():start]) or (lack and m.start() >= end)
+                       for m in _PEOPLE_WORD.finditer(clause))
+                or (i > 0 and bool(_PEOPLE_WORD.search(clauses[i - 1])) and _only_degree(clause[:start])))
+
+    if not at:
+        # a sentence of the problems that names no shortcoming word (少数部门之间没有形成工作合力) states one,
+        # but a shortage of staff must be said: 执法人员仅3名 (few), 尚未配备专职执法人员 (none), or by its heading
+        return not about_people or carried or denies(text, topic) or any(
+            (SCARCE_COUNT.search(c) or _FEW_PEOPLE.search(c)) and any(contains(c, t) for t in topic) for c in clauses)
+    return any(bound(i) and (not about_people or of_people(i)) for i in at)
+
+
+def _of_people(word: str) -> bool:
+    """Whether a keyword (its alternatives) names staff: 执法人员, 执法力量, 法治人才 (not 群众, whose 积极性不高
+    is no shortage of them)."""
+    return any(alt.endswith(STAFF_WORDS) for alt in word.split("|"))
+
+
+_PEOPLE_WORD = re.compile("|".join(sorted(set(PERSON_NOUNS) | set(STAFF_WORDS), key=len, reverse=True)))
+
+
+def _only_degree(between: str) -> bool:
+    """Whether the words between people and their shortage keep it one of headcount: none, adverbs and
+    describing words (明显, 相对), headcount words (数量, 配备, 力量); no quality (素质), noun or verb."""
+    if ATTRIBUTES.search(between) or len(between) > 6:
+        return False
+    tags = word_tags()
+    return all(w in HEADCOUNT_WORDS or not _NAMING_TAG.match(tags.get(w, "")) for w in segment(between))
+
+
+_FEW_PEOPLE = re.compile("(?:" + _PEOPLE_WORD.pattern + r")(?:较|偏|太|很|过)?少(?!数)")
+_LACK = re.compile(r"缺少|缺乏|欠缺|缺|短缺|紧缺|匮乏")
+_NAMING_TAG = re.compile(r"n|v")  # nouns, verbs and verbal nouns (培训不足 is training's)
+
+
+def _end_of(clause: str, word: str) -> int | None:
+    """Where the first of ``word``'s alternatives found in ``clause`` ends, or None."""
+    ends = [m.end() for alt in word.split("|") if (m := re.search(re.escape(alt), clause))]
+    return min(ends) if ends else None
+
+
+def _shortcoming_at(clause: str, words: list[str]) -> tuple[int, int]:
+    """Where the clause's shortcoming stands: one of ``words`` (不足|不够…), else any shortcoming word."""
+    spans = [m.span() for w in words for alt in w.split("|") if (m := re.search(re.escape(alt), clause))]
+    found = SHORTCOMING.search(clause)
+    return min(spans) if spans else (found.span() if found else (len(clause), len(clause)))
 
 
 def question_features(scored: list[Any], topic_weights: dict[str, float]) -> np.ndarray:

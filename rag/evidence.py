@@ -44,7 +44,10 @@ from rag.lexicon import (
     PLACE_WORDS,
     RATE_QUESTION,
     REPORT_FRAME,
+    SHORTCOMING,
+    SHORTCOMING_NOUNS,
     SHORTCOMING_TAIL,
+    SOLVING,
     STOP_WORDS,
     TITLE_FRAME,
     TOTAL_ADVERB,
@@ -52,7 +55,7 @@ from rag.lexicon import (
     asked_title,
     synonym_index,
 )
-from rag.text import compact, is_function_word, iter_sentence_spans, to_simplified
+from rag.text import compact, is_function_word, is_verb, iter_sentence_spans, to_simplified
 
 if TYPE_CHECKING:
     from rag.index.postings import Postings, SentencePostings
@@ -483,6 +486,11 @@ def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type
     return units
 
 
+def segment(text: str) -> list[str]:
+    """The words of ``text`` by the keywords' tokenizer (jieba, the genre's units whole)."""
+    return list(_tokenizer().lcut(text))
+
+
 @lru_cache(maxsize=1)
 def _tokenizer():  # type: ignore[no-untyped-def]
     import jieba
@@ -643,7 +651,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     words += [e for e in extra if e not in words]
     if not synonyms:
         return words
-    words = _glued(words, q)
+    words = _split_compounds(_glued(words, q))
     # two words of one synonym group are one keyword: 素质 and 能力 both mean the staff's ability
     out: dict[frozenset[str], str] = {}
     for w in words:
@@ -673,6 +681,19 @@ def _glued(words: list[str], q: str) -> list[str]:
             out[-1] += w
         else:
             out.append(w)
+    return out
+
+
+def _split_compounds(words: list[str]) -> list[str]:
+    """A word of no synonym group that is two words of synonym groups side by side, as those two: jieba keeps
+    化解矛盾 whole, and only 化解 + 矛盾 find 调处矛盾纠纷 (their synonyms). (The question's compounds still weigh
+    as phrases, rag.decide.compounds.)"""
+    groups = synonym_index()
+    out: list[str] = []
+    for w in words:
+        cut = next((i for i in range(2, len(w) - 1) if w not in groups and w[:i] in groups and w[i:] in groups), None)
+        parts = [w[:cut], w[cut:]] if cut else [w]
+        out.extend(p for p in parts if p not in out)
     return out
 
 
@@ -733,10 +754,40 @@ def _without_leftovers(terms: list[str], q: str) -> list[str]:
 _GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 
 
+def unheld_predicates(terms: list[str], question: str, table: EvidenceTable) -> list[str]:
+    """The keywords less the question's own verbs that no report uses: the word that says what was done
+    (交代了, 拿到了, 写进过; or the verb right after 哪些乡镇) when no sentence of the corpus holds it. It says
+    how the asker puts it, not what to find, and its weight would sink every report alike."""
+    q = compact(to_simplified(question))
+    words = segment(q)
+    verbs = {w for w, after in zip(words, [*words[1:], ""], strict=True) if after in ("了", "过")}
+    subject = _ASKED_TOWNS.match(q)
+    if subject:
+        rest = segment(q[subject.end():])
+        if rest and is_verb(rest[0]):
+            verbs.add(rest[0])
+    return [t for t in terms if head(t) not in verbs or table.document_frequency(t) > 0]
+
+
+# the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
+_ASKED_TOWNS = re.compile(r"^(?:有)?(?:哪些|哪个|哪几个)(?:乡镇|镇街|街镇|镇|乡|街道)(?:的报告|在报告[中里]|报告[中里]?)?"
+                          r"(?:都|也|还|曾经?|已经?)?")
+
+
 def expand(word: str) -> str:
-    """A keyword as alternatives of its synonyms (rag.lexicon.SYNONYMS): 不足 -> 不足|不够|短缺|…"""
-    group = synonym_index().get(word)
-    return "|".join(group) if group else word
+    """A keyword as alternatives of its synonyms (rag.lexicon.SYNONYMS): 不足 -> 不足|不够|短缺|…, and each
+    compound of 法治 also as the older 法制 and back (民主法制示范村 for 民主法治示范村; not the genre's own
+    words, 法治政府, which name the kind of report)."""
+    out: list[str] = []
+    for w in synonym_index().get(word, (word,)):
+        variants = () if len(w) < 3 or w in GENRE_WORDS else (w.replace(a, b) for a, b in _LAW_SPELLINGS if a in w)
+        for v in (w, *variants):
+            if v not in out:
+                out.append(v)
+    return "|".join(out)
+
+
+_LAW_SPELLINGS = (("法治", "法制"), ("法制", "法治"))
 
 
 def head(term: str) -> str:
@@ -886,12 +937,12 @@ COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几)(?:个(?=人(?![民员才大口])
 # 几个 / 多少个 before a noun of people: the count is of people (几个干部 -> 名, answered by 8名)
 # (a few words may stand between: 几个行政执法人员, 多少个村级调解员; the noun ends the phrase asked)
 _PEOPLE = "(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")"
-_ASK_PEOPLE = re.compile(r"(?:多少|几)个(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{1,4}?" + _PEOPLE
+_ASK_PEOPLE = re.compile(r"(?:多少|几)个[“\"「『]?(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{1,4}?" + _PEOPLE
                          + r"(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{1,4}?" + _PEOPLE + r"(?=[有是参接被在受获经负担]))")
 
 
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
-_PEOPLE_BEFORE = re.compile(_PEOPLE + r"(?:一共|总共|共)?有?$")
+_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?$")  # (“法律明白人”有多少个)
 
 
 def asks_quantity(question: str) -> str | None:
@@ -980,6 +1031,17 @@ def denies(text: str, keywords: list[str]) -> bool:
             return True
         if any(ZERO_AFTER.match(clause, w.end()) for k in keywords for w in _alternatives(k).finditer(clause)):
             return True  # 行政诉讼案件均为零
+    return False
+
+
+def states_shortcoming(text: str) -> bool:
+    """Whether ``text`` states a shortcoming (执法力量薄弱, 存在问题): a shortcoming word that is not the object
+    of work in its clause (研究解决法治建设中的难点问题 and 补齐短板 report work done)."""
+    for part in COMMA_PART.finditer(text):
+        clause = part.group(0)
+        for m in SHORTCOMING.finditer(clause):
+            if m.group(0) not in SHORTCOMING_NOUNS or not SOLVING.search(clause, 0, m.start()):
+                return True
     return False
 
 

@@ -46,7 +46,7 @@ GENRE_WORDS: frozenset[str] = frozenset(
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
 
 # A figure a change starts from (执法人员由7人增至12人, 从5名增加到9名): the figure after it is the one now.
-CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的)?$")
+CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的|(?:上|去|前)一?年度?(?:底|末)?的?|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:底|末)?的?)?$")
 CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
                        r"|充实到|充实至|达到|减少到|减少至|减至|降至|降到|下降到|下降至|压减到|压减至|变为|调整为)")
 
@@ -72,6 +72,24 @@ SHORTCOMING_WORDS: tuple[str, ...] = (
     "没有充分", "未充分", "未能充分", "不充分",  # 作用没有充分发挥
 )
 SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
+# ... of them, the nouns that work solves (研究解决法治建设中的难点问题, 补齐短板, 查找差距): a clause that names
+# one after such a verb reports work done, not a shortcoming (rag.evidence.states_shortcoming); 不到位, 滞后 and the
+# other predicates state one wherever they stand (发现的问题整改不到位)
+SHORTCOMING_NOUNS = frozenset({"问题", "难点", "短板", "弱项", "差距", "困难", "瓶颈", "不足"})
+# What a shortcoming may be said of besides people themselves: their quality (执法人员业务能力不足 says the staff's
+# skill is short, not the staff; 执法人员不足 asks for the staff). A question that names one of them asks about it.
+STAFF_WORDS = ("人员", "力量", "队伍", "人手", "人才")  # the staff a shortage may be of (by their ends)
+# ... and the words that keep a shortage one of headcount between the people and it (执法人员数量不足, 配备不足)
+# ... a headcount that says the people are few without a shortcoming word: 执法人员仅3名, 只有2人
+SCARCE_COUNT = re.compile(r"(?:仅|只)有?[^，,。；;0-9]{0,8}?[0-9一二两三四五六七八九十]+\s*[名人个位]")  # 仅有在编执法人员5名
+# ... a question that asks for the number of staff (beside their quality: 数量不够或专业素质不高)
+HEADCOUNT_ASKED = re.compile(r"数量|人数|人手|配备|编制|不够用|短缺|紧缺|in number|understaffed|short of")
+HEADCOUNT_WORDS = frozenset({"数量", "人数", "配备", "编制", "力量", "人手", "人员", "队伍"})
+ATTRIBUTES = re.compile(r"能力|素质|水平|意识|观念|理念|业务|专业|知识|技能|本领|积极性|主动性|方式|方法|模式|思维|作风|经验|效率"
+                        r"|质量")
+# (and of a question: 解决问题 asks for no shortcoming, rag.lexicon.PROBLEM_NOT_CUE; nor 咨询法律问题)
+SOLVING = re.compile(r"解决|化解|破解|攻克|补齐|补强|弥补|克服|整改|纠正|查处|查出|查找|查摆|梳理|排查|处理|处置|发现|针对"
+                     r"|聚焦|回应|答复|咨询")
 # ... of them, the ones that say what is wrong, not only that something is (宣传形式单一, 发展不平衡): a list
 # question's supporting sentence must say it too, where any 不足 or 薄弱 does for 执法人员不足
 # a question that asks for one thing or another: 或, 还是 (rag.evidence.alternative_sides reads its sides)
@@ -85,6 +103,7 @@ SHORTCOMING_TAIL = re.compile(
 # Words in a question that show which kind of section it is about.
 KIND_CUES: dict[str, tuple[str, ...]] = {
     "problems": SHORTCOMING_WORDS + ("problem", "shortcoming", "weakness", "lack", "insufficient", "inadequate",
+                                     "short of", "understaffed", "not enough",
                                      "uneven", "challenge", "shortage"),
     "plans": ("下一步", "计划", "打算", "思路", "今后", "明年", "下一年", "来年", "工作安排", "将如何", "将采取",
               "将要", "展望", "next year", "plan", "going forward"),
@@ -318,7 +337,7 @@ FIGURE_QUESTION = re.compile(
     re.I,
 )
 # Nouns of people: "几个干部", "多少个调解员" count people (名, 人), not things (个).
-PERSON_NOUNS = ("人", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
+PERSON_NOUNS = ("人", "人员", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
                 "工作人员", "法律明白人", "老师", "学生", "代表", "委员")
 
 # What an English count is counted in: "how many people" -> 人 (人次 too), "how many sessions" -> 次.
@@ -519,7 +538,7 @@ def synonym_index() -> dict[str, tuple[str, ...]]:
 PROBLEM_NOT_CUE = re.compile(
     # a verb of handling, at most four characters before (no 存在, 哪, 什么, 有, 中 between: "排查工作存在哪些问题"
     # asks for shortcomings)
-    r"(?:解决|整改|查处|查出|排查|化解|处理|处置|发现|答复|咨询)(?:(?!存在|哪|什么|有|中)[^，。,;；?？!！]){0,4}问题"
+    rf"(?:{SOLVING.pattern})(?:(?!存在|哪|什么|有|中)[^，。,;；?？!！]){{0,4}}问题"
     r"|(?:法律|隐患、?|纠纷、?)问题"  # a person's legal question, hazards and problems found: side by side only
     r"|问题(?:数量|件数|个数|数|线索|清单|台账)"
 )

@@ -26,7 +26,7 @@ from browser_helpers import CHROMIUM, free_port, launch_browser, tree_hash
 from rag.config import ROOT
 
 DEV_REPORTS = ROOT.parent / "shared" / "corpus-dev" / "reports"
-LIST_QUESTION = "哪些乡镇提到执法人员不足？"
+LIST_QUESTION = "哪些乡镇聘请了法律顾问？"
 SECTION_QUESTION = "大铭乡2023年法治政府建设存在哪些问题？"
 # Screenshots go to test-output/browser/; with DOCS_SHOTS=1 to docs/ (the README's pictures) instead.
 SHOTS = ROOT / "docs" if os.environ.get("DOCS_SHOTS") else ROOT / "test-output" / "browser"

@@ -289,6 +289,63 @@ def test_said_of_reads_the_clause_and_the_one_before_it() -> None:
     assert said_of("执法人员仅3名，力量明显不足", ["不足"], ["执法人员"])
     assert not said_of("激励机制不健全，对调解员缺乏奖励，难以调动执法人员积极性", ["缺乏"], ["执法人员"])
     assert said_of("全镇开展普法宣传12场", ["不足"], ["执法人员"])  # no shortcoming word: nothing to bind
+    # ... but of staff, unless its heading says it (or it counts them as few)
+    assert not said_of("全镇开展普法宣传12场", ["不足"], ["执法人员"], qualities=False, carried=False)
+
+
+STAFF = ["执法人员|执法力量|执法队伍"]
+SHORT = ["不足|不够|短缺|缺乏"]
+
+
+@pytest.mark.parametrize("text", [
+    "综合执法队执法人员数量明显不足",
+    "行政执法人员配备相对紧缺，不够",
+    "全镇缺乏专职执法人员",
+    "执法力量较为薄弱",
+    "执法人员仅有4名，难以覆盖全部村组",
+    "执法人员只有2人，且均为兼职",  # few, said with no shortcoming word
+    "全镇至今尚未配备专职执法人员",  # (the topic denied)
+    "镇综合执法队仅有在编执法人员5名，承接事项多",
+    "一是综合执法队伍人员少、年龄偏大",
+    "承接下放事项后执法队伍人手紧张的矛盾较为突出",
+])
+def test_a_shortage_of_people_is_one_of_headcount(text: str) -> None:
+    from rag.decide import said_of
+    assert said_of(text, SHORT, STAFF, qualities=False, carried=False)
+
+
+@pytest.mark.parametrize("text", [
+    "部分执法人员法律知识和办案能力不足",  # their skill is short, not they
+    "执法队伍整体素质还不够高",
+    "个别执法人员对新颁布的条例掌握不够",  # (a verb between: their grasp)
+    "个别执法人员对新法理解不深，执法文书制作不够规范",  # the next clause's shortage is of the documents
+    "三是执法人员培训不足",  # the training's
+    "部分执法人员担心执法风险，不愿尝试新方法",  # states no shortage at all
+])
+def test_a_shortage_of_their_quality_is_no_shortage_of_people(text: str) -> None:
+    from rag.decide import said_of
+    assert not said_of(text, SHORT, STAFF, qualities=False, carried=False)
+    if "素质" in text or "能力" in text:
+        assert said_of(text, SHORT, STAFF, qualities=True, carried=False)  # a question about their quality
+
+
+def test_a_question_about_staff_quality_is_not_answered_by_their_number() -> None:
+    from rag.decide import said_of
+    assert not said_of("镇综合执法队执法人员仅3名，难以覆盖全镇", SHORT, STAFF, qualities=True, carried=False)
+    assert said_of("一是执法人员数量不足，执法规范化水平有待提高", SHORT, STAFF, qualities=True, carried=False)
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("普法宣传方式比较单一", True),
+    ("依法行政工作还存在一些问题", True),
+    ("发现的问题整改不到位", True),  # 不到位 states it wherever it stands
+    ("定期听取汇报，及时研究解决工作推进中的难点问题", False),  # work done
+    ("着力补齐基层法治建设短板", False),
+    ("对照考核要求查找差距，逐项整改", False),
+])
+def test_a_shortcoming_solved_is_work_done(text: str, states: bool) -> None:
+    from rag.evidence import states_shortcoming
+    assert states_shortcoming(text) is states
 
 
 @pytest.mark.parametrize(("question", "absent"), [

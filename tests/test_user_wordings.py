@@ -110,6 +110,24 @@ def test_the_figure_asked_among_several_in_a_sentence(question: str, figure: str
     assert _pick_figure(quote, kw, unit, False, lambda k: 2.0, question) == figure
 
 
+@pytest.mark.parametrize(("question", "rate", "figure"), [
+    ("群众满意率是多少？", True, "97.2%"),
+    ("诉求解决率达到多少？", True, "93.6%"),
+    ("考试合格率是多少？", True, "98.5%"),
+    ("参考率多少？", True, "100%"),
+    ("审查了多少份合同？", False, "36份"),
+    ("出具了几份法律意见书？", False, "12份"),
+])
+def test_a_figure_of_a_list_said_respectively_counts_its_own_item(question: str, rate: bool, figure: str) -> None:
+    """A、B分别为X和Y: the figure is the one in the place of the item asked (not the first of the clause)."""
+    quotes = {"满意率": "接诉即办诉求解决率、群众满意率分别达到93.6%和97.2%，均高于全区平均",
+              "解决率": "接诉即办诉求解决率、群众满意率分别达到93.6%和97.2%，均高于全区平均",
+              "率": "干部学法考试参考率、合格率分别为100%、98.5%",
+              "份": "法律顾问全年审查合同和出具法律意见书分别为36份和12份"}
+    quote = next(q for k, q in quotes.items() if k in question)
+    assert _pick_figure(quote, keywords(question), asks_quantity(question), rate, lambda k: 2.0, question) == figure
+
+
 @pytest.mark.parametrize(("sentence", "titles", "name"), [
     ("镇长王大明主持召开专题会议。", "镇长", "王大明"),
     ("聘请了某某律师事务所律师赵小红作为镇政府常年法律顾问。", "法律顾问", "赵小红"),
