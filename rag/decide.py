@@ -59,6 +59,7 @@ from rag.lexicon import (
     RATE_QUESTION,
     SCARCE_COUNT,
     SHORTCOMING,
+    SHORTCOMING_SUBJECTS,
     SPECIFIC_SHORTCOMINGS,
     STAFF_WORDS,
     kind_cues,
@@ -307,6 +308,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     # staff short in number, or in quality (素质): which one is asked (neither rule for one or the other:
     # 数量不够或专业素质不高)
     quality = any(ATTRIBUTES.search(k) for k in weights)
+    # the people whose shortcoming a question asks about (群众, 村干部), not when it names others besides
+    subjects = [] if asked.either else [k for k in topic_weights if any(_SUBJECT.fullmatch(a) for a in k.split("|"))]
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)
@@ -350,6 +353,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
                 u.norm, shortage, list(topic_weights), staff,
                 carried=said_of(re.sub(r"[|>]", "，", u.context), shortage, list(topic_weights), staff, False)):
             return None  # its 缺乏 is said of another thing (缺乏足够奖励, in a sentence about 执法人员)
+        if short and subjects and not any(contains(u.norm, k) for k in subjects) and _SUBJECT.search(u.norm):
+            return None  # the shortcoming of other people: 村干部法治意识淡薄 for 群众法律意识不强
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
@@ -492,6 +497,7 @@ def _only_degree(between: str) -> bool:
     return all(w in HEADCOUNT_WORDS or not _NAMING_TAG.match(tags.get(w, "")) for w in segment(between))
 
 
+_SUBJECT = re.compile("|".join(sorted(SHORTCOMING_SUBJECTS, key=len, reverse=True)))
 _FEW_PEOPLE = re.compile("(?:" + _PEOPLE_WORD.pattern + r")(?:较|偏|太|很|过)?少(?!数)")
 _LACK = re.compile(r"缺少|缺乏|欠缺|缺|短缺|紧缺|匮乏")
 _NAMING_TAG = re.compile(r"n|v")  # nouns, verbs and verbal nouns (培训不足 is training's)

@@ -340,6 +340,11 @@ FIGURE_QUESTION = re.compile(
 PERSON_NOUNS = ("人", "人员", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
                 "工作人员", "法律明白人", "老师", "学生", "代表", "委员")
 
+# The people a report says a shortcoming of (群众法治意识不强, 村干部依法办事能力不足): a question about one group
+# is not answered by another's (rag.decide)
+SHORTCOMING_SUBJECTS = frozenset({"群众", "村民", "居民", "老百姓", "干部", "村干部", "领导干部", "党员", "执法人员",
+                                  "工作人员", "律师", "调解员", "网格员", "志愿者", "法律明白人", "民警"})
+
 # What an English count is counted in: "how many people" -> 人 (人次 too), "how many sessions" -> 次.
 ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("人", re.compile(r"people|persons?|residents|villagers|participants|attendees|officials|cadres|officers|staff"

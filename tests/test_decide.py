@@ -266,6 +266,27 @@ def test_complete_means_every_topic_word_in_the_sentence_with_its_compounds() ->
 
 
 @pytest.mark.parametrize(("question", "kept"), [
+    ("哪些乡镇提到群众法治意识不强？", {"a", "c"}),
+    ("哪些乡镇反映老百姓法治观念淡薄？", {"a", "c"}),
+    ("哪些乡镇提到干部或群众法治意识不强？", {"a", "b", "c"}),  # both groups asked
+])
+def test_a_shortcoming_of_other_people_does_not_answer(question: str, kept: set[str]) -> None:
+    """村干部法治意识淡薄 is the cadres' shortcoming, not the residents'; a sentence naming no one may be theirs."""
+    units = [FakeUnit("a", "部分群众法治意识仍然不强"), FakeUnit("b", "部分村干部法治意识淡薄"),
+             FakeUnit("c", "法治意识有待进一步提高")]
+    table = FakeTable(units, np.ones((3, 2), dtype=np.float32))
+    shortage = "不强|淡薄|不高|较差|欠佳"
+    people = "群众|老百姓|百姓|人民群众|居民|村民"
+    words = ["法治意识|法律意识|法治观念", shortage, people]
+    scored = [Scored(i, 1.0, 1.0, 1.0, words) for i in range(3)]
+    scope = Scope.of(table, ["a", "b", "c"], np.array([1.0, 0.0], dtype=np.float32))
+    weights = {words[0]: 3.0, shortage: 2.0, people: 2.0}
+    topic = {words[0]: 3.0, people: 2.0}
+    got = report_candidates(Asked.of(question), scored, table, lambda i: "problems", weights, topic, scope)
+    assert {c.source for c in got} == kept
+
+
+@pytest.mark.parametrize(("question", "kept"), [
     ("哪些乡镇提到执法人员配备不足？", {"a", "c"}),
     ("哪些乡镇反映执法人员缺乏、力量薄弱？", {"a", "c"}),
 ])
