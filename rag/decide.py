@@ -180,8 +180,9 @@ class Asked:
     @classmethod
     def of(cls, question: str) -> Asked:
         # (有没有, 是否有, 有无 ask whether: no absence, "有没有乡镇发生过行政诉讼案件" asks which had one)
-        q = _WHETHER.sub("", compact(question))
-        words = _WHETHER.sub("", normalize(question))  # simplified, spaces kept for the English patterns (how many)
+        # (乡镇（街道）, 乡镇或街道: the places asked for, not things listed or alternatives)
+        q = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", compact(question)))
+        words = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", normalize(question)))  # simplified, spaces kept (how many)
         kinds = frozenset(kind_cues(q) | kind_cues(words))  # (English cues of two words: "short of")
         absent = bool(ABSENCE_QUESTION.search(words))
         either = bool(EITHER.search(q) or example_sides(question))
@@ -197,6 +198,8 @@ class Asked:
 
 
 _COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
+_TOWN_LEVEL = r"(?:乡镇|镇街|街镇|镇|乡|街道|苏木)"
+_SCOPE_GLOSS = re.compile(rf"^((?:有)?(?:哪些|哪个|哪几个){_TOWN_LEVEL})(?:[（(]{_TOWN_LEVEL}[)）]|(?:或者?|和|、){_TOWN_LEVEL})")
 _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
 
 
@@ -309,7 +312,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     # 数量不够或专业素质不高)
     quality = any(ATTRIBUTES.search(k) for k in weights)
     # the people whose shortcoming a question asks about (群众, 村干部), not when it names others besides
-    subjects = [] if asked.either else [k for k in topic_weights if any(_SUBJECT.fullmatch(a) for a in k.split("|"))]
+    # (staff of any kind are one: 执法人员 answer for 人手)
+    subjects = [] if asked.either else [k for k in topic_weights
+                                        if any(_SUBJECT.fullmatch(a) for a in k.split("|")) and not _of_people(k)]
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)

@@ -55,7 +55,7 @@ from rag.lexicon import (
     asked_title,
     synonym_index,
 )
-from rag.text import compact, is_function_word, is_verb, iter_sentence_spans, to_simplified
+from rag.text import compact, is_function_word, is_verb, iter_sentence_spans, to_simplified, word_tags
 
 if TYPE_CHECKING:
     from rag.index.postings import Postings, SentencePostings
@@ -766,7 +766,10 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable) -> 
         rest = segment(q[subject.end():])
         if rest and is_verb(rest[0]):
             verbs.add(rest[0])
-    return [t for t in terms if head(t) not in verbs or table.document_frequency(t) > 0]
+    tags = word_tags()
+    # 至少, 究竟, 一个: how it is asked (not 第三方)
+    asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
+    return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.document_frequency(t) > 0]
 
 
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街

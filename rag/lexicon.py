@@ -566,7 +566,7 @@ def heading_kind(simple_heading: str) -> str | None:
 # Questions about the reports themselves (matched on the simplified question, lower case, spaces kept).
 _ASK = r"(?:哪个|哪一个|哪一|哪|什么|何|which|what)"
 META_CORPUS = re.compile(
-    r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|哪些乡镇的报告|哪些乡镇有报告|^哪些(?:年度)?报告"
+    r"(有哪些|有几份|多少份|几份|哪几份)(年度)?报告|报告库|收录了|(?:哪些|哪几个)乡镇(?:的报告|有报告)|^哪些(?:年度)?报告"
     r"|有哪些\S{0,8}?" + PLACE_WORDS + r"的?(?:年度)?报告|有哪些" + PLACE_WORDS + r"[？?]?$"
     r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:的报告)?(?:属于|位于|隶属于?|来自|在|是)"
     r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"

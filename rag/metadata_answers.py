@@ -45,7 +45,8 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     if script and not _asks_about_content(META_CORPUS.sub(" ", SCRIPT_FRAME.sub(
             " ", to_simplified(topic).lower() if topic else spaced))):
         return _corpus(question, [r for r in reports if r.script == "traditional"], "繁体字")
-    if META_CORPUS.search(q) or META_CORPUS.search(spaced):
+    bare = _LIBRARY_NOISE.sub("", to_simplified(q))  # 哪些乡镇有2022年的报告, 库里有哪些…报告
+    if META_CORPUS.search(q) or META_CORPUS.search(spaced) or META_CORPUS.search(bare):
         # what is left once the places and years (``topic``) and the library words are taken out
         rest = META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced)
         if not _asks_about_content(rest):
@@ -111,6 +112,11 @@ def existence_answer(question: str, townships: list[str], years: list[int], libr
     text = f"没有{asked}的报告。" + (f"报告库中{'、'.join(townships)}的报告：{'、'.join(other)}。" if other
                                     else f"报告库中没有{'、'.join(townships)}的报告。")
     return Answer(question=question, text=text, found=False, considered=len(library))
+
+
+# what a question about the library may say besides: the year, where (库里), the reports' own name
+_LIBRARY_NOISE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?的?|年度的?|库里|库中|里面|系统里|数据库里"
+                            r"|法治政府建设(?:工作)?(?:情况)?(?:年度)?的?")
 
 
 def _asks_about_content(rest: str) -> bool:

@@ -265,6 +265,13 @@ def test_complete_means_every_topic_word_in_the_sentence_with_its_compounds() ->
     assert not any(c.complete for c in english)  # a glossary's few words are not the whole question
 
 
+@pytest.mark.parametrize("question", ["有哪些乡镇（街道）发生了行政诉讼案件？", "哪些乡镇或街道发生了行政诉讼案件？"])
+def test_the_places_asked_for_are_no_things_listed(question: str) -> None:
+    """乡镇（街道） glosses the places asked for: the question names one thing, and its word stays required."""
+    asked = Asked.of(question)
+    assert not asked.listed and not asked.either
+
+
 @pytest.mark.parametrize(("question", "kept"), [
     ("哪些乡镇提到群众法治意识不强？", {"a", "c"}),
     ("哪些乡镇反映老百姓法治观念淡薄？", {"a", "c"}),

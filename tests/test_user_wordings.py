@@ -165,6 +165,32 @@ def test_which_reports_in_other_wordings(question: str) -> None:
     assert META_CORPUS.search(question)
 
 
+@pytest.mark.parametrize("question", [
+    "哪些乡镇有2023年的报告？",
+    "库里有哪些2023年度的报告？",
+    "库里哪几个乡镇有2023年的法治政府建设报告？",
+    "二〇二三年的报告有哪些乡镇？",
+])
+def test_which_reports_of_a_year_in_a_clerks_wordings(index: Index, question: str) -> None:
+    """The year (and 库里, the reports' own name) inside the question: still a question about the library."""
+    from rag.metadata_answers import metadata_answer
+    from rag.plan import reports_in_scope
+
+    plan = make_plan(question, Filters(), [], index)
+    reports, _ = reports_in_scope(plan, index)
+    got = metadata_answer(plan.effective, reports, plan.topic, list(index.reports.values()))
+    assert got is not None and got.found and "长乐乡" in got.text and "三都镇" not in got.text, got
+
+
+def test_a_question_about_what_the_reports_of_a_year_say_is_no_library_question(index: Index) -> None:
+    from rag.metadata_answers import metadata_answer
+    from rag.plan import reports_in_scope
+
+    plan = make_plan("哪些乡镇2023年的报告提到普法宣传？", Filters(), [], index)
+    reports, _ = reports_in_scope(plan, index)
+    assert metadata_answer(plan.effective, reports, plan.topic, list(index.reports.values())) is None
+
+
 def test_a_year_asked_with_its_du_leaves_no_word(index: Index) -> None:
     scope = parse_scope("哪些乡镇的报告是2021年度的？", index)
     assert scope.years == [2021] and "度" not in scope.text
