@@ -56,6 +56,7 @@ from rag.lexicon import (
     MENTION_OR_ABSENCE,
     ONGOING_PLAN,
     PERSON_NOUNS,
+    PLAN_TARGET,
     RATE_QUESTION,
     SCARCE_COUNT,
     SHORTCOMING,
@@ -348,8 +349,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None
         if asked.done and deeds and not asked.shortcoming and kind == "problems" and SHORTCOMING.search(u.norm):
             return None  # "which did": a shortcoming stated (村规民约修订滞后) is no deed
-        if deeds and kind == "plans" and not ONGOING_PLAN.search(u.norm) and not done_elsewhere(u.source, u.norm):
-            return None  # "which did": next year's plan (积极组织法律明白人培训) is not a deed
+        if deeds and kind == "plans" and not (ONGOING_PLAN.search(u.norm) and not PLAN_TARGET.search(u.norm)) \
+                and not done_elsewhere(u.source, u.norm):
+            return None  # "which did": next year's plan (积极组织法律明白人培训; 深化…，力争创建示范村1个) is no deed
         if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
             return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所
         if specific and not asked.either and not all(contains(u.norm, k) for k in specific):

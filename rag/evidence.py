@@ -1043,9 +1043,16 @@ def states_shortcoming(text: str) -> bool:
     for part in COMMA_PART.finditer(text):
         clause = part.group(0)
         for m in SHORTCOMING.finditer(clause):
-            if m.group(0) not in SHORTCOMING_NOUNS or not SOLVING.search(clause, 0, m.start()):
-                return True
+            if m.group(0) in SHORTCOMING_NOUNS and SOLVING.search(clause, 0, m.start()):
+                continue
+            if _OVERCOME.search(clause, 0, m.start()) and _STATE_OF.match(clause, m.end()):
+                continue  # 改变了以往普法形式单一的局面: a state overcome
+            return True
     return False
+
+
+_OVERCOME = re.compile(r"改变|扭转|破除|摆脱|打破|告别|" + SOLVING.pattern)
+_STATE_OF = re.compile(r"的?(?:局面|状况|现象|状态|问题|情况|格局)")
 
 
 def only_denies(text: str, keywords: list[str]) -> bool:

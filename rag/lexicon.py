@@ -111,6 +111,8 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
 }
 # A plan that continues what was done (继续加大信息公开力度, 进一步规范…): it speaks of work the report did.
 ONGOING_PLAN = re.compile(r"继续|持续|进一步|坚持|深化|巩固|保持|不断")
+# ... unless it names a target still to reach (深化…建设，力争2025年创建示范村1个): that is not done yet
+PLAN_TARGET = re.compile(r"力争|争取|争创|确保.{0,12}(?:达到|实现)|目标")
 # Further words of a section question that name no topic: "下一步的工作目标和举措".
 CUE_REST: frozenset[str] = frozenset(
     {"一步", "下一步", "工作", "存在", "存在问题", "主要", "方面", "目标", "举措", "安排", "哪些", "什么"}

@@ -370,6 +370,8 @@ def test_a_question_about_staff_quality_is_not_answered_by_their_number() -> Non
     ("定期听取汇报，及时研究解决工作推进中的难点问题", False),  # work done
     ("着力补齐基层法治建设短板", False),
     ("对照考核要求查找差距，逐项整改", False),
+    ("改变了以往普法形式单一的局面", False),  # a state overcome
+    ("扭转了执法力量薄弱的状况", False),
 ])
 def test_a_shortcoming_solved_is_work_done(text: str, states: bool) -> None:
     from rag.evidence import states_shortcoming

@@ -24,7 +24,7 @@ LIUTANG = """柳塘镇2023年法治政府建设年度报告
 二、存在的不足
 一是镇综合执法队执法人员仅3名，难以覆盖全镇14个村的执法任务。二是部分村干部法治观念淡薄。
 三、下一步工作计划
-继续加强执法队伍建设，积极争取增加执法编制。
+继续加强执法队伍建设，积极争取增加执法编制。深化法治乡村建设，力争创建市级民主法治示范村1个。
 柳塘镇人民政府
 2024年1月20日
 """
@@ -142,3 +142,13 @@ def test_a_compound_the_tokenizer_keeps_whole_is_found_by_its_parts_synonyms(que
     """jieba keeps 化解矛盾 whole; 石渠乡 writes 调处各类纠纷38件, 柳塘镇 调解矛盾纠纷63件."""
     a = ask(question)
     assert a.found and {TOWN, QUALITY} <= towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇有村被评为市级民主法治示范村？",
+    "哪些乡镇创成了市级民主法治示范村？",
+])
+def test_a_plan_that_goes_on_toward_a_target_is_no_deed(question: str) -> None:
+    """深化法治乡村建设，力争创建市级…示范村1个: 柳塘镇 has county-level ones and aims at a city-level one."""
+    a = ask(question)
+    assert TOWN not in towns(a), a.text
