@@ -63,6 +63,7 @@ from rag.lexicon import (
     SHORTCOMING_SUBJECTS,
     SPECIFIC_SHORTCOMINGS,
     STAFF_WORDS,
+    VALUE_ASKED,
     kind_cues,
 )
 from rag.text import compact, is_noun, is_verbal_noun, normalize, to_simplified, word_tags
@@ -177,6 +178,7 @@ class Asked:
     # no one of them is required
     situation: bool = False  # it asks how a thing went (报告了…情况): a report that had none says so, a plan does not
     headcount: bool = False  # it asks how many staff there are (数量不够, 人手, 配备不足)
+    at_least: float | None = None  # the percentage a rate must reach (成功率达到了100%, 在95%以上)
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -188,14 +190,22 @@ class Asked:
         absent = bool(ABSENCE_QUESTION.search(words))
         either = bool(EITHER.search(q) or example_sides(question))
         rate, unit = bool(RATE_QUESTION.search(words)), asked_unit(words)
+        figure = bool(FIGURE_QUESTION.search(words))
         if either and rate and (unit or _COUNTED.search(q)):
             rate, unit = False, None  # a count or a rate (取得资格的人数或考试通过率): any figure answers it
-        return cls(kinds, "problems" in kinds, bool(FIGURE_QUESTION.search(words)), rate,
+        return cls(kinds, "problems" in kinds, figure, rate,
                    has_english(question), unit,
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
                    either, absent, _joined(q) if absent else (),
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
-                   bool(HEADCOUNT_ASKED.search(words)))
+                   bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None)
+
+
+def _at_least(q: str) -> float | None:
+    """The percentage a question asks a rate to reach: 达到了100%, 为100%, 95%以上, 超过90% (None when it names none
+    or asks below one)."""
+    m = VALUE_ASKED.search(q)
+    return float(m.group(1) or m.group(2)) if m else None
 
 
 _COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
@@ -365,6 +375,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
+        if asked.at_least is not None and not any(
+                float(v) >= asked.at_least for v in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", u.norm)):
+            return None  # a rate asked at a value (成功率达到100%): 97% does not reach it
         if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
         if asked.done and not asked.shortcoming and only_denies(

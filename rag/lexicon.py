@@ -331,9 +331,12 @@ FACT_QUESTION = re.compile(
     re.I,
 )
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
+# the percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
+VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|超过|高于|不低于)\s*(\d+(?:\.\d+)?)\s*[%％]|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
+_FEW = r"不足|不够|(?:太|过|偏|较)?(?:少|低)|有限|紧张|短缺"  # 人数太少: a shortcoming, no figure asked
 FIGURE_QUESTION = re.compile(
-    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!不足|不够|偏少|较少|少|有限|紧张|短缺)|[" + MEASURE_WORDS
-    + r"]数(?![字据量]|不足|不够|偏少|较少|少|有限|紧张|短缺)|场次|人次|具体数|比例|百分"
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!" + _FEW + r")|[" + MEASURE_WORDS
+    + r"]数(?![字据量]|" + _FEW + r")|场次|人次|具体数|比例|百分"
     r"|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
     re.I,

@@ -265,6 +265,31 @@ def test_complete_means_every_topic_word_in_the_sentence_with_its_compounds() ->
     assert not any(c.complete for c in english)  # a glossary's few words are not the whole question
 
 
+@pytest.mark.parametrize(("question", "figure", "at_least"), [
+    ("哪些乡镇的调解成功率达到了100%？", True, 100.0),
+    ("哪些乡镇调解成功率在95%以上？", True, 95.0),
+    ("哪些乡镇报告了调解成功率？", True, None),
+    ("哪些乡镇反映执法人员人数太少？", False, None),  # a shortcoming, no figure asked
+    ("哪些乡镇说执法人员数量偏少？", False, None),
+])
+def test_a_rate_asked_at_a_value_and_a_count_said_to_be_few(question: str, figure: bool, at_least: float | None
+                                                            ) -> None:
+    asked = Asked.of(question)
+    assert (asked.figure, asked.at_least) == (figure, at_least)
+
+
+def test_a_rate_below_the_value_asked_does_not_answer() -> None:
+    units = [FakeUnit("a", "调解纠纷40件，调解成功率100%"), FakeUnit("b", "调解纠纷88件，调解成功率96.6%")]
+    table = FakeTable(units, np.ones((2, 2), dtype=np.float32))
+    words = ["调解|调处", "成功率"]
+    scored = [Scored(i, 1.0, 1.0, 1.0, words) for i in range(2)]
+    scope = Scope.of(table, ["a", "b"], np.array([1.0, 0.0], dtype=np.float32))
+    weights = {words[0]: 2.0, words[1]: 3.0}
+    got = report_candidates(Asked.of("哪些乡镇的调解成功率达到了100%？"), scored, table, lambda i: "work", weights,
+                            weights, scope)
+    assert {c.source for c in got} == {"a"}
+
+
 @pytest.mark.parametrize("question", ["有哪些乡镇（街道）发生了行政诉讼案件？", "哪些乡镇或街道发生了行政诉讼案件？"])
 def test_the_places_asked_for_are_no_things_listed(question: str) -> None:
     """乡镇（街道） glosses the places asked for: the question names one thing, and its word stays required."""
