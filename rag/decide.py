@@ -49,6 +49,7 @@ from rag.lexicon import (
     ATTRIBUTES,
     EITHER,
     FIGURE_QUESTION,
+    GENRE_WORDS,
     HEADCOUNT_ASKED,
     HEADCOUNT_WORDS,
     MEASURE_WORDS,
@@ -450,7 +451,8 @@ def defining_word(topic_weights: dict[str, float], held: set[str]) -> str | None
     if len(topic_weights) < 2:
         return None
     held_words = [k for k in topic_weights if k in held]
-    nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k))) and not re.search(r"\d", head(k))]
+    nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k))) and not re.search(r"\d", head(k))
+             and head(k) not in GENRE_WORDS]  # (法治, 政府: what every report is about)
     return max(nouns, key=topic_weights.__getitem__) if nouns else None
 
 

@@ -35,6 +35,7 @@ SHIQU = """石渠乡2023年法治政府建设情况报告
 （一）落实学法制度。全年组织乡村干部集中学法8次。
 （二）强化执法监督。开展行政执法案卷评查，评查案卷12卷。
 （三）调处矛盾纠纷。全年调处各类纠纷38件，调处成功率94.7%。
+（四）发挥法律顾问作用。乡法律顾问全年审查合同17份。
 二、存在的问题
 一是部分执法人员业务能力不足，对新修订的行政处罚法掌握不够。二是执法文书制作不够规范。
 三、下一步打算
@@ -152,3 +153,19 @@ def test_a_plan_that_goes_on_toward_a_target_is_no_deed(question: str) -> None:
     """深化法治乡村建设，力争创建市级…示范村1个: 柳塘镇 has county-level ones and aims at a city-level one."""
     a = ask(question)
     assert TOWN not in towns(a), a.text
+
+
+@pytest.mark.parametrize(("question", "town"), [
+    ("哪些乡镇报告了法律顾问审核合同的数量？", QUALITY),  # the report writes 审查合同17份
+    ("哪些乡镇把行政复议写进了法治政府建设报告？", TOWN),  # where it is said, not what
+    ("哪些乡镇的报告里列入了行政复议案件情况？", TOWN),
+])
+def test_the_genres_other_words_for_the_same_thing(question: str, town: str) -> None:
+    a = ask(question)
+    assert a.found and town in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", ["石渠乡人民调解成功率是多少？", "石渠乡的人民调解成功率有多高？"])
+def test_renmin_tiaojie_is_the_reports_tiaojie(question: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.startswith("94.7%"), a.text
