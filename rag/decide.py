@@ -525,12 +525,6 @@ _LACK = re.compile(r"缺少|缺乏|欠缺|缺|短缺|紧缺|匮乏")
 _NAMING_TAG = re.compile(r"n|v")  # nouns, verbs and verbal nouns (培训不足 is training's)
 
 
-def _end_of(clause: str, word: str) -> int | None:
-    """Where the first of ``word``'s alternatives found in ``clause`` ends, or None."""
-    ends = [m.end() for alt in word.split("|") if (m := re.search(re.escape(alt), clause))]
-    return min(ends) if ends else None
-
-
 def _shortcoming_at(clause: str, words: list[str]) -> tuple[int, int]:
     """Where the clause's shortcoming stands: one of ``words`` (不足|不够…), else any shortcoming word."""
     spans = [m.span() for w in words for alt in w.split("|") if (m := re.search(re.escape(alt), clause))]
