@@ -46,7 +46,10 @@ GENRE_WORDS: frozenset[str] = frozenset(
 CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别")
 
 # A figure a change starts from (执法人员由7人增至12人, 从5名增加到9名): the figure after it is the one now.
-CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的|(?:上|去|前)一?年度?(?:底|末)?的?|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?:底|末)?的?)?$")
+# A year as a question or a report writes it: 2022年, 2022年度, 二〇二二年
+YEAR_WORD = r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?"
+CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的|(?:上|去|前)一?年度?(?:底|末)?的?|"
+                         + YEAR_WORD + r"(?:底|末)?的?)?$")
 CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
                        r"|充实到|充实至|达到|减少到|减少至|减至|降至|降到|下降到|下降至|压减到|压减至|变为|调整为)")
 
@@ -73,23 +76,25 @@ SHORTCOMING_WORDS: tuple[str, ...] = (
 )
 SHORTCOMING = re.compile("|".join(SHORTCOMING_WORDS))
 # ... of them, the nouns that work solves (研究解决法治建设中的难点问题, 补齐短板, 查找差距): a clause that names
-# one after such a verb reports work done, not a shortcoming (rag.evidence.states_shortcoming); 不到位, 滞后 and the
-# other predicates state one wherever they stand (发现的问题整改不到位)
+# one after a verb of SOLVING reports work done, not a shortcoming (rag.evidence.states_shortcoming); 不到位, 滞后
+# and the other predicates state one wherever they stand (发现的问题整改不到位)
 SHORTCOMING_NOUNS = frozenset({"问题", "难点", "短板", "弱项", "差距", "困难", "瓶颈", "不足"})
-# What a shortcoming may be said of besides people themselves: their quality (执法人员业务能力不足 says the staff's
-# skill is short, not the staff; 执法人员不足 asks for the staff). A question that names one of them asks about it.
-STAFF_WORDS = ("人员", "力量", "队伍", "人手", "人才")  # the staff a shortage may be of (by their ends)
-# ... and the words that keep a shortage one of headcount between the people and it (执法人员数量不足, 配备不足)
-# ... a headcount that says the people are few without a shortcoming word: 执法人员仅3名, 只有2人
-SCARCE_COUNT = re.compile(r"(?:仅|只)有?[^，,。；;0-9]{0,8}?[0-9一二两三四五六七八九十]+\s*[名人个位]")  # 仅有在编执法人员5名
-# ... a question that asks for the number of staff (beside their quality: 数量不够或专业素质不高)
-HEADCOUNT_ASKED = re.compile(r"数量|人数|人手|配备|编制|不够用|短缺|紧缺|in number|understaffed|short of")
-HEADCOUNT_WORDS = frozenset({"数量", "人数", "配备", "编制", "力量", "人手", "人员", "队伍"})
-ATTRIBUTES = re.compile(r"能力|素质|水平|意识|观念|理念|业务|专业|知识|技能|本领|积极性|主动性|方式|方法|模式|思维|作风|经验|效率"
-                        r"|质量")
-# (and of a question: 解决问题 asks for no shortcoming, rag.lexicon.PROBLEM_NOT_CUE; nor 咨询法律问题)
+# (in a question too: 解决问题 asks for no shortcoming, rag.lexicon.PROBLEM_NOT_CUE; nor 咨询法律问题)
 SOLVING = re.compile(r"解决|化解|破解|攻克|补齐|补强|弥补|克服|整改|纠正|查处|查出|查找|查摆|梳理|排查|处理|处置|发现|针对"
                      r"|聚焦|回应|答复|咨询")
+
+# A shortage of staff (rag.decide.said_of): the staff by the ends of their words (执法人员, 执法力量, 法治人才)
+STAFF_WORDS = ("人员", "力量", "队伍", "人手", "人才")
+# ... the words that keep it one of headcount between the staff and the shortage (执法人员数量不足, 配备不足)
+HEADCOUNT_WORDS = frozenset({"数量", "人数", "配备", "编制", "力量", "人手", "人员", "队伍"})
+# ... a count that says they are few without a shortcoming word (执法人员仅3名, 仅有在编执法人员5名, 只有2人)
+SCARCE_COUNT = re.compile(r"(?:仅|只)有?[^，,。；;0-9]{0,8}?[0-9一二两三四五六七八九十]+\s*[名人个位]")
+# ... a question that asks for their number beside their quality (数量不够或专业素质不高)
+HEADCOUNT_ASKED = re.compile(r"数量|人数|人手|配备|编制|不够用|短缺|紧缺|in number|understaffed|short of")
+# ... a quality of theirs (执法人员业务能力不足 says their skill is short, not they): a question that names one
+# asks about it
+ATTRIBUTES = re.compile(r"能力|素质|水平|意识|观念|理念|业务|专业|知识|技能|本领|积极性|主动性|方式|方法|模式|思维|作风|经验|效率"
+                        r"|质量")
 # ... of them, the ones that say what is wrong, not only that something is (宣传形式单一, 发展不平衡): a list
 # question's supporting sentence must say it too, where any 不足 or 薄弱 does for 执法人员不足
 # a question that asks for one thing or another: 或, 还是 (rag.evidence.alternative_sides reads its sides)
@@ -332,10 +337,10 @@ FACT_QUESTION = re.compile(
     r"|funding)",
     re.I,
 )
-# A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
-# the percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
+# The percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
 VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|超过|高于|不低于)\s*(\d+(?:\.\d+)?)\s*[%％]|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
 _FEW = r"不足|不够|(?:太|过|偏|较)?(?:少|低)|有限|紧张|短缺"  # 人数太少: a shortcoming, no figure asked
+# A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
     r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!" + _FEW + r")|[" + MEASURE_WORDS
     + r"]数(?![字据量]|" + _FEW + r")|场次|人次|具体数|比例|百分"

@@ -25,6 +25,7 @@ from rag.lexicon import (
     PLACE_NAME,
     REPORT_WORD,
     SCRIPT_FRAME,
+    YEAR_WORD,
 )
 from rag.models import Answer, Citation, Report, town_label, year_label
 from rag.text import compact, to_simplified
@@ -115,7 +116,7 @@ def existence_answer(question: str, townships: list[str], years: list[int], libr
 
 
 # what a question about the library may say besides: the year, where (库里), the reports' own name
-_LIBRARY_NOISE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?的?|年度的?|库里|库中|里面|系统里|数据库里"
+_LIBRARY_NOISE = re.compile(YEAR_WORD + r"的?|年度的?|库里|库中|里面|系统里|数据库里"
                             r"|法治政府建设(?:工作)?(?:情况)?(?:年度)?的?")
 
 
