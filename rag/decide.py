@@ -46,6 +46,7 @@ from rag.evidence import (
 )
 from rag.lexicon import (
     ABSENCE_QUESTION,
+    ASKED_PLACES,
     ATTRIBUTES,
     EITHER,
     FIGURE_QUESTION,
@@ -57,6 +58,7 @@ from rag.lexicon import (
     MENTION_OR_ABSENCE,
     ONGOING_PLAN,
     PERSON_NOUNS,
+    PLACE_WORDS,
     PLAN_TARGET,
     RATE_QUESTION,
     SCARCE_COUNT,
@@ -210,8 +212,7 @@ def _at_least(q: str) -> float | None:
 
 
 _COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
-_TOWN_LEVEL = r"(?:乡镇|镇街|街镇|镇|乡|街道|苏木)"
-_SCOPE_GLOSS = re.compile(rf"^((?:有)?(?:哪些|哪个|哪几个){_TOWN_LEVEL})(?:[（(]{_TOWN_LEVEL}[)）]|(?:或者?|和|、){_TOWN_LEVEL})")
+_SCOPE_GLOSS = re.compile(rf"({ASKED_PLACES})(?:[（(]{PLACE_WORDS}[)）]|(?:或者?|和|、){PLACE_WORDS})")
 _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
 
 

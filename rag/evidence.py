@@ -25,6 +25,7 @@ from rag.lexicon import (
     ABBREVIATIONS,
     ABSENCE_FRAME,
     ANSWER_KIND,
+    ASKED_PLACES,
     CONTINUATION,
     COUNT_NOUN,
     COUNT_WORD,
@@ -773,7 +774,7 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable) -> 
 
 
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
-_ASKED_TOWNS = re.compile(r"^(?:有)?(?:哪些|哪个|哪几个)(?:乡镇|镇街|街镇|镇|乡|街道)(?:的报告|在报告[中里]|报告[中里]?)?"
+_ASKED_TOWNS = re.compile(ASKED_PLACES + r"(?:的报告|在报告[中里]|报告[中里]?)?"
                           r"(?:都|也|还|曾经?|已经?)?")
 
 

@@ -318,6 +318,8 @@ PLACE_TITLE = re.compile(r"(?:..(?:示范|先进|文明|模范|卫生|平安|美
 
 # the words for the places a question asks about (镇街: the office's word for towns and subdistricts together)
 PLACE_WORDS = r"(?:乡镇街道|乡镇|镇街|街镇|乡|镇|街道)"
+# the subject of a list question: 哪些乡镇, 有哪几个镇街
+ASKED_PLACES = r"^(?:有)?(?:哪些|哪个|哪几个)" + PLACE_WORDS
 _PLACE_NOUN = r"(?:乡镇|镇街|街镇|乡|镇|街道|地方|报告|单位)"
 LIST_QUESTION = re.compile(
     r"哪些" + _PLACE_NOUN + r"|哪几个" + _PLACE_NOUN + r"|哪几" + _PLACE_NOUN + r"|有几个" + _PLACE_NOUN
