@@ -19,6 +19,7 @@ from rag.evidence import (
     quoted_phrases,
     rejoined,
     unheld_predicates,
+    uninvented,
 )
 
 
@@ -40,10 +41,11 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
 
     store = get_store(index)
     kw = keywords(topic, places=getattr(index, "place_names", ())) if kw is None else kw
-    kw = unheld_predicates(rejoined(kw, topic, store.table()), question, store.table())
+    units = list(units)
+    kw = unheld_predicates(uninvented(rejoined(kw, topic, store.table()), store.table()), question, store.table(), units)
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
-    return store.score(kw, qvec, list(units), alternatives, quoted_phrases(question)), kw, store.table()
+    return store.score(kw, qvec, units, alternatives, quoted_phrases(question)), kw, store.table()
 
 
 def units_in_chunks(table: EvidenceTable, chunks: Iterable[int]) -> list[int]:

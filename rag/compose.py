@@ -40,6 +40,7 @@ from rag.evidence import (
     keywords,
     names_in,
     states_shortcoming,
+    uninvented,
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
@@ -287,7 +288,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
     good = [s for s in scored if _relevant(s, kw)]
     if unit_word is not None and not good:
         good = _with_their_figures(table, scored, kw, rate)
-    counted = _counted(plan.topic or plan.effective) if unit_word is not None and not has_english(plan.effective) else None
+    counted = _counted(plan.topic or plan.effective, table) if unit_word is not None and not has_english(plan.effective) else None
     if counted and good and not any(contains(table.units[s.unit].norm, counted) for s in scored):
         # the thing counted is named nowhere in scope (香菇产业总产值是多少: the report has 香菇产业, no 产值)
         return _not_found(plan, reports, [counted], "")
@@ -447,17 +448,19 @@ def _compose_yesno(plan: Plan, index: Any, reports: list[Report], scored: list[S
 _REST_OF_CLAUSE = re.compile(r"[^，,。；;？?！!]*")
 
 
-def _counted(question: str) -> str | None:
+def _counted(question: str, table: Any) -> str | None:
     """The keyword of the thing a count question counts: the last word of what follows the ask (审查了多少件
-    合同 -> 合同), else of what comes before it (香菇产业总产值是多少 -> 总产值); None when there is none."""
+    合同 -> 合同), else of what comes before it (香菇产业总产值是多少 -> 总产值); None when there is none. A word
+    the tokenizer made up is cut again (rag.evidence.uninvented: 代理费上花多少钱 -> 代理费)."""
     q = compact(question)
     m = COUNT_ASK.search(q)
     if not m:
         return None
     rest = _REST_OF_CLAUSE.match(q, m.end())
-    after = keywords(rest.group(0)) if rest and rest.group(0).strip() else []
+    after = uninvented(keywords(rest.group(0)), table) if rest and rest.group(0).strip() else []
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
-    words = after or keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before))  # 代办员有 -> 代办员
+    words = after or uninvented(keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before)),
+                                table)  # 代办员有 -> 代办员
     return words[-1] if words else None
 
 

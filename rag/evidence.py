@@ -40,11 +40,13 @@ from rag.lexicon import (
     MEASURE_FAMILIES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
+    MONEY_ASKED,
     NEGATIONS,
     PERSON_NOUNS,
     PLACE_WORDS,
     RATE_QUESTION,
     REPORT_FRAME,
+    SHORT_YEAR,
     SHORTCOMING,
     SHORTCOMING_NOUNS,
     SHORTCOMING_TAIL,
@@ -52,6 +54,7 @@ from rag.lexicon import (
     STOP_WORDS,
     TITLE_FRAME,
     TOTAL_ADVERB,
+    VALUE_COMPARED,
     ZERO_AFTER,
     asked_title,
     synonym_index,
@@ -161,6 +164,12 @@ class EvidenceTable:
             df = self._document_frequency(term)
             self._df[term] = df
         return df
+
+    def holds(self, term: str, units: list[int] | None = None) -> bool:
+        """Whether some sentence among ``units`` (default all) contains the term."""
+        if units is None:
+            return self.document_frequency(term) > 0
+        return bool(units) and bool(self._holders(term)[np.asarray(units, dtype=np.int64)].any())
 
     def _document_frequency(self, term: str) -> int:
         """How many sentences contain the term."""
@@ -601,6 +610,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         q = pattern.sub(short, q)
     q = re.sub(r"[A-Za-z]+-?\d+|\d+-?[A-Za-z]+", " ", q)  # COVID-19, G20: the digits are no figure to match
     q = re.sub(r"(19|20)\d{2}\s*年?度?", " ", q)
+    q = SHORT_YEAR.sub(" ", q)  # 23年: the year, said short
     q = re.sub(r"(?:^|(?<=\s))度", " ", q)  # what the planner's year removal leaves of 2023年度
     title = asked_title(q)
     if title:  # "指挥长由谁担任": the title is one keyword, its frame none
@@ -610,6 +620,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
     q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
     q = FIGURE_FORM.sub(" ", q)  # 百分比形式的: the form of the figure asked
+    q = VALUE_COMPARED.sub(" ", q)  # 超过了98%: a comparison (rag.decide.Asked.at_least), no word to find
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -751,14 +762,29 @@ def _without_leftovers(terms: list[str], q: str) -> list[str]:
     return [t for t in terms if "|" in t or not inside(t)]
 
 
+def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
+    """The keywords less each two-character word the tokenizer made up rather than found in its dictionary,
+    when no sentence of the corpus holds it: its statistical model glued two characters across a word
+    boundary (律师代理费上花多少钱 -> 上花, 几个人考到了 -> 人考, 司法所审核 -> 所审), and the made-up word would
+    sink every report. Cut by the dictionary, such a word is two single characters, which keywords() drops
+    too. Not a place name (浔中镇 -> 中镇): that is what a question asks about; nor a longer word (河长制),
+    more often a term the dictionary lacks than a slip."""
+    tk = _tokenizer()
+    return [t for t in terms if "|" in t or tk.FREQ.get(head(t)) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", head(t))
+            or re.search(PLACE_WORDS + "$", head(t)) or table.document_frequency(t)]
+
+
 # a word that ends in one of the genre's words (工作, 建设, 情况): its head is the topic
 _GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 
 
-def unheld_predicates(terms: list[str], question: str, table: EvidenceTable) -> list[str]:
-    """The keywords less the question's own verbs that no report uses: the word that says what was done
-    (交代了, 拿到了, 写进过; or the verb right after 哪些乡镇) when no sentence of the corpus holds it. It says
-    how the asker puts it, not what to find, and its weight would sink every report alike."""
+def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
+                      units: list[int] | None = None) -> list[str]:
+    """The keywords less the question's own verbs that no report in scope uses: the word that says what was
+    done (交代了, 拿到了, 写进过; or the verb right after 哪些乡镇) when no sentence among ``units`` (default:
+    the whole corpus) holds it. It says how the asker puts it, not what to find, and its weight would sink
+    every report in scope alike. In scope, not in the corpus: a verb one other township happens to write
+    (出台了几件规范性文件, where the township asked about writes 未制定规范性文件) says no more of this one."""
     q = compact(to_simplified(question))
     words = segment(q)
     verbs = {w for w, after in zip(words, [*words[1:], ""], strict=True) if after in ("了", "过")}
@@ -770,7 +796,7 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable) -> 
     tags = word_tags()
     # 至少, 究竟, 一个: how it is asked (not 第三方)
     asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
-    return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.document_frequency(t) > 0]
+    return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.holds(t, units)]
 
 
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
@@ -952,6 +978,8 @@ _PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
+    if MONEY_ASKED.search(q):  # 罚了多少钱: a sum, in 元 or 万元
+        return "元"
     m = COUNT_ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         if _ASK_PEOPLE.match(q, m.start()) or (m.group(1) == "个" and _PEOPLE_BEFORE.search(q[: m.start()])):

@@ -48,6 +48,9 @@ CONTINUATION: tuple[str, ...] = ("其中", "包括", "其余", "另有", "分别
 # A figure a change starts from (执法人员由7人增至12人, 从5名增加到9名): the figure after it is the one now.
 # A year as a question or a report writes it: 2022年, 2022年度, 二〇二二年
 YEAR_WORD = r"(?:\d{4}|[〇零一二三四五六七八九]{4})年度?"
+# A year said with its last two digits, as staff say it (23年 for 2023年; 2010–2039): not a span of years
+# (连续12年, 近10年, 20年来, 10年间) and not a digit of a longer figure.
+SHORT_YEAR = re.compile(r"(?<![\d.％%第近连续过去共已多这那余])([1-3]\d)\s*年(?!来|间|以来|内|多|余|左右|之内|以上|以内)")
 CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过去的|(?:上|去|前)一?年度?(?:底|末)?的?|"
                          + YEAR_WORD + r"(?:底|末)?的?)?$")
 CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
@@ -178,6 +181,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("推行", "推进", "实行", "实施", "实现", "开展", "推广", "提供"),
     ("获评", "获得", "荣获", "被评为", "评为", "被命名为"),
     ("案件", "案子"),
+    ("经费", "资金", "费用", "经费投入", "资金投入"),  # money a report spends (普法经费, 法律顾问费用)
     ("律师事务所", "律所"),
     ("食品安全", "食安"),
     ("领导干部", "党政领导", "党政领导干部"),
@@ -339,8 +343,16 @@ FACT_QUESTION = re.compile(
     r"|funding)",
     re.I,
 )
+# A question that asks a sum of money (花了多少钱, 罚款多少, 投入经费多少): counted in 元, 万元
+MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金)|(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
+                         r"(?:是|为|有|达到?|共计?|总计|合计|一共)?了?多少(?![" + MEASURE_WORDS.replace("元", "").replace("万", "") + r"])"
+                         r"|花(?:了|费了?)?多少|罚了?多少")
 # The percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
-VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|超过|高于|不低于)\s*(\d+(?:\.\d+)?)\s*[%％]|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
+_ABOVE = r"超过|高于|不低于|大于|不少于|多于"
+VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|(?:" + _ABOVE + r"|在)了?)\s*(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)?"
+                         r"|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
+# ... its words of comparison, which no report writes of its own rate (超过了98%: the 98% is kept, as 达到100%'s is)
+VALUE_COMPARED = re.compile(r"(?:" + _ABOVE + r")了?(?=\s*\d+(?:\.\d+)?\s*[%％])|(?<=[%％])(?:及以上|以上)")
 _FEW = r"不足|不够|(?:太|过|偏|较)?(?:少|低)|有限|紧张|短缺"  # 人数太少: a shortcoming, no figure asked
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
@@ -436,6 +448,13 @@ ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
 # The form a figure is asked in ("百分比形式的指标", "以数字形式"): no topic (RATE_QUESTION reads the 百分比)
 FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比例|表格)的?形式|百分之(?:几|多少)?(?![百\d一二三四五六七八九十])")
+# An aside that tells what counts, not what to find: "（不算下一年的计划）", "（只算已经做的）", "，明年的打算不算",
+# "(excluding plans)". A list counts work done by itself (rag.decide: a plan alone supports no township), so the
+# aside says nothing more; read as words it would ask for 计划 and 不算.
+COUNTING_ASIDE = re.compile(
+    r"[（(][^（）()]{0,30}?(?:不算|不计|不含|不包括|除外|排除|只算|仅算|只计|只统计|仅统计|只看|仅看|仅限|只限"
+    r"|excluding|not counting|do(?:es)? not count|don't count|only count)[^（）()]{0,30}?[）)]"
+    r"|[，,]\s*[^，,。？?]{0,16}(?:不算|不计|除外)(?:在内)?(?=[。？?]?\s*$)", re.I)
 # Where in the reports a question looks ("在报告中写了", "文中提到", "材料里说"): no topic, and the tokenizer
 # glues its pieces into words no report holds (中写)
 REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|全文)(?:中|里|内|里面|当中)?"

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from rag.evidence import head, keywords
-from rag.lexicon import CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION, PLACE_WORDS
+from rag.lexicon import COUNTING_ASIDE, CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION, PLACE_WORDS
 from rag.lexicon import kind_cues as lexicon_kind_cues
 from rag.models import UNKNOWN_YEAR, Citation, Filters, Report, town_label
 from rag.text import compact, to_simplified
@@ -63,7 +63,8 @@ def classify(question: str, named_townships: int = 0) -> QuestionType:
 def make_plan(question: str, flt: Filters, history: list[dict[str, str]], index: Any) -> Plan:
     from rag.query import parse_scope
 
-    effective = resolve_followup(question, history, index)
+    # an aside on what counts ("（不算下一年的计划）") is no part of what is asked (rag.lexicon.COUNTING_ASIDE)
+    effective = COUNTING_ASIDE.sub("", resolve_followup(question, history, index)).strip() or question
     scope = parse_scope(effective, index)
     unknown = list(scope.unknown_places)
     topic = scope.text

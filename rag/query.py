@@ -23,7 +23,15 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from rag.index.bm25 import _jieba, bare_place
-from rag.lexicon import DOMAIN_TERMS, GENRE_WORDS, KIND_CUES, PLACE_TITLE, kind_cues, synonym_index
+from rag.lexicon import (
+    DOMAIN_TERMS,
+    GENRE_WORDS,
+    KIND_CUES,
+    PLACE_TITLE,
+    SHORT_YEAR,
+    kind_cues,
+    synonym_index,
+)
 from rag.text import normalize, strip_pinyin, word_tags
 
 if TYPE_CHECKING:
@@ -263,6 +271,9 @@ def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
         y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
         if 1900 <= y <= 2099:
             add(y, m.span())
+    for m in SHORT_YEAR.finditer(text):  # 23年 -> 2023
+        if not any(taken[m.start():m.end()]):
+            add(2000 + int(m.group(1)), (m.start(), m.end() + (1 if text[m.end():m.end() + 1] == "度" else 0)))
     return years, spans
 
 

