@@ -46,6 +46,7 @@ from rag.lexicon import (
     PLACE_WORDS,
     RATE_QUESTION,
     REPORT_FRAME,
+    SECTION_FRAME,
     SHORT_YEAR,
     SHORTCOMING,
     SHORTCOMING_NOUNS,
@@ -617,6 +618,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         q = TITLE_FRAME.sub(" ", q.replace(title, " "))
     q = ANSWER_KIND.sub(" ", q)  # 获得了什么荣誉称号: the kind of answer, which no report writes
     q = REPORT_FRAME.sub(" ", q)  # 在报告中写了: where the reports say it, not what
+    q = SECTION_FRAME.sub(" ", q)  # 在问题部分提到: which section says it (a kind cue), not what
     q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
     q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
     q = FIGURE_FORM.sub(" ", q)  # 百分比形式的: the form of the figure asked
@@ -872,7 +874,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
     """
     parts = [p for p in _OR.split(topic) if p.strip()]
     if len(parts) < 2:
-        return example_sides(topic)
+        return _listed_shortcomings(topic) or example_sides(topic)
     sides_kw = [keywords(p) for p in parts]
     whole = keywords(topic)
     readings: list[list[str]] = []
@@ -898,6 +900,18 @@ def alternative_sides(topic: str) -> list[list[str]]:
     # ("行政复议或行政诉讼的情况": a sentence on 行政诉讼 alone answers it)
     least = 1 if len(whole) == 2 else 2
     return [r for r in readings if len(r) >= least] + example_sides(topic)
+
+
+def _listed_shortcomings(topic: str) -> list[list[str]]:
+    """The readings of a question that lists shortcomings with 、 ("普法形式单一、针对性不强", "调解员能力不足、
+    年龄偏大"): each clause is one, as with 或; a report states one of them as often as all. Only when every
+    item states a shortcoming and holds two words or more: "执法人员、网格员不足" lists people, not clauses."""
+    items = re.split(r"、(?![^（(“「]*[）)”」])", topic)
+    if len(items) < 2 or not all(SHORTCOMING.search(to_simplified(item)) for item in items):
+        return []
+    whole = keywords(topic)
+    sides = [[w for w in keywords(item) if w in whole] for item in items]
+    return sides if all(len(side) >= 2 for side in sides) else []
 
 
 def _same_word(left: list[str], right: list[str]) -> tuple[int, int] | None:
@@ -948,7 +962,7 @@ def _parenthesis_sides(topic: str) -> list[list[str]]:
     reading when those words name no topic of their own (百分比 asks for a figure, it names none)."""
     m = _BRACKET_EXAMPLES.search(topic)
     if not m:
-        return []
+        return _aside_dropped(topic)
     outside = keywords(topic[: m.start()] + " " + topic[m.end():])
     readings = []
     for item in re.split(r"[、/，,]|或者?", m.group(1) or m.group(2)):  # (not 与, 及: inside words, 参与, 涉及)
@@ -960,6 +974,21 @@ def _parenthesis_sides(topic: str) -> list[list[str]]:
     if len(outside) >= 2:  # the kind alone, as a report may name it
         readings.insert(0, outside)
     return readings if len(readings) >= 2 else []
+
+
+def _aside_dropped(topic: str) -> list[list[str]]:
+    """The reading of a question without its aside in brackets ("组织了民法典主题的普法宣传（面向群众或企业）",
+    "调解（化解）成功率"): what the aside adds narrows or glosses the question, and a report that says the rest
+    answers it as often; the question's words with the aside's stay the other reading. Not when the rest is
+    one word, too little to stand for the question."""
+    m = _ASIDE_IN_QUESTION.search(topic)
+    if not m:
+        return []
+    rest = keywords(topic[: m.start()] + " " + topic[m.end():])
+    return [rest] if len(rest) >= 2 and [w for w in keywords(m.group(0)) if w not in rest] else []
+
+
+_ASIDE_IN_QUESTION = re.compile(r"[（(][^（）()]{1,20}[）)]")
 
 
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
@@ -1139,6 +1168,7 @@ def has_figure(text: str) -> bool:
 
 
 _SCHEME_SIGN = frozenset({"+", "＋"})
+_QUOTED_NAME = re.compile(r"[“「『\"]([^“”「」『』\"]{1,12})[”」』\"]")
 _ENUMERATION = re.compile(r"^\s*[(（]?\d{1,2}\s*[.、．)）]")
 _NOT_A_FIGURE = re.compile(r"^(?:19|20)\d{2}$")
 
@@ -1146,13 +1176,17 @@ _NOT_A_FIGURE = re.compile(r"^(?:19|20)\d{2}$")
 def figures(text: str) -> list[tuple[int, int, str]]:
     """(start, end, figure) of the numbers with their measure words in a text.
 
-    Not figures: list numbering ("8." at the start), bare years, bare Chinese numeral words (一是).
+    Not figures: list numbering ("8." at the start), bare years, bare Chinese numeral words (一是), and the
+    numbers of a short name in quotation marks (“三项制度”, “两个维护”, “12345”热线), which count nothing.
     """
     out = []
     skip = _ENUMERATION.match(text)
+    names = [m.span(1) for m in _QUOTED_NAME.finditer(text)] if any(q in text for q in "“「『\"") else []
     for m in _NUMBER.finditer(text):
         num, unit = m.group(1), m.group(2).strip()
         if skip and m.start() < skip.end():
+            continue
+        if any(a <= m.start() and m.end() <= b for a, b in names):
             continue
         if not re.search(r"\d", num) and not unit:
             continue
