@@ -39,6 +39,7 @@ from rag.evidence import (
     has_english,
     head,
     keywords,
+    listed_shortcomings,
     only_denies,
     says_none,
     segment,
@@ -182,6 +183,9 @@ class Asked:
     situation: bool = False  # it asks how a thing went (报告了…情况): a report that had none says so, a plan does not
     headcount: bool = False  # it asks how many staff there are (数量不够, 人手, 配备不足)
     at_least: float | None = None  # the percentage a rate must reach (成功率达到了100%, 在95%以上)
+    # shortcomings listed with 、 (形式单一、针对性不强), each as its keywords: a sentence that states one whole
+    # states what was asked
+    sides: tuple[tuple[str, ...], ...] = ()
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -201,7 +205,8 @@ class Asked:
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
                    either, absent, _joined(q) if absent else (),
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
-                   bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None)
+                   bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
+                   tuple(tuple(side) for side in listed_shortcomings(question)))
 
 
 def _at_least(q: str) -> float | None:
@@ -366,9 +371,13 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
             return None  # "which did": next year's plan (积极组织法律明白人培训; 深化…，力争创建示范村1个) is no deed
         if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
             return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所
-        if specific and not asked.either and not all(contains(u.norm, k) for k in specific):
+        # a listed shortcoming the sentence states whole (形式单一 of 形式单一、针对性不强), said of its own words
+        whole_side = any(all(contains(u.norm, k) for k in side) and said_of(
+            u.norm, [k for k in side if SHORTCOMING.fullmatch(head(k)) and k not in topic_weights] or list(side),
+            [k for k in side if k in topic_weights], staff) for side in asked.sides)
+        if specific and not asked.either and not whole_side and not all(contains(u.norm, k) for k in specific):
             return None
-        if short and shortage and not dense_only and not said_of(
+        if short and shortage and not dense_only and not whole_side and not said_of(
                 u.norm, shortage, list(topic_weights), staff,
                 carried=said_of(re.sub(r"[|>]", "，", u.context), shortage, list(topic_weights), staff, False)):
             return None  # its 缺乏 is said of another thing (缺乏足够奖励, in a sentence about 执法人员)

@@ -469,9 +469,13 @@ def _alternatives(term: str) -> re.Pattern[str]:
 def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type-arg]
     """Split every chunk into sentences; a sentence shared by overlapping chunks is kept once.
 
-    Each sentence also carries its context: the chunk's heading path and the heading sentence that
-    opens its paragraph (e.g. "（二）行政执法队伍建设有待加强。" for the sentences that follow it).
+    Each sentence also carries its context: the chunk's heading path, the heading sentence that
+    opens its paragraph (e.g. "（二）行政执法队伍建设有待加强。" for the sentences that follow it), and the
+    headings above that one which the chunk holds ("（二）法律法规宣传教育方面存在不足" above "1.宣传方式比较
+    单一。": a chunk of small sections is labelled by their common parent only).
     """
+    from rag.ingest.sections import match_heading
+
     seen: set[tuple[str, int, int]] = set()
     units: list[Unit] = []
     for ci, ref in enumerate(chunks):
@@ -479,20 +483,27 @@ def build_units(reports: dict, chunks: list) -> list[Unit]:  # type: ignore[type
         text = reports[source].text
         section = compact(ref.chunk.section)
         para_heading = ""
+        above = ""  # the headings of the chunk above the paragraph's own
+        chain: list[tuple[int, str]] = []  # the chunk's headings so far, by level
         last_end = ref.chunk.start
         for s, e in iter_sentence_spans(text, ref.chunk.start, ref.chunk.end):
             raw = text[s:e]
             if "\n" in text[last_end:s]:
-                para_heading = ""  # a new paragraph
+                para_heading = above = ""  # a new paragraph
             last_end = e
             is_heading = bool(HEADING.match(raw)) and len(raw) < 60
             if is_heading:
                 para_heading = compact(raw)
+                found = match_heading(raw.strip())
+                level = found[0] if found else 9
+                chain = [(lv, h) for lv, h in chain if lv < level]
+                above = "".join("|" + h for _, h in chain if h not in section)
+                chain.append((level, para_heading))
             key = (source, s, e)
             if key in seen:
                 continue
             seen.add(key)
-            context = section if is_heading else section + "|" + para_heading
+            context = section + above if is_heading else section + above + "|" + para_heading
             units.append(Unit(source, s, e, raw, compact(raw), ci, is_heading, context))
     return units
 
@@ -874,7 +885,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
     """
     parts = [p for p in _OR.split(topic) if p.strip()]
     if len(parts) < 2:
-        return _listed_shortcomings(topic) or example_sides(topic)
+        return listed_shortcomings(topic) or example_sides(topic)
     sides_kw = [keywords(p) for p in parts]
     whole = keywords(topic)
     readings: list[list[str]] = []
@@ -902,7 +913,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
     return [r for r in readings if len(r) >= least] + example_sides(topic)
 
 
-def _listed_shortcomings(topic: str) -> list[list[str]]:
+def listed_shortcomings(topic: str) -> list[list[str]]:
     """The readings of a question that lists shortcomings with 、 ("普法形式单一、针对性不强", "调解员能力不足、
     年龄偏大"): each clause is one, as with 或; a report states one of them as often as all. Only when every
     item states a shortcoming and holds two words or more: "执法人员、网格员不足" lists people, not clauses."""
@@ -980,9 +991,10 @@ def _aside_dropped(topic: str) -> list[list[str]]:
     """The reading of a question without its aside in brackets ("组织了民法典主题的普法宣传（面向群众或企业）",
     "调解（化解）成功率"): what the aside adds narrows or glosses the question, and a report that says the rest
     answers it as often; the question's words with the aside's stay the other reading. Not when the rest is
-    one word, too little to stand for the question."""
+    one word, too little to stand for the question; nor in English, whose aside gives the reports' own words
+    ("the 'law into six places' (六进) campaign")."""
     m = _ASIDE_IN_QUESTION.search(topic)
-    if not m:
+    if not m or has_english(topic):
         return []
     rest = keywords(topic[: m.start()] + " " + topic[m.end():])
     return [rest] if len(rest) >= 2 and [w for w in keywords(m.group(0)) if w not in rest] else []

@@ -465,7 +465,10 @@ REPORT_FRAME = re.compile(r"(?:在|于)?(?:报告|文中|文件|材料|原文|�
 # Where in a report a question looks, by its section ("在问题部分提到", "下一步计划那部分里"): the kind of section
 # (kind_cues reads it from the question), no shortcoming or word to find
 SECTION_FRAME = re.compile(r"在?(?:存在的?)?(?:主要)?(?:问题|不足|短板|下一步|计划|打算|成效|成绩|主要工作|工作情况)"
-                           r"(?:和不足|与不足)?(?:部分|一节|章节|段落|那一?部分|板块|一栏)(?:中|里|内|里面)?")
+                           r"(?:和不足|与不足)?(?:部分|一节|章节|段落|那一?部分|板块|一栏)(?:中|里|内|里面)?"
+                           # "把…当作存在的问题", "列为短板": what the report calls it
+                           r"|(?:当作|当成|作为|列为|列入|归为|算作|视为|看作)了?(?:存在的|一个|一项|主要|突出)?"
+                           r"(?:问题|不足|短板|弱项|薄弱环节)")
 THING_NAME_QUESTION = re.compile(r"叫什么|名字|名称|称为什么|什么名|\bname of\b|\bcalled\b", re.I)
 NAME_ASKED = re.compile(r"名字|姓名|叫什么|" + _PERSON_EN, re.I)
 # A question that asks whose report says something: "…的那份报告是哪个乡的？", "which township's report …"

@@ -3,6 +3,7 @@ chunk starts or ends inside a sentence. Plus the section rules on small hand-mad
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,3 +193,50 @@ def test_a_lead_in_line_under_a_problems_heading_is_no_heading_of_its_own() -> N
     text = "\n".join(["二、存在的不足和原因", "主要存在以下问题：", "（一）法治意识不强。", "（二）执法力量薄弱。"])
     paths = [s.path for s in parse_layout(text).sections if s.spans]
     assert all(p and p[0] == "二、存在的不足和原因" for p in paths), paths
+
+
+def test_parts_stand_above_the_numbered_sections() -> None:
+    """第一部分 … 第二部分 hold 一、二、 of their own: 一、存在的不足 under 第二部分 is no sibling of 第一部分's 一、."""
+    text = "\n".join([
+        "第一部分 主要工作",
+        "一、加强组织领导", "镇党委每季度研究法治建设。",
+        "二、规范行政执法", "全镇12名执法人员持证上岗。",
+        "第二部分 存在的不足和下一步打算",
+        "一、存在的不足", "（一）执法力量薄弱。全镇仅有3名执法人员。",
+        "二、下一步打算", "（一）充实执法力量。争取增加执法编制。",
+    ])
+    sections = {s.path[-1]: s for s in parse_layout(text).sections if s.path}
+    assert sections["（一）执法力量薄弱"].path[:2] == ("第二部分 存在的不足和下一步打算", "一、存在的不足")
+    assert sections["（一）执法力量薄弱"].kind == "problems"
+    assert sections["（一）充实执法力量"].kind == "plans"
+    assert sections["二、规范行政执法"].path[0] == "第一部分 主要工作"
+
+
+@pytest.mark.parametrize("lead", ["存在的主要问题", "存在的突出问题", "工作中存在的主要不足", "下一步工作打算"])
+def test_a_kind_named_before_a_colon_leads_its_paragraph(lead: str) -> None:
+    """A report without numbered headings: "存在的主要问题：一是…" opens the problems (and "下一步工作打算：" the plans)
+    in the paragraph it leads."""
+    text = "\n".join(["一年来，镇党委高度重视法治建设。", "一是全年调解纠纷58件。二是培育法律明白人40名。",
+                      f"{lead}：一是普法形式单一。二是执法力量不足。"])
+    last = [s for s in parse_layout(text).sections if s.spans][-1]
+    assert last.path == (lead,) and last.kind == classify_heading(lead), (last.path, last.kind)
+
+
+def test_a_sentence_under_a_numbered_point_keeps_the_point_above_it() -> None:
+    """A chunk of small sections is labelled by their parent only: the sentences of "1.宣传方式比较单一。" keep
+    "（二）法律法规宣传教育方面存在不足" in their context, which names the topic (普法, 宣传)."""
+    from types import SimpleNamespace
+
+    from rag.chunking import chunk_text
+    from rag.evidence import build_units
+
+    text = "\n".join([
+        "四、存在的不足", "（一）执法方面存在问题", "部分执法人员思维转变较慢。",
+        "（二）法律法规宣传教育方面存在不足", "1.宣传方式比较单一。主要依赖张贴海报、发放手册等传统手段。",
+        "2.宣传内容不够深入。多为条文罗列。",
+    ])
+    chunks = chunk_text(text)
+    units = build_units({"r": SimpleNamespace(text=text)}, [SimpleNamespace(source="r", chunk=c) for c in chunks])
+    unit = next(u for u in units if u.norm.startswith("主要依赖"))
+    assert "(二)法律法规宣传教育方面存在不足" in unit.context.replace("（", "(").replace("）", ")"), unit.context
+    assert "1.宣传方式比较单一" in unit.context

@@ -123,3 +123,14 @@ def test_words_the_tokenizer_glues_across_a_boundary_are_cut_again(question: str
     """在普法上花 -> 上花; 一年审了 -> 年审: words the tokenizer made up, that no report holds."""
     a = ask(question)
     assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇反映宣传方式单一、调解技巧欠缺？",
+    "哪些乡镇提到调解技巧不足、普法宣传方式单一等问题？",
+])
+def test_shortcomings_listed_side_by_side_are_each_enough(question: str) -> None:
+    """桑坪镇 writes 调解技巧不足 and nothing of a single way of publicity; a report that states one of the listed
+    shortcomings answers (as with 或)."""
+    a = ask(question)
+    assert a.found and TOWN in towns(a), a.text

@@ -12,7 +12,8 @@ from rag.text import to_simplified
 
 # (level, pattern) in order of precedence; the number is group 1.
 HEADING_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(r"^第([一二三四五六七八九十]{1,3})部分")),
+    # 第一部分 stands above 一、 where a report has both: the parts hold the numbered sections
+    (0, re.compile(r"^第([一二三四五六七八九十]{1,3})部分")),
     (1, re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]")),
     (2, re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]")),
     (3, re.compile(r"^(\d{1,2})\s*[.．、](?![\d%％])")),
@@ -129,7 +130,8 @@ def _is_front_line(line: str) -> bool:
 
 
 # a paragraph that opens by naming its kind, in a report without headings
-_OPENS_PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)(?:着)?(?:一些|以下|不少|的)?(?:问题|不足|短板|差距|困难)|问题(?:和|与)不足")
+_OPENS_PROBLEMS = re.compile(r"(?:存在|还有|仍有|面临)(?:着)?(?:一些|以下|不少|的)?(?:主要|突出|明显)?的?"
+                             r"(?:问题|不足|短板|差距|困难|薄弱环节|弱项)|问题(?:和|与)不足")
 _OPENS_PLANS = re.compile(r"下一步|下步|今后|明年|新的一年|来年|(?:19|20)\d{2}年[，,]?(?:我们?|全)?[镇乡街道]{0,2}将")
 
 
@@ -147,6 +149,10 @@ def _unnumbered_heading(line: str) -> tuple[int, int | None, str, bool] | None:
     """A short line without a sentence in it that names the problems or the plans (a report that numbers its
     achievements only, then writes "存在的困难和挑战："), as a top-level heading without a number."""
     body = line.strip().rstrip("：:")
+    lead = re.match(r"([^。；！？;!?，,：:]{2,16})[：:]\s*\S", body)
+    if lead and classify_heading(lead.group(1)) in ("problems", "plans"):
+        # "存在的主要问题：一是…": the heading leads its paragraph
+        return 1, None, lead.group(1), True
     if not body or len(body) > _UNNUMBERED_MAX or re.search(r"[。；！？;!?，,]", body):
         return None
     return (1, None, body, False) if classify_heading(body) in ("problems", "plans") else None
