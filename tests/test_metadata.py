@@ -149,6 +149,10 @@ def test_traditional_street_shortened_to_jie(tmp_path: Path) -> None:
     ("德化县人民政府石溪街道办事处关于2024年度法治政府建设情况的报告", "石溪街道", "德化县"),
     ("青禾瑶族乡人民政府关于2024年度法治政府建设", "青禾瑶族乡", None),
     ("留下街道2024年度法治政府建设工作报告", "留下街道", None),  # a verb as a name, in the title
+    # a 民族乡 names its people without 族, and a transliterated name is long
+    ("伊宁县克什托喀哈萨克民族乡2024年法治政府建设工作报告", "克什托喀哈萨克民族乡", "伊宁县"),
+    ("萨尔布拉克蒙古民族乡2024年法治政府建设情况报告", "萨尔布拉克蒙古民族乡", None),
+    ("喀拉托别柯尔克孜族乡2024年法治政府建设情况报告", "喀拉托别柯尔克孜族乡", None),
 ])
 def test_name_forms_in_the_title(tmp_path: Path, title: str, township: str, county: str | None) -> None:
     r = _ingest(tmp_path, title + "\n2024年，在上级的领导下推进法治建设，全年开展普法活动12场。\n一、主要工作\n略。")

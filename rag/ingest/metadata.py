@@ -41,7 +41,10 @@ def county_table() -> dict[str, list[str]]:
 
 
 # 苏木: Inner Mongolia's township, often named in Mongolian at up to six characters (额尔敦宝力格苏木)
-_TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)((?:{_ETHNIC})?(?:街道|镇|乡|苏木))")
+# ... as a 民族乡 names them, without 族 (阿克塔木哈萨克民族乡, 萨尔布拉克蒙古民族乡, 纳达齐牛录锡伯民族乡)
+ETHNIC_SHORT = "(?:" + "|".join(sorted((n[:-1] for n in _ETHNIC[3:-2].split("|") if len(n) > 2), key=len,
+                                       reverse=True)) + ")"
+_TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)((?:{_ETHNIC}|{ETHNIC_SHORT}民族)?(?:街道|镇|乡|苏木))")
 
 @lru_cache(maxsize=1)
 def _higher_names() -> tuple[frozenset[str], frozenset[str]]:
@@ -146,7 +149,7 @@ def _town_ok(stem: str, suffix: str = "镇") -> bool:
     (a 街 may end the stem of a 街道: 北城街街道, 坡子街街道)."""
     core = stem[:-1] if suffix.endswith("街道") and stem.endswith("街") else stem
     return (
-        (len(stem) <= 4 or suffix == "苏木")
+        (len(stem) <= 4 or suffix == "苏木" or "族" in suffix)  # (a 民族乡 of a transliterated name: 萨尔布拉克)
         and stem[0] not in _WEAK_FIRST
         and not (set(core) & set("镇乡村县区市省旗街我其"))
         and not stem.isdigit()
