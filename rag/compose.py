@@ -41,6 +41,7 @@ from rag.evidence import (
     names_in,
     states_shortcoming,
     uninvented,
+    verbal,
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
@@ -64,6 +65,7 @@ from rag.lexicon import (
     SURNAMES,
     THING_NAME_QUESTION,
     TITLE_TAILS,
+    TOTAL_ADVERB,
     WHEN_QUESTION,
     YESNO_QUESTION,
     asks_person,
@@ -458,10 +460,13 @@ def _counted(question: str, table: Any) -> str | None:
         return None
     rest = _REST_OF_CLAUSE.match(q, m.end())
     after = uninvented(keywords(rest.group(0)), table) if rest and rest.group(0).strip() else []
+    after = [w for w in after if not verbal(head(w))]  # 发了多少份出去: 出去 says where it went, not what
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
     words = after or uninvented(keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before)),
                                 table)  # 代办员有 -> 代办员
-    return words[-1] if words else None
+    # the last noun: a verb after the thing counted says what befell it (多少张民情联系卡发下去: 联系卡)
+    nouns = [w for w in words if not verbal(head(w))]
+    return (nouns or words)[-1] if words else None
 
 
 def _modifier(kw: list[str], counted: str, question: str) -> str | None:
@@ -1028,6 +1033,13 @@ def _respectively(text: str, figs: list[tuple[int, int, str]]) -> dict[int, str]
     return paired
 
 
+# a figure for each one of a kind (每村1名, 各村至少3名, 人均2次, 平均每月): not the whole, unless asked so
+_EACH = re.compile(r"每[个一]?[村户人名位年月季周天次家所社组镇乡]|各[村户社组]|人均|户均|村均|平均")
+
+
+_NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新设|今年新")
+
+
 def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool, idf: Callable[[str], float],
                     question: str = "", taken: frozenset[int] = frozenset()) -> tuple[str, int] | None:
     """_pick_figure() with the figure's offset in the quote; figures at the offsets ``taken`` (given for
@@ -1103,6 +1115,13 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
             continue
         if not sub:
             wholes.append(frozenset(held))
+        if _EACH.search(clause[: f_start - lo]) and not _EACH.search(asked):
+            score *= 0.5  # 每村选举1名代表…，累计参训人员11名: a figure for each one is not the total asked
+        if TOTAL_ADVERB.search(asked):  # 累计建成几个: the total (累计达到5个), not this year's new ones (新增2个)
+            if TOTAL_ADVERB.search(clause[: f_start - lo]):
+                score *= 1.5
+            elif _NEW_ONES.search(clause[: f_start - lo]):
+                score *= 0.5
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score
     return best

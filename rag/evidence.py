@@ -31,10 +31,12 @@ from rag.lexicon import (
     COUNT_WORD,
     EITHER,
     ENGLISH_COUNT,
+    ENGLISH_MONEY,
     ENGLISH_PHRASE_END,
     ENGLISH_UNITS,
     FIGURE_FORM,
     FIGURE_QUESTION,
+    FUNCTION_CHARS,
     GENRE_WORDS,
     KEYWORD_UNITS,
     MEASURE_FAMILIES,
@@ -47,6 +49,7 @@ from rag.lexicon import (
     RATE_QUESTION,
     REPORT_FRAME,
     SECTION_FRAME,
+    SELF_REFERENCE,
     SHORT_YEAR,
     SHORTCOMING,
     SHORTCOMING_NOUNS,
@@ -81,6 +84,7 @@ HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二
 
 # a short parenthesis inside a phrase: 一村（居）一法律顾问
 _ASIDE = re.compile(r"[(（][^()（）]{1,6}[)）]")
+_QUOTE_MARKS = re.compile(r"[“”‘’「」『』\"']")
 
 CONTEXT_WEIGHT = 0.6
 ALTERNATIVE_MIN = 0.6
@@ -326,6 +330,8 @@ class EvidenceTable:
             return any(self._holds(i, alt) for alt in phrase.split("|"))
         u = self.units[i]
         if phrase in u.norm or phrase in u.context or phrase in _ASIDE.sub("", u.norm):
+            return True
+        if phrase in _QUOTE_MARKS.sub("", u.norm):  # 法律“六进” holds “法律六进”
             return True
         if not u.norm.startswith(CONTINUATION):
             return False
@@ -630,6 +636,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = ANSWER_KIND.sub(" ", q)  # 获得了什么荣誉称号: the kind of answer, which no report writes
     q = REPORT_FRAME.sub(" ", q)  # 在报告中写了: where the reports say it, not what
     q = SECTION_FRAME.sub(" ", q)  # 在问题部分提到: which section says it (a kind cue), not what
+    q = SELF_REFERENCE.sub(" ", q)  # 本单位: the township itself
     q = ABSENCE_FRAME.sub(" ", q)  # 没有发生: which had none of the topic (rag.decide.Asked.absent)
     q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
     q = FIGURE_FORM.sub(" ", q)  # 百分比形式的: the form of the figure asked
@@ -673,7 +680,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
                 words.append(part)
     if title and title not in words:
         words.insert(0, title)
-    words += [e for e in extra if e not in words]
+    # (an English unit, "sessions" -> 场次, is the measure of the count asked, no topic: as a Chinese 场次 is not)
+    words += [e for e in extra if e not in words and e.split("|", 1)[0] not in STOP_WORDS]
     if not synonyms:
         return words
     words = _split_compounds(_glued(words, q))
@@ -780,10 +788,13 @@ def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
     when no sentence of the corpus holds it: its statistical model glued two characters across a word
     boundary (律师代理费上花多少钱 -> 上花, 几个人考到了 -> 人考, 司法所审核 -> 所审), and the made-up word would
     sink every report. Cut by the dictionary, such a word is two single characters, which keywords() drops
-    too. Not a place name (浔中镇 -> 中镇): that is what a question asks about; nor a longer word (河长制),
-    more often a term the dictionary lacks than a slip."""
+    too. Only when one of them is a function character (上, 人, 要; rag.lexicon.FUNCTION_CHARS): a word of two
+    content characters the dictionary lacks (酒驾, 醉驾) is most often a real one, and the question's topic.
+    Not a place name (浔中镇 -> 中镇): that is what a question asks about; nor a longer word (河长制), more
+    often a term the dictionary lacks than a slip."""
     tk = _tokenizer()
     return [t for t in terms if "|" in t or tk.FREQ.get(head(t)) or not re.fullmatch(r"[\u4e00-\u9fff]{2}", head(t))
+            or not any(c in FUNCTION_CHARS for c in head(t))
             or re.search(PLACE_WORDS + "$", head(t)) or table.document_frequency(t)]
 
 
@@ -791,16 +802,26 @@ def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
 _GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 
 
+def verbal(word: str) -> bool:
+    """A verb with its complement (发下去, 办完, 调下来): what befell a thing, never the thing. (Not any word the
+    tagger calls a verb: it calls 身高 and 在编 verbs too.)"""
+    return bool(re.search(r"(?:下去|出去|下来|出来|上去|过去|到手|完)$", word))
+
+
 def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
                       units: list[int] | None = None) -> list[str]:
     """The keywords less the question's own verbs that no report in scope uses: the word that says what was
-    done (交代了, 拿到了, 写进过; or the verb right after 哪些乡镇) when no sentence among ``units`` (default:
+    done (交代了, 拿到了, 写进过; the verb right after 哪些乡镇, or the one that ends the question) when no
+    sentence among ``units`` (default:
     the whole corpus) holds it. It says how the asker puts it, not what to find, and its weight would sink
     every report in scope alike. In scope, not in the corpus: a verb one other township happens to write
     (出台了几件规范性文件, where the township asked about writes 未制定规范性文件) says no more of this one."""
     q = compact(to_simplified(question))
     words = segment(q)
     verbs = {w for w, after in zip(words, [*words[1:], ""], strict=True) if after in ("了", "过")}
+    content = [w for w in words if re.search(r"[\u4e00-\u9fff]", w) and w not in STOP_WORDS]
+    if content and verbal(content[-1]):
+        verbs.add(content[-1])  # the verb that ends it (多少张民情联系卡发下去): what befell the thing asked
     subject = _ASKED_TOWNS.match(q)
     if subject:
         rest = segment(q[subject.end():])
@@ -937,8 +958,8 @@ def _same_word(left: list[str], right: list[str]) -> tuple[int, int] | None:
     return None
 
 
-# "A、B等C": A and B are examples of the kind C (not 平等, 同等, 等级, 等待, 等等)
-_EXAMPLES = re.compile(r"(?<![平同均对何相等])等(?![等级待候同于])")
+# "A、B等C", "A之类的C": A and B are examples of the kind C (not 平等, 同等, 等级, 等待, 等等)
+_EXAMPLES = re.compile(r"(?<![平同均对何相等])等(?![等级待候同于])|之类的?|这类|此类|这一类的?")
 
 
 def example_sides(topic: str) -> list[list[str]]:
@@ -949,8 +970,8 @@ def example_sides(topic: str) -> list[list[str]]:
     if not m:
         return _parenthesis_sides(topic)
     after = keywords(topic[m.end():])
-    if not after:
-        return []  # "…等" at the end: et cetera, the examples are the topic itself
+    if not after:  # "…等" at the end: et cetera, the examples are the topic itself (or a bracket's, 方式单一之类）)
+        return _parenthesis_sides(topic)
     rest = after[1:]
     clause = re.split(r"[，,；;。：:（(]", topic[: m.start()])[-1]
     readings = [after]
@@ -1014,17 +1035,21 @@ _ASK_PEOPLE = re.compile(r"(?:多少|几)个[“\"「『]?(?:" + _PEOPLE + r"|[\
 
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
 _PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?$")  # (“法律明白人”有多少个)
+# ... and before a bare 多少, with what may stand between (的数量是, 一共有)
+_PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?(?:一共|总共|共计?|合计)?(?:是|为|有|达到?)?$")
 
 
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
     q = compact(question)
-    if MONEY_ASKED.search(q):  # 罚了多少钱: a sum, in 元 or 万元
+    if MONEY_ASKED.search(q) or ENGLISH_MONEY.search(question):  # 罚了多少钱: a sum, in 元 or 万元
         return "元"
     m = COUNT_ASK.search(q)
     if m:  # 几个人: the unit is 人, 个 only counts them
         if _ASK_PEOPLE.match(q, m.start()) or (m.group(1) == "个" and _PEOPLE_BEFORE.search(q[: m.start()])):
             return "人"  # (工作人员有几个: people, counted in 名 or 人)
+        if not m.group(1) and _PEOPLE_COUNTED.search(q[: m.start()]):
+            return "人"  # 法律明白人有多少, 调解员的数量是多少: people (not 9个 villages they are chosen in)
         return m.group(1)
     english = ENGLISH_COUNT.search(re.sub(r"\([^()]*\)", " ", question))  # (community): an aside
     if english:  # "how many people", "how many staff training sessions": the counted noun that names a unit

@@ -68,14 +68,19 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     # (the newest report that states it: a township's province or county holds for each of its years, also for a
     # year asked whose report does not state it)
     others = [r for r in library or [] if r.township == report.township and r not in reports]
-    if META_PROVINCE.search(q) or META_PROVINCE.search(spaced):
+    # (not of a count: in "How many mediators does Xizhu subdistrict in Wuhua district have?" the district is a scope)
+    counts = bool(_COUNT_ASKED.search(spaced))
+    if not counts and (META_PROVINCE.search(q) or META_PROVINCE.search(spaced)):
         return _province(question, _newest_with(reports, "province") or _newest_with(others, "province") or report)
-    if META_COUNTY.search(q) or META_COUNTY.search(spaced):
+    if not counts and (META_COUNTY.search(q) or META_COUNTY.search(spaced)):
         return _place(question, _newest_with(reports, "county") or _newest_with(others, "county") or report)
     if (META_YEAR.search(q) or META_YEAR.search(spaced) or META_YEARS.search(q) or META_YEARS.search(spaced)) and (
             REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
         return _years(question, reports)
     return None
+
+
+_COUNT_ASKED = re.compile(r"how many|how much|what percentage|多少|(?<!哪)几[个名件次人项场起宗份]")
 
 
 def _newest_with(reports: list[Report], field: str) -> Report | None:

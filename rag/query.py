@@ -181,12 +181,14 @@ class Places:
 
 
 def _bare_forms(name: str) -> set[str]:
-    """高观镇 -> {高观}; 石柱土家族自治县 -> {石柱土家族, 石柱}."""
+    """高观镇 -> {高观}; 石柱土家族自治县 -> {石柱土家族, 石柱}; 阿克塔木哈萨克民族乡 -> {阿克塔木哈萨克, 阿克塔木}."""
+    from rag.ingest.metadata import ETHNIC_SHORT
+
     forms = set()
     b = bare_place(name)
     if b:
         forms.add(b)
-        m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+$", b)
+        m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+$", b) or re.match(rf"^(.{{2,}}?){ETHNIC_SHORT}$", b)
         if m:
             forms.add(m.group(1))
     return forms
@@ -244,6 +246,22 @@ def places_of(index: Index) -> Places:
         return places
 
 
+_YEAR_END = re.compile(r"底|末|年底|年末|上半年|下半年")
+_YEAR_UNTIL = re.compile(r"(?:到|至|截至|截止到?)$")
+
+
+def _year_end(text: str, start: int, end: int) -> tuple[int, int]:
+    """A year's span with its end (2024年底, 年末, 上半年) and the 到/截至 before such an end: "到2024年底" is
+    the year, and what is left of it (到底) no topic word."""
+    if text[end - 1 : end] != "年":
+        return end, start
+    m = _YEAR_END.match(text, end)
+    if not m:
+        return end, start
+    until = _YEAR_UNTIL.search(text[max(0, start - 4) : start])
+    return m.end(), start - (len(until.group(0)) if until else 0)
+
+
 def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
     """Years named in a normalised text, and the spans they occupy. Ranges expand (2020-2022 -> 3 years)."""
     years: list[int] = []
@@ -266,7 +284,9 @@ def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
         if not taken[m.start()]:
             end = m.end() + (1 if text[m.end() : m.end() + 1] == "年" else 0)
             end += 1 if text[end - 1 : end] == "年" and text[end : end + 1] == "度" else 0  # 2020年度
-            add(int(m.group(1)), (m.start(), end))
+            start = m.start()
+            end, start = _year_end(text, start, end)
+            add(int(m.group(1)), (start, end))
     for m in _CN_YEAR.finditer(text):
         y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
         if 1900 <= y <= 2099:

@@ -19,7 +19,7 @@ SANGPING = """桑坪镇2024年法治政府建设工作报告
 （一）健全制度。严格规范性文件管理，2024年桑坪镇未制定行政规范性文件。镇法律顾问全年审查合同21份。
 （二）加强普法。全年投入普法经费3.5万元，开展“法律进村居”宣讲27场，发放宣传资料4200份。
 （三）化解纠纷。全年排查调处矛盾纠纷88件，调处成功85件，调解成功率96.6%。
-（四）培育骨干。全镇培育“法律明白人”58名，实现每个村至少3名。
+（四）培育骨干。全镇培育“法律明白人”58名，实现每个村至少3名。组织调解员业务培训，每村选派2名调解员参训，累计参训调解员36名。
 二、存在的问题
 一是普法形式还比较传统，新媒体运用不多。二是个别村调解员年龄偏大，调解技巧不足。
 三、下一步工作计划
@@ -28,11 +28,26 @@ SANGPING = """桑坪镇2024年法治政府建设工作报告
 2025年1月15日
 """
 TOWN = "桑坪镇"
+# a 民族乡 whose name says its people without 族, asked by its short name (塔尔根乡)
+TARGEN = """塔尔根哈萨克民族乡2023年法治政府建设工作报告
+2023年，塔尔根哈萨克民族乡坚持依法行政，现将有关情况报告如下：
+一、主要工作
+（一）法治阵地建设。全年新建村级法治文化广场2个，截至2023年底全乡累计建成法治文化广场7个。
+（二）双语普法。组织宣讲队开展哈萨克语、汉语双语普法宣讲41场。
+（三）人民调解。全乡调委会全年调处矛盾纠纷29件，调处成功28件。
+二、存在的问题
+牧区群众居住分散，普法覆盖面有待扩大。
+三、下一步计划
+继续推进双语普法。
+塔尔根哈萨克民族乡人民政府
+2024年1月12日
+"""
+ETHNIC_TOWN = "塔尔根哈萨克民族乡"
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seeds_with(tmp_path_factory, "sangping.txt", SANGPING)
+    return seeds_with(tmp_path_factory, "sangping.txt", SANGPING, {"targen.txt": TARGEN})
 
 
 @pytest.fixture(autouse=True)
@@ -134,3 +149,77 @@ def test_shortcomings_listed_side_by_side_are_each_enough(question: str) -> None
     shortcomings answers (as with 或)."""
     a = ask(question)
     assert a.found and TOWN in towns(a), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("桑坪镇法律明白人有多少？", "58名"),
+    ("桑坪镇的法律明白人数量是多少？", "58名"),
+    ("桑坪镇调解员培训累计有多少人参训？", "36名"),
+    ("桑坪镇参加业务培训的调解员一共有多少？", "36名"),
+    ("桑坪镇每村选派几名调解员参训？", "2名"),
+])
+def test_a_count_of_people_is_the_total_not_each_villages_share(question: str, lead: str) -> None:
+    """每村选派2名…，累计参训调解员36名: the total, unless the question asks for each village's; a bare 多少 after
+    people (法律明白人有多少) counts people."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇实际培育了法律明白人？",
+    "哪些乡镇真正培育了法律明白人？",
+    "哪些乡镇报告了本单位培育法律明白人的人数？",
+])
+def test_the_askers_own_adverbs_and_self_reference_are_no_topic(question: str) -> None:
+    a = ask(question)
+    assert a.found and TOWN in towns(a), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("桑坪镇宣传资料发了多少份出去？", "4200份"),
+    ("桑坪镇的宣传资料一共发下去多少份？", "4200份"),
+    ("How much money did Sangping town put into legal publicity?", "3.5万元"),
+    ("How much did Sangping town spend on legal publicity in 2024?", "3.5万元"),
+])
+def test_a_verb_that_ends_the_question_and_money_in_english(question: str, lead: str) -> None:
+    """发下去, 出去: what befell the thing counted (宣传资料), no word to find; "how much money" is counted in 元."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+
+
+def test_a_district_named_in_an_english_count_question_is_its_scope() -> None:
+    """"in Heshan city" names where 共和镇 is: the question asks a count, not which city."""
+    a = ask("How many lawsuits did Gonghe town in Heshan city have in 2022?")
+    assert a.found and a.text.startswith("6"), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇开展了“法律进村居宣讲”？",
+    "哪些乡镇开展了“法律进村居”之类的普法宣讲？",
+])
+def test_quotation_marks_and_examples_do_not_hide_the_phrase(question: str) -> None:
+    """The report writes 开展“法律进村居”宣讲27场: the quoted phrase is the same words, quoted otherwise; 之类的
+    gives an example of the kind asked."""
+    a = ask(question)
+    assert a.found and TOWN in towns(a), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("塔尔根乡到2023年底累计建成了几个法治文化广场？", "7个"),
+    ("塔尔根哈萨克民族乡一共建成多少个法治文化广场？", "7个"),
+    ("塔尔根乡2023年新建了几个法治文化广场？", "2个"),
+    ("塔尔根乡调处了多少件矛盾纠纷？", "29件"),
+])
+def test_an_ethnic_township_by_its_short_name_its_totals_and_its_new_ones(question: str, lead: str) -> None:
+    """塔尔根乡 is 塔尔根哈萨克民族乡; 到2023年底 is the year (no 到底 left to find); 累计…7个 is the total asked,
+    新建…2个 this year's new ones."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+    assert towns(a) == {ETHNIC_TOWN}
+
+
+@pytest.mark.parametrize("question", ["塔尔根乡2023年查处了多少起酒驾？", "桑坪镇查处了几起醉驾？"])
+def test_a_real_word_the_dictionary_lacks_is_still_the_topic(question: str) -> None:
+    """酒驾, 醉驾: two content characters the tokenizer's dictionary lacks, the topic asked; no report holds it."""
+    a = ask(question)
+    assert not a.found, a.text
