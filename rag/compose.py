@@ -42,6 +42,7 @@ from rag.evidence import (
     states_shortcoming,
     uninvented,
     verbal,
+    without_not_one,
 )
 from rag.ingest.metadata import CN_DATE, DATE
 from rag.lexicon import (
@@ -512,6 +513,7 @@ def _relevant_without_verbs(scored: list[Scored], kw: list[str], table: Any) -> 
 
 def _counts_asked(text: str, unit_word: str | None) -> bool:
     """Whether a sentence holds a figure of the asked unit's family (any figure for a bare 多少)."""
+    text = without_not_one(text)  # 未发生一起行政诉讼案件 counts none
     return counts_in(text, unit_word) if unit_word else bool(figures(text))
 
 

@@ -1116,16 +1116,26 @@ def _negated(keywords: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?:{'|'.join(NEGATIONS)})[^，,。；;！!？?]{{0,24}}?(?:{alts})")
 
 
+# "未发生一起", "没有出现一件", "无一例": not one, which is none, not a count of one
+_NOT_ONE = re.compile(r"((?:未|没有?|无|不曾|从未)[^，,。；;一]{0,4})一(?=[起件宗例个次项])")
+
+
+def without_not_one(text: str) -> str:
+    """``text`` less the 一 of "未发生一起" (not one): no figure of one is left to count."""
+    return _NOT_ONE.sub(r"\1", text)
+
+
 def denies(text: str, keywords: list[str]) -> bool:
     """Whether a clause of ``text`` says a keyword's thing was not done: 未制定规范性文件, 全年未发生行政诉讼案件
     (a negation before the keyword in its clause; a clause with a figure counts something instead:
-    开展未成年人法治讲座12场, 提供无偿法律咨询120次), or that there were none: 行政诉讼案件均为零, 0件."""
+    开展未成年人法治讲座12场, 提供无偿法律咨询120次, but not "未发生一起": not one), or that there were none:
+    行政诉讼案件均为零, 0件."""
     if not keywords:
         return False
     negated = _negated(tuple(keywords))
     for m in COMMA_PART.finditer(text):
         clause = m.group(0)
-        if negated.search(clause) and not figures(clause):
+        if negated.search(clause) and not figures(without_not_one(clause)):
             return True
         if any(ZERO_AFTER.match(clause, w.end()) for k in keywords for w in _alternatives(k).finditer(clause)):
             return True  # 行政诉讼案件均为零

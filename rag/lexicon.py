@@ -652,7 +652,7 @@ META_PROVINCE = re.compile(
     _ASK + r"\s*(?:个)?(?:省|省份|省级|直辖市|自治区)|(?:省|省份)是(?:哪|什么)|所属省|\bprovince|municipality\b"
 )
 META_COUNTY = re.compile(
-    _ASK + r"\s*(?:个)?(?:县|区|县区|区县|县级市|市辖区|旗)|所属(?:的)?(?:县|区|县区|旗)|归哪|隶属|属于哪|位于哪|在哪个(?:县|区|旗)"
+    _ASK + r"\s*(?:个)?(?:县|区|县区|区县|县级市|市辖区|旗)|所属(?:的)?(?:县|区|县区|旗)|归哪|隶属|属于哪|位于哪|在哪个(?:县|区|旗|市)"
     r"|\b(?:county|district)\b"
 )
 META_ADDRESSEE = re.compile(

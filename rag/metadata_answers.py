@@ -7,6 +7,7 @@ They are answered from the report metadata, and cited where the report's own tex
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from rag.lexicon import (
     CORPUS_REST,
@@ -70,14 +71,37 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
     others = [r for r in library or [] if r.township == report.township and r not in reports]
     # (not of a count: in "How many mediators does Xizhu subdistrict in Wuhua district have?" the district is a scope)
     counts = bool(_COUNT_ASKED.search(spaced))
+    answers: list[Answer] = []  # each part asked: "那份报告是哪一年度的？共和乡归哪个区管？" asks two
     if not counts and (META_PROVINCE.search(q) or META_PROVINCE.search(spaced)):
-        return _province(question, _newest_with(reports, "province") or _newest_with(others, "province") or report)
-    if not counts and (META_COUNTY.search(q) or META_COUNTY.search(spaced)):
-        return _place(question, _newest_with(reports, "county") or _newest_with(others, "county") or report)
+        answers.append(_province(question, _newest_with(reports, "province") or _newest_with(others, "province")
+                                 or report))  # (with its county)
+    elif not counts and (META_COUNTY.search(q) or META_COUNTY.search(spaced)):
+        answers.append(_place(question, _newest_with(reports, "county") or _newest_with(others, "county") or report))
     if (META_YEAR.search(q) or META_YEAR.search(spaced) or META_YEARS.search(q) or META_YEARS.search(spaced)) and (
             REPORT_WORD.search(q) or REPORT_WORD.search(spaced)):
-        return _years(question, reports)
-    return None
+        answers.append(_years(question, reports))
+    return _together(question, answers) if answers else None
+
+
+_CITED = re.compile(r"\[(\d+)\]")
+
+
+def _renumber(offset: int, m: re.Match[str]) -> str:
+    return f"[{int(m.group(1)) + offset}]"
+
+
+def _together(question: str, answers: list[Answer]) -> Answer:
+    """The answers to the parts of one question, in one reply, their citations numbered on."""
+    if len(answers) == 1:
+        return answers[0]
+    texts: list[str] = []
+    citations: list[Citation] = []
+    for a in answers:
+        offset = len(citations)
+        texts.append(_CITED.sub(partial(_renumber, offset), a.text))
+        citations += [c.model_copy(update={"n": c.n + offset}) for c in a.citations]
+    return Answer(question=question, text="".join(texts), found=any(a.found for a in answers), citations=citations,
+                  considered=max(a.considered for a in answers))
 
 
 _COUNT_ASKED = re.compile(r"how many|how much|what percentage|多少|(?<!哪)几[个名件次人项场起宗份]")

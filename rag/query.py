@@ -403,6 +403,7 @@ def _remove_spans(text: str, spans: list[tuple[int, int]]) -> str:
 _NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nz", "nt"})
 # what follows 村 when it means "the villages (and communities)": 村（社区）, 村(居), 村居, 村、社区
 _VILLAGES_AND = re.compile(r"[（(](?:社区|居)|居|、社区|和社区")
+_SUFFIX_TOKENS = frozenset({"街道", "苏木"})  # a place suffix the tokenizer keeps as a word of its own
 _EVERYDAY_TAGS = frozenset("v vd vn vg d p c r m q u f t a ad an ag b z e y o".split())
 
 
@@ -428,7 +429,7 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
         if any(taken[s:e]):
             continue
         candidate = None
-        if len(w) >= 2 and _PLACE_END.search(w) and re.fullmatch(r"[\u4e00-\u9fff]+", w):
+        if len(w) >= 2 and w not in _SUFFIX_TOKENS and _PLACE_END.search(w) and re.fullmatch(r"[\u4e00-\u9fff]+", w):
             tag = tags.get(w)
             if tag in _NAME_TAGS or (tag is None and len(w) >= 3):
                 candidate = w
@@ -438,7 +439,7 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
                     if (pe == s and len(prev) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", prev) and not taken[ps]
                             and prev not in _BAD_FIRST and tags.get(prev, "n") not in _EVERYDAY_TAGS):
                         candidate = prev + w
-        elif w in _SINGLE_SUFFIX and i > 0:
+        elif (w in _SINGLE_SUFFIX or w in _SUFFIX_TOKENS) and i > 0:  # (望京 + 街道: a suffix of its own)
             prev, ps, _pe = tokens[i - 1]
             if len(prev) == 1 and i > 1:
                 # 白鹤 + 滩 + 镇: jieba cut a name's last character off its stem (a name it knows, 白鹤)

@@ -18,7 +18,7 @@ SANGPING = """桑坪镇2024年法治政府建设工作报告
 一、工作开展情况
 （一）健全制度。严格规范性文件管理，2024年桑坪镇未制定行政规范性文件。镇法律顾问全年审查合同21份。
 （二）加强普法。全年投入普法经费3.5万元，开展“法律进村居”宣讲27场，发放宣传资料4200份。
-（三）化解纠纷。全年排查调处矛盾纠纷88件，调处成功85件，调解成功率96.6%。
+（三）化解纠纷。全年排查调处矛盾纠纷88件，调处成功85件，调解成功率96.6%。全年未发生一起行政诉讼案件。
 （四）培育骨干。全镇培育“法律明白人”58名，实现每个村至少3名。组织调解员业务培训，每村选派2名调解员参训，累计参训调解员36名。
 二、存在的问题
 一是普法形式还比较传统，新媒体运用不多。二是个别村调解员年龄偏大，调解技巧不足。
@@ -223,3 +223,33 @@ def test_a_real_word_the_dictionary_lacks_is_still_the_topic(question: str) -> N
     """酒驾, 醉驾: two content characters the tokenizer's dictionary lacks, the topic asked; no report holds it."""
     a = ask(question)
     assert not a.found, a.text
+
+
+@pytest.mark.parametrize("question", [
+    "望京街道2023年法治政府建设取得了哪些成效？",
+    "龙泉街道有多少名网格员？",
+    "新华街道聘请法律顾问了吗？",
+])
+def test_a_subdistrict_the_library_does_not_hold_is_said_so(question: str) -> None:
+    """The tokenizer keeps 街道 as a word of its own (望京 + 街道): the name before it is an unknown place, and
+    the question is not answered from another township's report."""
+    a = ask(question)
+    assert not a.found and not a.citations, a.text
+
+
+@pytest.mark.parametrize("question", [
+    "共和镇那份法治政府建设报告是哪一年度的？共和镇归哪个市管？",
+    "共和镇在哪个市，它的报告是哪一年的？",
+])
+def test_two_parts_asked_of_a_report_are_both_answered(question: str) -> None:
+    """The year reported on and the city, in one reply, each with its citation."""
+    a = ask(question)
+    assert a.found and "2022" in a.text and "鹤山市" in a.text, a.text
+    assert len(a.citations) == 2 and [c.n for c in a.citations] == [1, 2]
+
+
+@pytest.mark.parametrize("question", ["桑坪镇2024年发生了几起行政诉讼案件？", "桑坪镇有没有行政诉讼案件？"])
+def test_not_one_case_is_none(question: str) -> None:
+    """未发生一起行政诉讼案件: not one, which is none, and no count of one."""
+    a = ask(question)
+    assert a.found and a.text.startswith("没有"), a.text
