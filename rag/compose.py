@@ -37,6 +37,7 @@ from rag.evidence import (
     has_english,
     has_figure,
     head,
+    is_percent,
     keywords,
     names_in,
     states_shortcoming,
@@ -390,7 +391,7 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             if parts:  # "检查多少次，车辆多少辆": each figure asked, by the words of its own part, in order
                 asks = [ask for ask, _ in parts]
                 picked_figs: list[tuple[str, int]] = []
-                percents = {f[0] for f in figures(c.quote) if f[2].endswith(("%", "％"))}
+                percents = {f[0] for f in figures(c.quote) if is_percent(f[2])}
                 for ask, words in parts:
                     # a count asked besides a rate is no percentage
                     taken = {at for _, at in picked_figs} | (percents if ask != "%" and "%" in asks else set())
@@ -803,7 +804,7 @@ def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False)
 
     def ok(text: str) -> bool:
         figs = figures(text)
-        return bool([f for f in figs if f[2].endswith(("%", "％"))] if rate else figs)
+        return bool([f for f in figs if is_percent(f[2])] if rate else figs)
 
     if unit_word is None or ok(u.text):
         return u.start, u.end
@@ -1055,7 +1056,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
         figs = [f for f in figs if not (CHANGE_FROM.search(to_simplified(quote[max(0, f[0] - 10):f[0]]))
                                         and CHANGE_TO.match(to_simplified(quote[f[1]:f[1] + 8])))]
     if rate:
-        figs = [f for f in figs if f[2].endswith(("%", "％"))]
+        figs = [f for f in figs if is_percent(f[2])]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
         family = next((f for f in MEASURE_FAMILIES if unit_word in f), unit_word)
         figs = [f for f in figs if unit_word in f[2]] or [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \

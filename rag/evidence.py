@@ -1095,7 +1095,7 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
         return 0.0
     family = next((f for f in MEASURE_FAMILIES if unit in f), unit) if unit else None
     starts = [start for start, _, fig in _figures_of(text)
-              if (fig.endswith(("%", "％")) if rate else not family or any(u in to_simplified(fig) for u in family))]
+              if (is_percent(fig) if rate else not family or any(u in to_simplified(fig) for u in family))]
     if not starts:
         return 0.0
     best = 0.0
@@ -1245,4 +1245,15 @@ def figures(text: str) -> list[tuple[int, int, str]]:
             continue  # the name of a scheme, “1+11+35”, counts nothing
         end = m.end(1) + len(m.group(2).rstrip())
         out.append((m.start(), end, text[m.start():end]))
-    return out
+    for m in _CN_PERCENT.finditer(text):  # 百分之九十八, 百分之十二点五: a rate in words
+        if not any(a < m.end() and m.start() < b for a, b, _ in out):
+            out.append((m.start(), m.end(), m.group(0)))
+    return sorted(out)
+
+
+_CN_PERCENT = re.compile(r"百分之[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?")
+
+
+def is_percent(figure: str) -> bool:
+    """Whether a figure of figures() is a rate: 98%, 98％, 百分之九十八."""
+    return figure.endswith(("%", "％")) or figure.startswith("百分之")

@@ -34,7 +34,7 @@ TARGEN = """塔尔根哈萨克民族乡2023年法治政府建设工作报告
 一、主要工作
 （一）法治阵地建设。全年新建村级法治文化广场2个，截至2023年底全乡累计建成法治文化广场7个。
 （二）双语普法。组织宣讲队开展哈萨克语、汉语双语普法宣讲41场。
-（三）人民调解。全乡调委会全年调处矛盾纠纷29件，调处成功28件。
+（三）人民调解。全乡调委会全年调处矛盾纠纷29件，调处成功28件。群众对调解工作的满意度达到百分之九十五。
 二、存在的问题
 牧区群众居住分散，普法覆盖面有待扩大。
 三、下一步计划
@@ -253,3 +253,10 @@ def test_not_one_case_is_none(question: str) -> None:
     """未发生一起行政诉讼案件: not one, which is none, and no count of one."""
     a = ask(question)
     assert a.found and a.text.startswith("没有"), a.text
+
+
+@pytest.mark.parametrize("question", ["塔尔根乡群众对调解工作的满意度是多少？", "塔尔根乡调解满意度达到了百分之多少？"])
+def test_a_rate_written_in_words_is_a_rate(question: str) -> None:
+    """满意度达到百分之九十五: a rate in words, as a report may write it."""
+    a = ask(question)
+    assert a.found and a.text.startswith("百分之九十五"), a.text
