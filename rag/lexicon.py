@@ -351,9 +351,9 @@ FACT_QUESTION = re.compile(
     re.I,
 )
 # A question that asks a sum of money (花了多少钱, 罚款多少, 投入经费多少): counted in 元, 万元
-MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金)|(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
-                         r"(?:是|为|有|达到?|共计?|总计|合计|一共)?了?多少(?![" + MEASURE_WORDS.replace("元", "").replace("万", "") + r"])"
-                         r"|花(?:了|费了?)?多少|罚了?多少")
+_NOT_MONEY_UNIT = r"(?![" + MEASURE_WORDS.replace("元", "").replace("万", "") + r"]|时间|天|小时|精力)"  # (处罚了多少起: cases)
+MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金)|(?:(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
+                         r"(?:是|为|有|达到?|共计?|总计|合计|一共)?了?|花(?:了|费了?)?|罚了?)多少" + _NOT_MONEY_UNIT)
 ENGLISH_MONEY = re.compile(r"\bhow much (?:money|funding|funds?|budget)\b|\bhow much\b.*\b(?:spen[dt]|cost|paid|pay|invest(?:ed)?|"
                            r"allocat(?:e|ed))\b|\b(?:yuan|rmb)\b", re.I)
 # The percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)

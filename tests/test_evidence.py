@@ -584,3 +584,16 @@ def test_english_trainees_are_counted_in_people(question: str) -> None:
     """1500人次, not 十多场次 (the courses): trainees and attendances count people."""
     from rag.evidence import asks_quantity
     assert asks_quantity(question) == "人"
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("瀛西镇立案处罚了多少起？", "起"),  # cases, after a verb of penalty
+    ("罚了多少钱？", "元"),
+    ("罚款多少？", "元"),
+    ("普法投入了多少？", "元"),
+    ("花了多少时间？", ""),
+])
+def test_a_sum_of_money_is_asked_only_without_another_measure(question: str, unit: str) -> None:
+    from rag.evidence import asks_quantity
+
+    assert asks_quantity(question) == unit
