@@ -343,3 +343,12 @@ def test_a_year_in_chinese_numerals_and_no_plan_period() -> None:
     body = "按照《法治政府建设实施纲要（2021－2025年）》要求，全镇扎实推进依法行政。力争2025年建成法治示范镇。"
     assert find_year(body, "榆岭镇二〇二二年度法治政府建设工作报告", "2023-01-10", body) == 2022
     assert find_year(body, "法治政府建设工作报告", "2023-01-10", body) == 2022  # signed early in 2023
+
+
+def test_the_signing_date_above_an_appendix_table(tmp_path: Path) -> None:
+    """A Word export: the signature, then 附表 with a dozen lines of figures. The date under the signing body is
+    the signing date; a date inside the table or the body is not."""
+    table = "\n".join(f"指标{i} {i * 3}件" for i in range(1, 13))
+    r = _ingest(tmp_path, "鸭岭镇2020年法治政府建设报告\n2020年，鸭岭镇全年召开专题会议3次，2020年3月5日启动普法月。\n"
+                          "一、主要工作\n开展普法28场。\n鸭岭镇人民政府\n2021年1月20日\n附表：主要指标\n指标 数值\n" + table)
+    assert (r.township, r.date) == ("鸭岭镇", "2021-01-20")

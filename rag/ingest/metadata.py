@@ -447,6 +447,11 @@ def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
         m = DATE.fullmatch(ln) or CN_DATE.fullmatch(ln)
         if m:
             return _iso(m)
+    # a date line under the signing body, with an appendix after it (附表: a table of figures, in a Word export)
+    for i in range(len(lines) - 1, max(0, len(lines) - 40), -1):
+        m = DATE.fullmatch(lines[i]) or CN_DATE.fullmatch(lines[i])
+        if m and _SIGNING_BODY.search(lines[i - 1]) and len(lines[i - 1]) <= 30:
+            return _iso(m)
     # a signature line is short ("…人民政府 2024年1月15日"); a body sentence that holds a date (a meeting on
     # 3月25日, in a report cut short) is not one
     tail = simple[tail_start:] if tail_start is not None else "\n".join(ln for ln in lines[-3:] if len(ln) <= 40)
@@ -454,6 +459,9 @@ def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
     if matches:
         return _iso(max(matches, key=lambda m: m.start()))
     return None
+
+
+_SIGNING_BODY = re.compile(r"(?:人民政府|政府|办事处|党委|党工委|委员会)$")
 
 
 def _iso(m: re.Match[str]) -> str | None:
