@@ -42,7 +42,6 @@ from rag.evidence import (
     names_in,
     states_shortcoming,
     uninvented,
-    verbal,
     without_not_one,
 )
 from rag.ingest.metadata import CN_DATE, DATE
@@ -51,6 +50,7 @@ from rag.lexicon import (
     CHANGE_FROM,
     CHANGE_TO,
     CONTINUATION,
+    EACH_ONE,
     EACH_YEAR,
     GENRE_WORDS,
     IDENTITY_QUESTION,
@@ -59,6 +59,7 @@ from rag.lexicon import (
     MEASURE_WORDS,
     MORE_QUESTION,
     NAME_ASKED,
+    NEW_ONES,
     NOT_MENTIONED,
     ORDINAL,
     PLACE_TITLE,
@@ -81,7 +82,7 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.query import GENERIC_PLACES
 from rag.store import get_store
-from rag.text import compact, is_verb, to_simplified
+from rag.text import compact, is_verb, to_simplified, verbal
 
 log = logging.getLogger(__name__)
 
@@ -1036,13 +1037,6 @@ def _respectively(text: str, figs: list[tuple[int, int, str]]) -> dict[int, str]
     return paired
 
 
-# a figure for each one of a kind (每村1名, 各村至少3名, 人均2次, 平均每月): not the whole, unless asked so
-_EACH = re.compile(r"每[个一]?[村户人名位年月季周天次家所社组镇乡]|各[村户社组]|人均|户均|村均|平均")
-
-
-_NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新设|今年新")
-
-
 def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool, idf: Callable[[str], float],
                     question: str = "", taken: frozenset[int] = frozenset()) -> tuple[str, int] | None:
     """_pick_figure() with the figure's offset in the quote; figures at the offsets ``taken`` (given for
@@ -1118,12 +1112,12 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
             continue
         if not sub:
             wholes.append(frozenset(held))
-        if _EACH.search(clause[: f_start - lo]) and not _EACH.search(asked):
+        if EACH_ONE.search(clause[: f_start - lo]) and not EACH_ONE.search(asked):
             score *= 0.5  # 每村选举1名代表…，累计参训人员11名: a figure for each one is not the total asked
         if TOTAL_ADVERB.search(asked):  # 累计建成几个: the total (累计达到5个), not this year's new ones (新增2个)
             if TOTAL_ADVERB.search(clause[: f_start - lo]):
                 score *= 1.5
-            elif _NEW_ONES.search(clause[: f_start - lo]):
+            elif NEW_ONES.search(clause[: f_start - lo]):
                 score *= 0.5
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score

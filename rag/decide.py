@@ -54,6 +54,7 @@ from rag.lexicon import (
     GENRE_WORDS,
     HEADCOUNT_ASKED,
     HEADCOUNT_WORDS,
+    LACK,
     MEASURE_WORDS,
     MENTION_OF_SOME,
     MENTION_OR_ABSENCE,
@@ -495,7 +496,7 @@ def said_of(text: str, words: list[str], topic: list[str], qualities: bool | Non
         if qualities:
             return bool(ATTRIBUTES.search(to_simplified(clause)))
         start, end = _shortcoming_at(clause, words)
-        lack = bool(_LACK.fullmatch(clause[start:end]))  # 缺少执法人员: the people after it
+        lack = bool(LACK.fullmatch(clause[start:end]))  # 缺少执法人员: the people after it
         return (bool(_PEOPLE_WORD.search(clause, start, end))  # 人手紧张
                 or bool(_FEW_PEOPLE.search(clause))  # 执法队伍人员少
                 or any(SCARCE_COUNT.search(c) and _PEOPLE_WORD.search(c) for c in clauses[max(0, i - 1): i + 2])
@@ -531,7 +532,6 @@ def _only_degree(between: str) -> bool:
 
 _SUBJECT = re.compile("|".join(sorted(SHORTCOMING_SUBJECTS, key=len, reverse=True)))
 _FEW_PEOPLE = re.compile("(?:" + _PEOPLE_WORD.pattern + r")(?:较|偏|太|很|过)?少(?!数)")
-_LACK = re.compile(r"缺少|缺乏|欠缺|缺|短缺|紧缺|匮乏")
 _NAMING_TAG = re.compile(r"n|v")  # nouns, verbs and verbal nouns (培训不足 is training's)
 
 

@@ -63,7 +63,16 @@ from rag.lexicon import (
     asked_title,
     synonym_index,
 )
-from rag.text import compact, is_function_word, is_verb, iter_sentence_spans, to_simplified, word_tags
+from rag.text import (
+    CN_NUMERAL_CHARS,
+    compact,
+    is_function_word,
+    is_verb,
+    iter_sentence_spans,
+    to_simplified,
+    verbal,
+    word_tags,
+)
 
 if TYPE_CHECKING:
     from rag.index.postings import Postings, SentencePostings
@@ -802,19 +811,12 @@ def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
 _GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 
 
-def verbal(word: str) -> bool:
-    """A verb with its complement (发下去, 办完, 调下来): what befell a thing, never the thing. (Not any word the
-    tagger calls a verb: it calls 身高 and 在编 verbs too.)"""
-    return bool(re.search(r"(?:下去|出去|下来|出来|上去|过去|到手|完)$", word))
-
-
 def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
                       units: list[int] | None = None) -> list[str]:
     """The keywords less the question's own verbs that no report in scope uses: the word that says what was
     done (交代了, 拿到了, 写进过; the verb right after 哪些乡镇, or the one that ends the question) when no
-    sentence among ``units`` (default:
-    the whole corpus) holds it. It says how the asker puts it, not what to find, and its weight would sink
-    every report in scope alike. In scope, not in the corpus: a verb one other township happens to write
+    sentence among ``units`` (default: the whole corpus) holds it. It says how the asker puts it, not what to
+    find, and its weight would sink every report in scope alike. In scope, not in the corpus: a verb one other township happens to write
     (出台了几件规范性文件, where the township asked about writes 未制定规范性文件) says no more of this one."""
     q = compact(to_simplified(question))
     words = segment(q)
@@ -1117,7 +1119,7 @@ def _negated(keywords: tuple[str, ...]) -> re.Pattern[str]:
 
 
 # "未发生一起", "没有出现一件", "无一例": not one, which is none, not a count of one
-_NOT_ONE = re.compile(r"((?:未|没有?|无|不曾|从未)[^，,。；;一]{0,4})一(?=[起件宗例个次项])")
+_NOT_ONE = re.compile("((?:" + "|".join(sorted({*NEGATIONS, "没"}, key=len, reverse=True)) + r")[^，,。；;一]{0,4})一(?=[起件宗例个次项])")
 
 
 def without_not_one(text: str) -> str:
@@ -1251,7 +1253,7 @@ def figures(text: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-_CN_PERCENT = re.compile(r"百分之[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?")
+_CN_PERCENT = re.compile(f"百分之[{CN_NUMERAL_CHARS}]+(?:点[{CN_NUMERAL_CHARS}]+)?")
 
 
 def is_percent(figure: str) -> bool:

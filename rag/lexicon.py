@@ -44,6 +44,10 @@ STOP_WORDS: frozenset[str] = frozenset(
 FUNCTION_CHARS = frozenset("上下中里内外前后要会能可样数人所个了过着得地的在有是就都也还又再才把被给让向往从对为和与及或等这那哪几多少每各些其该"
                            "共总全均已将并且而但很较更最太只仅")
 
+# The body that signs a report, on the line above its date (…镇人民政府, …街道党工委): the signature block
+# (rag.ingest.sections) and the signing date (rag.ingest.metadata)
+SIGNING_BODY = r"(?:人民政府|人民政府办公室|委员会|党委|党工委|政府|办公室|党政办|街道办事处|办事处)$"
+
 # Words every report of this genre is about: "法治政府建设存在哪些问题" asks for the problems section.
 GENRE_WORDS: frozenset[str] = frozenset(
     {"法治", "政府", "法治政府", "建设", "法治建设", "法治政府建设", "工作", "情况", "年度", "报告"}
@@ -62,6 +66,11 @@ CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过�
                          + YEAR_WORD + r"(?:底|末)?的?)?$")
 CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
                        r"|充实到|充实至|达到|减少到|减少至|减至|降至|降到|下降到|下降至|压减到|压减至|变为|调整为)")
+
+# A figure for each one of a kind (每村1名, 各村至少3名, 人均2次, 平均每月): not the whole, unless asked so
+EACH_ONE = re.compile(r"每[个一]?[村户人名位年月季周天次家所社组镇乡]|各[村户社组]|人均|户均|村均|平均")
+# ... and this year's new ones (新增2个), not the total a 累计/一共 question asks (累计建成7个)
+NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新设|今年新")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
 MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮"
@@ -101,6 +110,8 @@ HEADCOUNT_WORDS = frozenset({"数量", "人数", "配备", "编制", "力量", "
 SCARCE_COUNT = re.compile(r"(?:仅|只)有?[^，,。；;0-9]{0,8}?[0-9一二两三四五六七八九十]+\s*[名人个位]")
 # ... a question that asks for their number beside their quality (数量不够或专业素质不高)
 HEADCOUNT_ASKED = re.compile(r"数量|人数|人手|配备|编制|不够用|短缺|紧缺|in number|understaffed|short of")
+# ... a verb of lacking, whose object is what is short (缺少执法人员: the people after it)
+LACK = re.compile(r"缺少|缺乏|欠缺|缺|短缺|紧缺|匮乏")
 # ... a quality of theirs (执法人员业务能力不足 says their skill is short, not they): a question that names one
 # asks about it
 ATTRIBUTES = re.compile(r"能力|素质|水平|意识|观念|理念|业务|专业|知识|技能|本领|积极性|主动性|方式|方法|模式|思维|作风|经验|效率"

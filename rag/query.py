@@ -254,12 +254,12 @@ def _year_end(text: str, start: int, end: int) -> tuple[int, int]:
     """A year's span with its end (2024年底, 年末, 上半年) and the 到/截至 before such an end: "到2024年底" is
     the year, and what is left of it (到底) no topic word."""
     if text[end - 1 : end] != "年":
-        return end, start
+        return start, end
     m = _YEAR_END.match(text, end)
     if not m:
-        return end, start
+        return start, end
     until = _YEAR_UNTIL.search(text[max(0, start - 4) : start])
-    return m.end(), start - (len(until.group(0)) if until else 0)
+    return start - (len(until.group(0)) if until else 0), m.end()
 
 
 def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
@@ -284,9 +284,7 @@ def parse_years(text: str) -> tuple[list[int], list[tuple[int, int]]]:
         if not taken[m.start()]:
             end = m.end() + (1 if text[m.end() : m.end() + 1] == "年" else 0)
             end += 1 if text[end - 1 : end] == "年" and text[end : end + 1] == "度" else 0  # 2020年度
-            start = m.start()
-            end, start = _year_end(text, start, end)
-            add(int(m.group(1)), (start, end))
+            add(int(m.group(1)), _year_end(text, m.start(), end))
     for m in _CN_YEAR.finditer(text):
         y = int("".join(_CN_DIGIT[c] for c in m.group(1)))
         if 1900 <= y <= 2099:

@@ -384,6 +384,7 @@ def split_sentences(text: str) -> list[str]:
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000, "萬": 10000}
+CN_NUMERAL_CHARS = "".join(_CN_DIGITS) + "".join(_CN_UNITS)  # what cn_to_int reads
 
 
 def cn_to_int(s: str) -> int | None:
@@ -464,3 +465,12 @@ def is_function_word(word: str) -> bool:
 def is_verb(word: str) -> bool:
     """Whether jieba's dictionary tags a word as a verb (not a verbal noun): 配备, 开展, 组织."""
     return word_tags().get(word) in ("v", "vd", "vg")
+
+
+def verbal(word: str) -> bool:
+    """A verb with its complement (发下去, 办完, 调下来): what befell a thing, never the thing. (Not any word the
+    tagger calls a verb: it calls 身高 and 在编 verbs too.)"""
+    return bool(_COMPLEMENT_END.search(word))
+
+
+_COMPLEMENT_END = re.compile(r"(?:下去|出去|下来|出来|上去|过去|到手|完)$")

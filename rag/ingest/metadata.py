@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.lexicon import SIGNING_BODY
 from rag.text import cn_to_int, to_simplified
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -461,7 +462,7 @@ def find_signing_date(simple: str, tail_start: int | None = None) -> str | None:
     return None
 
 
-_SIGNING_BODY = re.compile(r"(?:人民政府|政府|办事处|党委|党工委|委员会)$")
+_SIGNING_BODY = re.compile(SIGNING_BODY)
 
 
 def _iso(m: re.Match[str]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.lexicon import heading_kind
+from rag.lexicon import SIGNING_BODY, heading_kind
 from rag.text import to_simplified
 
 # (level, pattern) in order of precedence; the number is group 1.
@@ -102,7 +102,7 @@ def match_heading(line: str) -> tuple[int, int | None, str, bool] | None:
 
 
 _SIGNATURE = re.compile(
-    r"(人民政府|人民政府办公室|委员会|党委|政府|办公室|党政办|街道办事处|办事处)$|"
+    SIGNING_BODY + "|"
     r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$|^[〇○零一二三四五六七八九十]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日$|"
     r"印发$|^(抄送|抄报|主送)[:：]"
 )
