@@ -44,6 +44,7 @@ from rag.lexicon import (
     MEASURE_WORDS_TRADITIONAL,
     MONEY_ASKED,
     NEGATIONS,
+    PERSON_HEADS,
     PERSON_NOUNS,
     PLACE_WORDS,
     RATE_QUESTION,
@@ -1035,6 +1036,9 @@ _ASK_PEOPLE = re.compile(r"(?:多少|几)个[“\"「『]?(?:" + _PEOPLE + r"|[\
                          + r"(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{1,4}?" + _PEOPLE + r"(?=[有是参接被在受获经负担]))")
 
 
+# ... and after a bare 多少 that ends its clause: 接待了多少游客, 有多少患者 (people, not 6起 of 游客消费纠纷)
+_BARE_PEOPLE = re.compile(r"(?:多少|几)[“\"「『]?(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{0,3}?[" + PERSON_HEADS
+                          + r"])[”\"」』]?(?![\u4e00-\u9fff])")
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
 _PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?$")  # (“法律明白人”有多少个)
 # ... and before a bare 多少, with what may stand between (的数量是, 一共有)
@@ -1050,7 +1054,7 @@ def asks_quantity(question: str) -> str | None:
     if m:  # 几个人: the unit is 人, 个 only counts them
         if _ASK_PEOPLE.match(q, m.start()) or (m.group(1) == "个" and _PEOPLE_BEFORE.search(q[: m.start()])):
             return "人"  # (工作人员有几个: people, counted in 名 or 人)
-        if not m.group(1) and _PEOPLE_COUNTED.search(q[: m.start()]):
+        if not m.group(1) and (_PEOPLE_COUNTED.search(q[: m.start()]) or _BARE_PEOPLE.match(q, m.start())):
             return "人"  # 法律明白人有多少, 调解员的数量是多少: people (not 9个 villages they are chosen in)
         return m.group(1)
     english = ENGLISH_COUNT.search(re.sub(r"\([^()]*\)", " ", question))  # (community): an aside

@@ -385,6 +385,8 @@ FIGURE_QUESTION = re.compile(
 # Nouns of people: "几个干部", "多少个调解员" count people (名, 人), not things (个).
 PERSON_NOUNS = ("人", "人员", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
                 "工作人员", "法律明白人", "老师", "学生", "代表", "委员")
+# the last character of a word naming people that PERSON_NOUNS does not hold: 游客, 患者, 农民工, 教师
+PERSON_HEADS = "人员客者民众生工师"
 
 # The people a report says a shortcoming of (群众法治意识不强, 村干部依法办事能力不足): a question about one group
 # is not answered by another's (rag.decide)
