@@ -351,11 +351,13 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         words = tuple(k for k in topic_weights if contains(text, k)) or ((thing,) if thing else ())
         if (src, words) not in done:
             # (not where it denies the thing: 尚未聘请专职法律顾问 in its problems)
-            def named(k: str) -> bool:
-                return any(kind_of(int(i)) != "plans" and (
-                    (contains(table.units[i].norm, k) and not only_denies(table.units[i].norm, [k]))
-                    or contains(table.units[i].context, k)) for i in scope.units.get(src, ()))
-            done[(src, words)] = bool(words) and all(named(k) for k in words)
+            # (all in one sentence with its headings: 法律明白人 in one place and 培训 in another is no training
+            # of them done)
+            def named(i: int, k: str) -> bool:
+                return (contains(table.units[i].norm, k) and not only_denies(table.units[i].norm, [k])) \
+                    or contains(table.units[i].context, k)
+            done[(src, words)] = bool(words) and any(
+                kind_of(int(i)) != "plans" and all(named(i, k) for k in words) for i in scope.units.get(src, ()))
         return done[(src, words)]
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
