@@ -385,6 +385,16 @@ FIGURE_QUESTION = re.compile(
 # Nouns of people: "几个干部", "多少个调解员" count people (名, 人), not things (个).
 PERSON_NOUNS = ("人", "人员", "干部", "同志", "党员", "民警", "律师", "村民", "群众", "居民", "志愿者", "调解员", "网格员", "执法人员",
                 "工作人员", "法律明白人", "老师", "学生", "代表", "委员")
+# China's ethnic groups, as place names carry them (石柱土家族自治县, 青杠坪彝族乡), the longest first: 土家族
+# is read before 土族
+ETHNIC_GROUPS: tuple[str, ...] = tuple(sorted((
+    "土家族", "苗族", "彝族", "藏族", "回族", "满族", "蒙古族", "壮族", "侗族", "瑶族", "白族", "哈尼族", "傣族", "黎族", "畲族", "羌族", "仡佬族",
+    "布依族", "水族", "纳西族", "傈僳族", "土族", "撒拉族", "朝鲜族", "锡伯族", "哈萨克族", "柯尔克孜族", "达斡尔族", "鄂温克族", "鄂伦春族", "毛南族",
+    "仫佬族", "京族", "拉祜族", "佤族", "景颇族", "普米族", "独龙族", "怒族", "德昂族", "布朗族", "阿昌族", "基诺族", "门巴族", "珞巴族", "塔吉克族",
+    "裕固族", "东乡族", "保安族", "俄罗斯族", "维吾尔族", "高山族", "乌孜别克族", "塔塔尔族", "赫哲族",
+), key=len, reverse=True))
+ETHNIC = "(?:" + "|".join(ETHNIC_GROUPS) + ")"  # one of them, as a pattern
+
 # the last character of a word naming people that PERSON_NOUNS does not hold: 游客, 患者, 农民工, 教师
 PERSON_HEADS = "人员客者民众生工师"
 

@@ -11,6 +11,7 @@ from functools import partial
 
 from rag.lexicon import (
     CORPUS_REST,
+    ETHNIC,
     EXISTS_FRAME,
     GENRE_WORDS,
     META_ADDRESSEE,
@@ -303,7 +304,7 @@ def _place(question: str, report: Report) -> Answer:
     if not report.county:
         return Answer(question=question, text=f"所提供的报告中没有写明{who}所属的县（区）。", found=False, considered=1)
     where = "".join(x for x in (report.province, report.county) if x)
-    short = re.sub(r"(土家族|苗族|彝族|藏族|回族|满族|壮族|侗族|瑶族|白族|畲族|羌族)*(自治县|县|区|市|旗)$", "", report.county)
+    short = re.sub(rf"(?:{ETHNIC})*(?:自治县|县|区|市|旗)$", "", report.county)
     return _metadata_reply(question, report, f"{who}属于{where}。", _stated(report, report.county, short))
 
 

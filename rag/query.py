@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from rag.index.bm25 import _jieba, bare_place
 from rag.lexicon import (
     DOMAIN_TERMS,
+    ETHNIC,
     GENRE_WORDS,
     KIND_CUES,
     PLACE_TITLE,
@@ -188,7 +189,8 @@ def _bare_forms(name: str) -> set[str]:
     b = bare_place(name)
     if b:
         forms.add(b)
-        m = re.match(r"^(.{2,}?)(?:[\u4e00-\u9fff]{1,4}族)+$", b) or re.match(rf"^(.{{2,}}?){ETHNIC_SHORT}$", b)
+        # (only a known group's name: 青杠坪彝族乡 -> 青杠坪, not 青杠)
+        m = re.match(rf"^(.{{2,}}?)(?:{ETHNIC})+$", b) or re.match(rf"^(.{{2,}}?){ETHNIC_SHORT}$", b)
         if m:
             forms.add(m.group(1))
     return forms

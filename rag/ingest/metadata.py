@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.lexicon import SIGNING_BODY
+from rag.lexicon import ETHNIC, ETHNIC_GROUPS, SIGNING_BODY
 from rag.text import cn_to_int, to_simplified
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -26,7 +26,7 @@ PROVINCES = (
 _PROVINCE_SHORT = {re.sub(r"(省|市|特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区)$", "", p): p for p in PROVINCES}
 
 _BAD_STEMS = {"城", "法治", "农村", "集", "市场", "城镇", "社区", "示范", "乡村", "小", "大", "新", "老", "上", "下"}
-_ETHNIC = "(?:土家族|苗族|彝族|藏族|回族|满族|蒙古族|壮族|侗族|瑶族|白族|哈尼族|傣族|黎族|畲族|羌族|仡佬族|布依族|水族|纳西族|傈僳族|土族|撒拉族|朝鲜族|锡伯族|哈萨克族|柯尔克孜族|达斡尔族|鄂温克族|鄂伦春族|毛南族|仫佬族|京族|拉祜族|佤族|景颇族|普米族|独龙族|怒族|德昂族|布朗族|阿昌族|基诺族|门巴族|珞巴族|塔吉克族|裕固族|东乡族|保安族|俄罗斯族)+"
+_ETHNIC = ETHNIC + "+"
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +43,7 @@ def county_table() -> dict[str, list[str]]:
 
 # 苏木: Inner Mongolia's township, often named in Mongolian at up to six characters (额尔敦宝力格苏木)
 # ... as a 民族乡 names them, without 族 (阿克塔木哈萨克民族乡, 萨尔布拉克蒙古民族乡, 纳达齐牛录锡伯民族乡)
-ETHNIC_SHORT = "(?:" + "|".join(sorted((n[:-1] for n in _ETHNIC[3:-2].split("|") if len(n) > 2), key=len,
+ETHNIC_SHORT = "(?:" + "|".join(sorted((n[:-1] for n in ETHNIC_GROUPS if len(n) > 2), key=len,
                                        reverse=True)) + ")"
 _TOWN_RE = re.compile(rf"([\u4e00-\u9fff]{{2,6}}?)((?:{_ETHNIC}|{ETHNIC_SHORT}民族)?(?:街道|镇|乡|苏木))")
 
