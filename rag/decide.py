@@ -488,7 +488,9 @@ def said_of(text: str, words: list[str], topic: list[str], qualities: bool | Non
     # (of staff's quality, any shortcoming of theirs counts: 数量不足，…规范化水平有待提高)
     wide = about_people and qualities or not asked_word
     stated = [i for i, c in enumerate(clauses) if states_shortcoming(c)] if wide else []
-    at = sorted(set(asked_word) | set(stated))
+    # (people said to be few state their shortage in any words: 执法人员少、专业素质不高，…能力有限)
+    few = [i for i, c in enumerate(clauses) if _FEW_PEOPLE.search(c)] if about_people and not qualities else []
+    at = sorted(set(asked_word) | set(stated) | set(few))
 
     def bound(i: int) -> bool:
         return any(contains(clauses[i], t) or (i > 0 and contains(clauses[i - 1], t)) for t in topic)
