@@ -38,6 +38,7 @@ from rag.lexicon import (
     FIGURE_QUESTION,
     FUNCTION_CHARS,
     GENRE_WORDS,
+    HOW_MUCH,
     KEYWORD_UNITS,
     MEASURE_FAMILIES,
     MEASURE_WORDS,
@@ -657,6 +658,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = re.sub(r"(?:是|由|达到了?|达|为|约为?|大约|大概)(?:谁|什么|多少|哪|几)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
     q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
+    q = HOW_MUCH.sub(" ", q)  # 多大面积: the ask, not 大面积
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
     q = EITHER.sub(" ", q)
     words: list[str] = []
@@ -1069,7 +1071,7 @@ def asks_quantity(question: str) -> str | None:
     if re.search(r"how many|how much|number of|what percentage|\brate\b"
                  r"|what (?:is|was|were|are)\b.*\b(?:budget|amount|cost|spending|funding)\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q
-    ) or FIGURE_QUESTION.search(q):  # 件数更多, 数量: a figure, its unit unsaid
+    ) or FIGURE_QUESTION.search(q) or HOW_MUCH.search(q):  # 件数更多, 数量, 多大面积: a figure, its unit unsaid
         return ""
     return None
 

@@ -331,6 +331,8 @@ ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 # the words that ask when
 WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天)"
+# how big, how long: an ask, whose 大 the tokenizer would glue to the word after (多大面积 -> 多 + 大面积)
+HOW_MUCH = re.compile(r"有?多(?:大|长|久|高|远|重|宽|深)")
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
 
