@@ -669,7 +669,8 @@ def _entity_name(quote: str, asked: str, question: str, places: Collection[str])
 
 # a day as reports write it: 2020年3月25日, 二〇二四年十二月二十日 (rag.ingest.metadata's dates), or without its
 # year (3月25日), or 2021-05-27
-_DAY = re.compile(DATE.pattern + "|" + CN_DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")
+_DAY = re.compile(DATE.pattern + "|" + CN_DATE.pattern + r"|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}"
+                  r"|(?<![\d.])\d{1,2}\s*月(?:份|上旬|中旬|下旬|初|底)?")  # (9月，组织…: the month alone)
 
 
 def _quoted_name(quote: str, kw: list[str], question: str) -> str | None:

@@ -1035,7 +1035,7 @@ _ASIDE_IN_QUESTION = re.compile(r"[（(][^（）()]{1,20}[）)]")
 
 
 # 多少件, 几名, 几个人 (the unit is 人, 个 only counts them): one figure asked, and its measure word
-COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几)(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
+COUNT_ASK = re.compile(r"(?:多少|(?<!哪)几(?![月号日]))(?:个(?=人(?![民员才大口])))?([" + MEASURE_WORDS + r"]?)")
 # 几个 / 多少个 before a noun of people: the count is of people (几个干部 -> 名, answered by 8名)
 # (a few words may stand between: 几个行政执法人员, 多少个村级调解员; the noun ends the phrase asked)
 _PEOPLE = "(?:" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + ")"

@@ -32,7 +32,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     那边 这边 那里 这里 只有 仅有 只 仅 哪家 哪所 来自 所聘 所在 部分 作为 存在 存在问题 存在的问题
     数量 件数 次数 场次 人次 个数 人数 数字 统计数字 数据 具体数字 具体数据 具体数 百分比 百分数 比例 比率
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
-    每年 每一年 历年 逐年 这几年 近几年 这些年 各年 各年度 每个年度
+    每年 每一年 历年 逐年 这几年 近几年 这些年 各年 各年度 每个年度 月份
     没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起 关注 重视
     实际 实际上 真正 确实 的确 实实在在
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
@@ -325,12 +325,14 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 # Long names the reports write short: 第八个五年法治宣传教育规划 is "八五"普法.
 ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"第?([一二三四五六七八九])个五年(?:法治宣传教育|普法)(?:规划)?"), r" \1五 普法 "),
+    # the county's court, said short (县法院): a report names it whole (霍城县人民法院), found by 法院
+    (re.compile(r"[县市区](?:人民)?(法院|检察院)"), r" \1 "),
 )
 
 # ------------------------------------------------------------------ question forms
 
 # the words that ask when
-WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天)"
+WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天|几月份?(?!几)|哪个月份?|哪一个月)"
 # how big, how long: an ask, whose 大 the tokenizer would glue to the word after (多大面积 -> 多 + 大面积)
 HOW_MUCH = re.compile(r"有?多(?:大|长|久|高|远|重|宽|深)")
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
