@@ -45,6 +45,7 @@ from rag.lexicon import (
     MEASURE_WORDS_TRADITIONAL,
     MONEY_ASKED,
     NEGATIONS,
+    NOT_NEGATIONS,
     PERSON_HEADS,
     PERSON_NOUNS,
     PLACE_WORDS,
@@ -1138,6 +1139,10 @@ def without_not_one(text: str) -> str:
     return _NOT_ONE.sub(r"\1", text)
 
 
+def _blank(m: re.Match[str]) -> str:
+    return "_" * len(m.group(0))
+
+
 def denies(text: str, keywords: list[str]) -> bool:
     """Whether a clause of ``text`` says a keyword's thing was not done: 未制定规范性文件, 全年未发生行政诉讼案件
     (a negation before the keyword in its clause; a clause with a figure counts something instead:
@@ -1148,7 +1153,7 @@ def denies(text: str, keywords: list[str]) -> bool:
     negated = _negated(tuple(keywords))
     for m in COMMA_PART.finditer(text):
         clause = m.group(0)
-        if negated.search(clause) and not figures(without_not_one(clause)):
+        if negated.search(NOT_NEGATIONS.sub(_blank, clause)) and not figures(without_not_one(clause)):
             return True
         if any(ZERO_AFTER.match(clause, w.end()) for k in keywords for w in _alternatives(k).finditer(clause)):
             return True  # 行政诉讼案件均为零

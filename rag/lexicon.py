@@ -532,6 +532,8 @@ LESS_QUESTION = re.compile(r"更少|最少|较少|最低|更低|\blowest\b|\blow
 
 # Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
+# words that begin with one and negate nothing: 《未成年人保护法》, 无偿法律咨询, 无障碍
+NOT_NEGATIONS = re.compile(r"未成年|未来|无偿|无障碍|无人机|无论|无缝|无纸化|无害化|无私|无线")
 # ... and what says it after its word: 行政诉讼案件均为零, 行政复议案件0件
 ZERO_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?(?:均?为零|均?为0(?![\d.])|是零|零发生|零起|(?<![\d.])0(?:件|起|宗|例|个)"
                         r"|(?:清零|归零))")
