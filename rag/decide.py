@@ -32,6 +32,7 @@ from rag.evidence import (
     Scored,
     asked_unit,
     contains,
+    count_values,
     counts_in,
     denies,
     example_sides,
@@ -49,6 +50,7 @@ from rag.lexicon import (
     ABSENCE_QUESTION,
     ASKED_PLACES,
     ATTRIBUTES,
+    COUNT_ASKED_AT,
     EITHER,
     FIGURE_QUESTION,
     GENRE_WORDS,
@@ -187,6 +189,7 @@ class Asked:
     # shortcomings listed with 、 (形式单一、针对性不强), each as its keywords: a sentence that states one whole
     # states what was asked
     sides: tuple[tuple[str, ...], ...] = ()
+    count_at_least: float | None = None  # the count a figure of ``unit`` must exceed (审查合同超过50份)
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -201,13 +204,17 @@ class Asked:
         figure = bool(FIGURE_QUESTION.search(words))
         if either and rate and (unit or _COUNTED.search(q)):
             rate, unit = False, None  # a count or a rate (取得资格的人数或考试通过率): any figure answers it
+        above = COUNT_ASKED_AT.search(q) if not rate else None
+        if above:  # 超过50份: a figure in 份 above 50
+            figure, unit = True, above.group(2) or above.group(4)
         return cls(kinds, "problems" in kinds, figure, rate,
                    has_english(question), unit,
                    (not MENTION_OR_ABSENCE.search(words) or bool(MENTION_OF_SOME.search(words))) and not absent,
                    either, absent, _joined(q) if absent else (),
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
                    bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
-                   tuple(tuple(side) for side in listed_shortcomings(question)))
+                   tuple(tuple(side) for side in listed_shortcomings(question)),
+                   float(above.group(1) or above.group(3)) if above else None)
 
 
 def _at_least(q: str) -> float | None:
@@ -392,6 +399,9 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if asked.at_least is not None and not any(
                 float(v) >= asked.at_least for v in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", u.norm)):
             return None  # a rate asked at a value (成功率达到100%): 97% does not reach it
+        if asked.count_at_least is not None and asked.unit and not any(
+                v > asked.count_at_least for v in count_values(u.norm, asked.unit)):
+            return None  # ... and a count (合同超过50份): 49份 does not exceed it
         if figure and asked.unit and not asked.rate and not counts_in(u.norm, asked.unit):
             return None  # the count asked for is of another kind (场次 asked, 2500份 brochures given)
         if asked.done and not asked.shortcoming and only_denies(

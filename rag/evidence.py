@@ -27,6 +27,7 @@ from rag.lexicon import (
     ANSWER_KIND,
     ASKED_PLACES,
     CONTINUATION,
+    COUNT_ASKED_AT,
     COUNT_NOUN,
     COUNT_WORD,
     EITHER,
@@ -68,10 +69,12 @@ from rag.lexicon import (
 )
 from rag.text import (
     CN_NUMERAL_CHARS,
+    cn_to_int,
     compact,
     is_function_word,
     is_verb,
     iter_sentence_spans,
+    normalize,
     to_simplified,
     verbal,
     word_tags,
@@ -653,6 +656,7 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = TOTAL_ADVERB.sub(" ", q)  # 一共建了几个: the total, not a word 共建
     q = FIGURE_FORM.sub(" ", q)  # 百分比形式的: the form of the figure asked
     q = VALUE_COMPARED.sub(" ", q)  # 超过了98%: a comparison (rag.decide.Asked.at_least), no word to find
+    q = COUNT_ASKED_AT.sub(" ", q)  # 超过50份: likewise (rag.decide.Asked.count_at_least)
     # the 有 of "哪些乡镇有…" and the question word 哪 are glued on by the tokenizer (有村, 个村)
     q = re.sub(r"(哪些|哪几个|哪个|哪几)(" + PLACE_WORDS + r"|地方|单位)有", r"\1\2 ", q)
     q = re.sub(r"(?:是|由)?哪[一几]?[个些位家所条项]?(?:" + PLACE_WORDS + r"|地方|单位)?", " ", q)
@@ -1192,6 +1196,23 @@ def says_none(text: str, keywords: list[str]) -> bool:
     clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
     denied = [denies(c, keywords) for c in clauses]
     return any(denied) and not any(figures(c) for c, d in zip(clauses, denied, strict=True) if not d)
+
+
+def count_values(text: str, unit: str) -> list[float]:
+    """The values of the figures of ``text`` in the family of the measure word ``unit`` (2.3万人次 -> 23000)."""
+    family = next((f for f in MEASURE_FAMILIES if unit in f), unit)
+    values = []
+    for _, _, fig in _figures_of(text):
+        fig = to_simplified(fig)
+        if not any(u in fig for u in family):
+            continue
+        m = re.match(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万|亿)?", normalize(fig))
+        spelled = re.match(rf"[{CN_NUMERAL_CHARS}]+", fig)
+        if m:
+            values.append(float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1))
+        elif spelled and cn_to_int(spelled.group(0)) is not None:  # 五十七份
+            values.append(float(cn_to_int(spelled.group(0)) or 0))
+    return values
 
 
 def counts_in(text: str, unit: str) -> bool:

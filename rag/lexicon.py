@@ -377,6 +377,9 @@ VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|(?:" + _ABOVE + r"|在)了?
                          r"|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
 # ... its words of comparison, which no report writes of its own rate (超过了98%: the 98% is kept, as 达到100%'s is)
 VALUE_COMPARED = re.compile(r"(?:" + _ABOVE + r")了?(?=\s*\d+(?:\.\d+)?\s*[%％])|(?<=[%％])(?:及以上|以上)")
+# ... and the count a question asks a figure to exceed: 超过50份, 100件以上 (rag.decide.Asked.count_at_least)
+COUNT_ASKED_AT = re.compile(r"(?:" + _ABOVE + r")了?\s*(\d+)\s*([" + MEASURE_WORDS + r"])次?(?:以上|及以上)?"
+                            r"|在?(\d+)\s*([" + MEASURE_WORDS + r"])次?(?:以上|及以上)")
 _FEW = r"不足|不够|(?:太|过|偏|较)?(?:少|低)|有限|紧张|短缺"  # 人数太少: a shortcoming, no figure asked
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
