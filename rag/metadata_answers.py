@@ -281,9 +281,11 @@ def _stated(report: Report, *names: str | None) -> tuple[int, int] | None:
 
 
 def _title_span(report: Report) -> tuple[int, int]:
-    pos = to_simplified(report.text).find(to_simplified(report.title)) if report.title else -1
-    if pos >= 0:
-        return pos, pos + len(report.title)
+    # (the title as the page spaces it out: 新田镇 2021年 法治政府建设 年度报告)
+    title = re.sub(r"\s+", "", to_simplified(report.title or ""))
+    m = re.search(r"\s*".join(map(re.escape, title)), to_simplified(report.text)) if title else None
+    if m:
+        return m.start(), m.end()
     first = report.text.strip().split("\n", 1)[0][:80]
     start = report.text.find(first)
     return start, start + len(first)
