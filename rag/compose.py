@@ -981,7 +981,10 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
             w += 2
         return w
 
-    best = max(range(len(clauses)), key=lambda i: weight(clauses[i]))
+    # a figure asked for: around the clause that gives one of its kind (the count's clause of a long pair,
+    # not the clause of the context that names the most words)
+    counting = [i for i, (a, b) in enumerate(clauses) if unit_word is not None and _counts_asked(text[a:b], unit_word)]
+    best = max(counting or range(len(clauses)), key=lambda i: weight(clauses[i]))
     lo = hi = best
     while True:
         grown = False
