@@ -42,6 +42,7 @@ from rag.lexicon import (
     HOW_MUCH,
     KEYWORD_UNITS,
     MEASURE_FAMILIES,
+    MEASURE_PHRASES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
     MONEY_ASKED,
@@ -91,7 +92,7 @@ _NUMBER = re.compile(
     r"((?:\d+(?:[.,．]\d+)?|[零〇一二两兩三四五六七八九十百千万萬]+)(?:\s*(?:至|到|~|～)\s*(?:\d+(?:[.,．]\d+)?"
     r"|[零〇一二两兩三四五六七八九十百千万萬]+)(?=\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*[%％"
     + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"]))?)"
-    r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:余|餘|多)?\s*(?:人次|场次|場次|户次|戶次|件次|[%％]|["
+    r"(\s*(?:余|餘|多)?\s*(?:万|萬|亿|億)?\s*(?:余|餘|多)?\s*(?:人次|场次|場次|户次|戶次|件次|" + MEASURE_PHRASES + r"|[%％]|["
     + MEASURE_WORDS + MEASURE_WORDS_TRADITIONAL + r"])?)"
 )
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．])")

@@ -74,6 +74,8 @@ NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新�
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
 MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮卷"
+# ... and the units of a figure that are no single measure word: area, length, time (2600平方米, 3个工作日)
+MEASURE_PHRASES = r"(?:平方米|平方公里|公里|千米|米|小时|个?工作日|分钟)"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
 MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆卷", "名人位", "次场期回遍趟轮", "元万亿", "天")
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
