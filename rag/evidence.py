@@ -40,6 +40,7 @@ from rag.lexicon import (
     FUNCTION_CHARS,
     GENRE_WORDS,
     HOW_MUCH,
+    HOW_MUCH_UNIT,
     KEYWORD_UNITS,
     MEASURE_FAMILIES,
     MEASURE_PHRASES,
@@ -1082,7 +1083,12 @@ def asks_quantity(question: str) -> str | None:
     if re.search(r"how many|how much|number of|what percentage|\brate\b"
                  r"|what (?:is|was|were|are)\b.*\b(?:budget|amount|cost|spending|funding)\b", question, re.I) or re.search(
         r"比例|百分之|率是|率为|率达|率有", q
-    ) or FIGURE_QUESTION.search(q) or HOW_MUCH.search(q):  # 件数更多, 数量, 多大面积: a figure, its unit unsaid
+    ):
+        return ""
+    for pattern, unit in HOW_MUCH_UNIT:  # 多大面积 -> 平方米, 用了多久 -> 天
+        if pattern.search(q):
+            return unit
+    if FIGURE_QUESTION.search(q) or HOW_MUCH.search(q):  # 件数更多, 数量: a figure, its unit unsaid
         return ""
     return None
 

@@ -77,7 +77,8 @@ MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇
 # ... and the units of a figure that are no single measure word: area, length, time (2600平方米, 3个工作日)
 MEASURE_PHRASES = r"(?:平方米|平方公里|公里|千米|米|小时|个?工作日|分钟)"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
-MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆卷", "名人位", "次场期回遍趟轮", "元万亿", "天")
+MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆卷", "名人位", "次场期回遍趟轮", "元万亿", "天日时",
+                                     "米亩顷")
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
 MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
@@ -337,6 +338,8 @@ ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
 WHEN_WORDS = r"(?:什么时候|啥时候|啥时|何时|哪天|哪一天|几月份?(?!几)|哪个月份?|哪一个月)"
 # how big, how long: an ask, whose 大 the tokenizer would glue to the word after (多大面积 -> 多 + 大面积)
 HOW_MUCH = re.compile(r"有?多(?:大|长|久|高|远|重|宽|深)")
+# ... and the unit it is answered in: a size in 米 (平方米, 亩, 公顷 of its family), a time in 天 (工作日, 小时)
+HOW_MUCH_UNIT = ((re.compile(r"多(?:久|长时间)"), "天"), (re.compile(r"多(?:大|长|高|远|宽|深)(?!的|作用|成效|效果|变化|进展|影响|规模|力度|比例)"), "米"))
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
 
