@@ -545,7 +545,7 @@ def _only_degree(between: str) -> bool:
 
 
 _SUBJECT = re.compile("|".join(sorted(SHORTCOMING_SUBJECTS, key=len, reverse=True)))
-_FEW_PEOPLE = re.compile("(?:" + _PEOPLE_WORD.pattern + r")(?:较|偏|太|很|过)?少(?!数)")
+_FEW_PEOPLE = re.compile("(?:" + _PEOPLE_WORD.pattern + r"|编制)(?:较|偏|太|很|过)?少(?!数)")  # (编制少: posts)
 _NAMING_TAG = re.compile(r"n|v")  # nouns, verbs and verbal nouns (培训不足 is training's)
 
 

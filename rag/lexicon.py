@@ -632,9 +632,9 @@ def synonym_index() -> dict[str, tuple[str, ...]]:
 # 问题 that is no shortcoming of the report's own: a problem handled (解决问题, 查出整改的隐患、问题数量), a
 # person's legal question (法律问题), or a count of them (问题数量).
 PROBLEM_NOT_CUE = re.compile(
-    # a verb of handling, at most four characters before (no 存在, 哪, 什么, 有, 中 between: "排查工作存在哪些问题"
-    # asks for shortcomings)
-    rf"(?:{SOLVING.pattern})(?:(?!存在|哪|什么|有|中)[^，。,;；?？!！]){{0,4}}问题"
+    # a verb of handling, at most ten characters before (no 存在, 哪, 什么, 有, 中 between: "排查工作存在哪些问题"
+    # asks for shortcomings; 处理过拖欠工资（欠薪）的问题 asks for work)
+    rf"(?:{SOLVING.pattern})(?:(?!存在|哪|什么|有|中)[^，。,;；?？!！]){{0,10}}问题"
     r"|(?:法律|隐患、?|纠纷、?)问题"  # a person's legal question, hazards and problems found: side by side only
     r"|问题(?:数量|件数|个数|数|线索|清单|台账)"
 )
