@@ -511,6 +511,8 @@ def said_of(text: str, words: list[str], topic: list[str], qualities: bool | Non
             return bool(ATTRIBUTES.search(to_simplified(clause)))
         start, end = _shortcoming_at(clause, words)
         lack = bool(LACK.fullmatch(clause[start:end]))  # 缺少执法人员: the people after it
+        if lack and re.match(r"[\u4e00-\u9fff]{2}", clause[end:]) and not _PEOPLE_WORD.search(clause, end):
+            return False  # 人员缺乏足够奖励: what they lack is named after it, and it is no staff
         return (bool(_PEOPLE_WORD.search(clause, start, end))  # 人手紧张
                 or bool(_FEW_PEOPLE.search(clause))  # 执法队伍人员少
                 or any(SCARCE_COUNT.search(c) and _PEOPLE_WORD.search(c) for c in clauses[max(0, i - 1): i + 2])
