@@ -40,6 +40,7 @@ from rag.lexicon import (
     FUNCTION_CHARS,
     GENRE_WORDS,
     HOW_MUCH,
+    HOW_MUCH_DIMENSION,
     HOW_MUCH_UNIT,
     KEYWORD_UNITS,
     MEASURE_FAMILIES,
@@ -665,7 +666,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     q = re.sub(r"(?:是|由|达到了?|达|为|约为?|大约|大概)(?:谁|什么|多少|哪|几)", " ", q)  # so that jieba never glues 是 to a topic word: 指挥长是谁 -> 长是
     # (with the 有 before it, which the tokenizer would glue to the word before: 代办员有多少 -> 员有)
     q = re.sub(r"有?(多少|几)[" + MEASURE_WORDS + r"]?", " ", q)
-    q = HOW_MUCH.sub(" ", q)  # 多大面积: the ask, not 大面积
+    if HOW_MUCH.search(q):  # 面积多大, 多长时间: the ask and the dimension asked, which a report says by its unit
+        q = HOW_MUCH_DIMENSION.sub(" ", HOW_MUCH.sub(" ", q))
     # 或 and the 有 of "哪些乡镇有…" are no part of a word, but the tokenizer glues them on (民事或, 有村)
     q = EITHER.sub(" ", q)
     words: list[str] = []
