@@ -36,6 +36,7 @@ from rag.evidence import (
     counts_in,
     denies,
     example_sides,
+    expand,
     figure_share,
     has_english,
     head,
@@ -190,6 +191,7 @@ class Asked:
     # states what was asked
     sides: tuple[tuple[str, ...], ...] = ()
     count_at_least: float | None = None  # the count a figure of ``unit`` must exceed (审查合同超过50份)
+    few: bool = False  # it asks which have few of some staff (执法人员少), a shortage said without a word of lack
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -198,6 +200,8 @@ class Asked:
         q = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", compact(question)))
         words = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", normalize(question)))  # simplified, spaces kept (how many)
         kinds = frozenset(kind_cues(q) | kind_cues(words))  # (English cues of two words: "short of")
+        if _FEW_PEOPLE.search(q):  # 执法人员少: a shortage asked, its 少 no keyword
+            kinds |= {"problems"}
         absent = bool(ABSENCE_QUESTION.search(words))
         either = bool(EITHER.search(q) or example_sides(question))
         rate, unit = bool(RATE_QUESTION.search(words)), asked_unit(words)
@@ -214,7 +218,7 @@ class Asked:
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
                    bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
                    tuple(tuple(side) for side in listed_shortcomings(question)),
-                   float(above.group(1) or above.group(3)) if above else None)
+                   float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)))
 
 
 def _at_least(q: str) -> float | None:
@@ -334,6 +338,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     rarest = max(topic_weights, key=topic_weights.__getitem__) if topic_weights else None
     # the question's own shortcoming words (不足|不够|缺乏…), said of its topic (执法人员不足)
     shortage = [k for k in weights if k not in topic_weights and SHORTCOMING.fullmatch(head(k))]
+    if asked.shortcoming and not shortage and asked.few:
+        shortage = [expand("不足")]  # (执法人员少: said in any of the words of lack)
     # staff short in number, or in quality (素质): which one is asked (neither rule for one or the other:
     # 数量不够或专业素质不高)
     quality = any(ATTRIBUTES.search(k) for k in weights)
