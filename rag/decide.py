@@ -203,7 +203,7 @@ class Asked:
         if _FEW_PEOPLE.search(q):  # 执法人员少: a shortage asked, its 少 no keyword
             kinds |= {"problems"}
         absent = bool(ABSENCE_QUESTION.search(words))
-        either = bool(EITHER.search(q) or example_sides(question))
+        either = bool(EITHER.search(q) or re.search(r"\bor\b", question, re.I) or example_sides(question))
         rate, unit = bool(RATE_QUESTION.search(words)), asked_unit(words)
         figure = bool(FIGURE_QUESTION.search(words))
         if either and rate and (unit or _COUNTED.search(q)):
@@ -350,7 +350,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)
-    key = None if asked.either or asked.english or asked.listed else defining
+    key = None if asked.either or asked.listed else defining
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     # ... and answers "which did" (or "how did it go") only when it continues work done
     deeds = (asked.done or asked.situation) and asks_deeds
