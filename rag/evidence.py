@@ -845,7 +845,7 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
     # a verb that describes the thing asked (拆掉的违法建筑) or has a complement of result (考取, 拿到): the
     # asker's word for what was done
     verbs |= {w for w, after in zip(words, [*words[1:], ""], strict=True)
-              if tags.get(w) == "v" and (after == "的" or _RESULT_END.search(w))}
+              if tags.get(w) == "v" and (after == "的" or _RESULT_END.search(w)) or verbal(w)}  # (查出来)
     # 至少, 究竟, 一个: how it is asked (not 第三方)
     asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
     return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.holds(t, units)]
