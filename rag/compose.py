@@ -1057,7 +1057,8 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
         figs = [f for f in figs if is_percent(f[2])]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
         family = next((f for f in MEASURE_FAMILIES if unit_word in f), unit_word)
-        figs = [f for f in figs if unit_word in f[2]] or [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
+        # (of the family, not the asked word alone: 审了多少份合同 is answered by 合同二十三件, not 意见书7份)
+        figs = [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
     clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(simple)]
@@ -1123,6 +1124,8 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
                 score *= 1.5
             elif NEW_ONES.search(clause[: f_start - lo]):
                 score *= 0.5
+        if unit_word and not rate and unit_word in f_text:
+            score *= 1.25  # the very word asked (件 for 多少件) over another of its family
         if score > best_score:
             best, best_score = (f_text.strip(), f_start), score
     return best
