@@ -32,6 +32,7 @@ from rag.lexicon import (
     COUNT_WORD,
     EITHER,
     ENGLISH_COUNT,
+    ENGLISH_COUNT_ONLY,
     ENGLISH_MONEY,
     ENGLISH_PHRASE_END,
     ENGLISH_UNITS,
@@ -618,6 +619,8 @@ def english_keywords(question: str) -> list[str]:
         if begin < at:
             continue  # inside a term already read
         at = end
+        if ENGLISH_COUNT_ONLY.fullmatch(question[begin:end]) and re.search(r"(?:how many|number of)\s+$", lower[:begin]):
+            continue  # "how many cases came through the hotline": what is counted in, not what about
         if zh not in out:
             out.append(zh)
     return out

@@ -428,6 +428,8 @@ ENGLISH_UNITS: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"|communities|groups|mechanisms")),
     ("份", re.compile(r"copies|brochures|leaflets|pamphlets|booklets|handbooks")),
 )
+# ... the nouns that only count, right after "how many" (how many cases: 件, not a topic word 案件)
+ENGLISH_COUNT_ONLY = re.compile(r"cases?|items?|matters?|times|pieces?", re.I)
 # words that end the noun phrase after "how many" (a verb or a determiner): "how many people | attended the …"
 ENGLISH_PHRASE_END = re.compile(r"did|do|does|were|was|are|is|have|has|had|the|a|an|of|in|at|by|for|to|from|on|with"
                                 r"|that|will")
