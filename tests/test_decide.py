@@ -435,3 +435,30 @@ def test_a_denial_is_read_of_the_thing_asked(question: str, kept: set[str]) -> N
 @pytest.mark.parametrize("question", ["哪些乡镇全年没有出台规范性文件？", "哪些乡镇全年一起安全事故都没有发生？"])
 def test_none_issued_and_none_at_all_ask_which_had_none(question: str) -> None:
     assert Asked.of(question).absent
+
+
+@pytest.mark.parametrize(("question", "unit", "above"), [
+    ("哪些乡镇的法律顾问一年审查合同超过50份？", "份", 50.0),
+    ("哪些乡镇调解纠纷在100件以上？", "件", 100.0),
+    ("哪些乡镇调解成功率超过95%？", None, None),  # a rate's value is Asked.at_least
+])
+def test_a_count_asked_above_a_value(question: str, unit: str | None, above: float | None) -> None:
+    from rag.decide import Asked
+
+    asked = Asked.of(question)
+    assert (asked.unit, asked.count_at_least) == (unit, above)
+    assert asked.count_at_least is None or asked.figure
+
+
+@pytest.mark.parametrize(("question", "few", "either"), [
+    ("哪些乡镇反映执法人员少？", True, False),
+    ("哪些乡镇执法人员配备不足？", False, False),
+    ("Which townships report administrative lawsuits or reconsideration cases?", False, True),
+    ("Which townships held emergency drills?", False, False),
+])
+def test_few_staff_and_an_english_or(question: str, few: bool, either: bool) -> None:
+    from rag.decide import Asked
+
+    asked = Asked.of(question)
+    assert (asked.few, asked.either) == (few, either)
+    assert not few or asked.shortcoming

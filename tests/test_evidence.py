@@ -597,3 +597,53 @@ def test_a_sum_of_money_is_asked_only_without_another_measure(question: str, uni
     from rag.evidence import asks_quantity
 
     assert asks_quantity(question) == unit
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("白岩乡2024年一共接待了多少游客？", "人"),  # a bare 多少 before people
+    ("接待多少来访群众", "人"),
+    ("调解了多少纠纷", ""),  # before a thing: a bare count
+    ("广场占地有多大？", "米"),  # a size: 平方米, 亩 of 米's family
+    ("办结用了多长时间？", "天"),  # a time: 工作日, 小时 of 天's
+    ("是在2022年几月份？", None),  # a month asked, no count
+    ("调解周期缩短到几天？", "天"),
+])
+def test_the_unit_a_question_asks_in(question: str, unit: str | None) -> None:
+    from rag.evidence import asks_quantity
+
+    assert asks_quantity(question) == unit
+
+
+@pytest.mark.parametrize(("question", "absent", "present"), [
+    ("锦泉街道拆除的违法建筑一共有多大面积？", ["大面积", "面积"], ["违法建筑"]),
+    ("How many cases came to Gonghe town through the 12345 hotline?", ["案件"], ["12345"]),
+    ("How many legal aid cases did Gonghe handle?", [], ["法律援助", "案件"]),  # cases of a named kind stay
+    ("哪些乡镇的法律顾问审查合同超过50份？", ["50", "超过"], ["合同"]),
+])
+def test_words_of_the_ask_are_no_topic(question: str, absent: list[str], present: list[str]) -> None:
+    from rag.evidence import head, keywords
+
+    heads = [head(k) for k in keywords(question)]
+    assert not [w for w in absent if w in heads], heads
+    assert all(any(w in k for k in keywords(question)) for w in present), heads
+
+
+def test_words_that_begin_with_a_negation_negate_nothing() -> None:
+    from rag.evidence import denies
+
+    assert not denies("组织学习《未成年人保护法》《反有组织犯罪法》等法律", ["反有组织犯罪法"])
+    assert not denies("为群众提供无偿法律咨询服务", ["法律咨询"])
+    assert denies("全年未发生行政诉讼案件", ["行政诉讼"])
+
+
+def test_count_values_read_digits_ten_thousands_and_chinese_numerals() -> None:
+    from rag.evidence import count_values
+
+    assert count_values("全年审查合同五十七份，出具意见书15份", "份") == [57.0, 15.0]
+    assert count_values("培训2.3万人次", "人") == [23000.0]
+    assert count_values("调解纠纷36件，培训120人", "件") == [36.0]
+
+
+def test_figures_keep_area_length_and_time_units() -> None:
+    units = [f for _, _, f in figures("占地约2600平方米，长120米，办结时限压缩至3个工作日")]
+    assert units == ["2600平方米", "120米", "3个工作日"]
