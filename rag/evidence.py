@@ -848,13 +848,13 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
     # a verb that describes the thing asked (拆掉的违法建筑) or has a complement of result (考取, 拿到): the
     # asker's word for what was done
     verbs |= {w for w, after in zip(words, [*words[1:], ""], strict=True)
-              if tags.get(w) == "v" and (after == "的" or _RESULT_END.search(w)) or verbal(w)}  # (查出来)
+              if (tags.get(w) == "v" and (after == "的" or _RESULT_END.search(w))) or verbal(w)}  # (查出来)
     # 至少, 究竟, 一个: how it is asked (not 第三方)
     asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
     return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.holds(t, units)]
 
 
-_RESULT_END = re.compile(r"..*(?:掉|取|走|住|成|好|到)$")
+_RESULT_END = re.compile(r".+(?:掉|取|走|住|成|好|到)$")
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
 _ASKED_TOWNS = re.compile(ASKED_PLACES + r"(?:的报告|在报告[中里]|报告[中里]?)?"
                           r"(?:都|也|还|曾经?|已经?)?")
@@ -1222,8 +1222,8 @@ def count_values(text: str, unit: str) -> list[float]:
         spelled = re.match(rf"[{CN_NUMERAL_CHARS}]+", fig)
         if m:
             values.append(float(m.group(1)) * {"万": 1e4, "亿": 1e8}.get(m.group(2) or "", 1))
-        elif spelled and cn_to_int(spelled.group(0)) is not None:  # 五十七份
-            values.append(float(cn_to_int(spelled.group(0)) or 0))
+        elif spelled and (n := cn_to_int(spelled.group(0))) is not None:  # 五十七份
+            values.append(float(n))
     return values
 
 
