@@ -55,7 +55,6 @@ from rag.lexicon import (
     GENRE_WORDS,
     IDENTITY_QUESTION,
     LESS_QUESTION,
-    MEASURE_FAMILIES,
     MEASURE_WORDS,
     MORE_QUESTION,
     NAME_ASKED,
@@ -73,6 +72,7 @@ from rag.lexicon import (
     YESNO_QUESTION,
     asks_person,
     entity_asked,
+    measure_family,
     ordinal,
     synonym_index,
     title_forms,
@@ -1056,7 +1056,7 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     if rate:
         figs = [f for f in figs if is_percent(f[2])]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
-        family = next((f for f in MEASURE_FAMILIES if unit_word in f), unit_word)
+        family = measure_family(unit_word)
         # (of the family, not the asked word alone: 审了多少份合同 is answered by 合同二十三件, not 意见书7份)
         figs = [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]

@@ -44,7 +44,6 @@ from rag.lexicon import (
     HOW_MUCH_DIMENSION,
     HOW_MUCH_UNIT,
     KEYWORD_UNITS,
-    MEASURE_FAMILIES,
     MEASURE_PHRASES,
     MEASURE_WORDS,
     MEASURE_WORDS_TRADITIONAL,
@@ -69,6 +68,7 @@ from rag.lexicon import (
     VALUE_COMPARED,
     ZERO_AFTER,
     asked_title,
+    measure_family,
     synonym_index,
 )
 from rag.text import (
@@ -1110,7 +1110,7 @@ def asked_unit(question: str) -> str | None:
         return unit
     q = compact(question)
     units = [next(g for g in m.groups() if g) for m in re.finditer(r"([件次场人个户起宗项])数|(场)次|(人)次", q)]
-    families = {next((f for f in MEASURE_FAMILIES if u in f), u) for u in units}
+    families = {measure_family(u) for u in units}
     if len(families) != 1 or re.search(r"数量|具体数|数字|数据", q):
         return None
     return units[0]
@@ -1123,7 +1123,7 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
     total = sum(weights.values())
     if not total:
         return 0.0
-    family = next((f for f in MEASURE_FAMILIES if unit in f), unit) if unit else None
+    family = measure_family(unit) if unit else None
     starts = [start for start, _, fig in _figures_of(text)
               if (is_percent(fig) if rate else not family or any(u in to_simplified(fig) for u in family))]
     if not starts:
@@ -1212,7 +1212,7 @@ def says_none(text: str, keywords: list[str]) -> bool:
 
 def count_values(text: str, unit: str) -> list[float]:
     """The values of the figures of ``text`` in the family of the measure word ``unit`` (2.3万人次 -> 23000)."""
-    family = next((f for f in MEASURE_FAMILIES if unit in f), unit)
+    family = measure_family(unit)
     values = []
     for _, _, fig in _figures_of(text):
         fig = to_simplified(fig)
@@ -1230,7 +1230,7 @@ def count_values(text: str, unit: str) -> list[float]:
 def counts_in(text: str, unit: str) -> bool:
     """Whether ``text`` holds a figure in the family of the measure word ``unit`` (件 also by 宗, 起, 个):
     a question that asks 场次 is no question about 2500份 brochures."""
-    family = next((f for f in MEASURE_FAMILIES if unit in f), unit)
+    family = measure_family(unit)
     return any(any(u in to_simplified(fig) for u in family) for _, _, fig in _figures_of(text))
 
 

@@ -79,6 +79,12 @@ MEASURE_PHRASES = r"(?:平方米|平方公里|公里|千米|米|小时|个?工�
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
 MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆卷", "名人位", "次场期回遍趟轮", "元万亿", "天日时",
                                      "米亩顷")
+
+
+def measure_family(unit: str) -> str:
+    """The measure words that count the same kind of thing as ``unit`` (件 -> 个件宗…), else ``unit`` itself."""
+    return next((f for f in MEASURE_FAMILIES if unit in f), unit)
+
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
 MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
