@@ -945,7 +945,7 @@ def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_wor
     ref = index.chunks[u.chunk]
     report = index.reports[u.source]
     lo, hi = span or (u.start, u.end)
-    start, end = _clip(report.text, lo, hi, kw, unit_word, limit)
+    start, end = _clip(report.text, lo, hi, {k: table.idf(k) for k in kw}, unit_word, limit)
     return Citation(
         n=n,
         township=report.township,
@@ -965,9 +965,11 @@ def _citation(n: int, index: Any, table: Any, s: Scored, kw: list[str], unit_wor
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 
 
-def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
+def _clip(text: str, start: int, end: int, kw: dict[str, float], unit_word: str | None,
           limit: int = QUOTE_MAX) -> tuple[int, int]:
-    """Narrow a long sentence to the clauses around its matched keywords (still an exact span)."""
+    """Narrow a long sentence to the clauses around its matched keywords (still an exact span). A clause
+    weighs the rarity (IDF) of the keywords it holds: the clause with the rare word asked for (志愿者) beats
+    one with a common word of a long synonym group (普法|法治宣传|…)."""
     if end - start <= limit:
         return start, end
     clauses = [(start + m.start(), start + m.end()) for m in _CLAUSE.finditer(text[start:end]) if m.group().strip()]
@@ -976,7 +978,7 @@ def _clip(text: str, start: int, end: int, kw: list[str], unit_word: str | None,
 
     def weight(span: tuple[int, int]) -> float:
         c = compact(text[span[0] : span[1]])
-        w = sum(len(k) for k in kw if contains(c, k))
+        w = sum(idf for k, idf in kw.items() if contains(c, k))
         if unit_word is not None and has_figure(c):
             w += 2
         return w

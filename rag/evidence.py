@@ -934,7 +934,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
     readings: list[list[str]] = []
     for i in range(len(parts) - 1):
         left, right = sides_kw[i], sides_kw[i + 1]
-        shared = _same_word(left, right) if left and right else None
+        shared = _shared_head(left, right)
         if shared:
             # "普法志愿者或法治工作志愿者": two phrases with one head; each side is a reading, with the words
             # the question says besides, and the words around the pair that both share: in "执法人员业务能力或
@@ -948,7 +948,7 @@ def alternative_sides(topic: str) -> list[list[str]]:
             readings.append([w for w in whole if w != right[0]])
             readings.append([w for w in whole if w != left[-1]])
     if len(sides_kw[0]) >= 2 and all(len(side) >= 3 for side in sides_kw[1:]) and not any(
-            _same_word(a, b) for a, b in zip(sides_kw, sides_kw[1:], strict=False)):
+            _shared_head(a, b) for a, b in zip(sides_kw, sides_kw[1:], strict=False)):
         readings += sides_kw  # (not when the sides share a head: they share their subject too)
     # one word is too little to stand for a question, unless the question is only its two alternatives
     # ("行政复议或行政诉讼的情况": a sentence on 行政诉讼 alone answers it)
@@ -966,6 +966,16 @@ def listed_shortcomings(topic: str) -> list[list[str]]:
     whole = keywords(topic)
     sides = [[w for w in keywords(item) if w in whole] for item in items]
     return sides if all(len(side) >= 2 for side in sides) else []
+
+
+def _shared_head(left: list[str], right: list[str]) -> tuple[int, int] | None:
+    """The places of the head two sides of 或 share: the left side's last word, said on the right too
+    (志愿者 in 普法志愿者或法治工作志愿者, 能力|素质 in 业务能力或专业素质不足). A word the left side begins
+    with is no head: 普法 of "普法宣传方式单一或群众参与普法积极性不高" is said in two clauses."""
+    if not left or not right:
+        return None
+    found = _same_word(left[-1:], right)
+    return (len(left) - 1, found[1]) if found else None
 
 
 def _same_word(left: list[str], right: list[str]) -> tuple[int, int] | None:
