@@ -935,7 +935,11 @@ def alternative_sides(topic: str) -> list[list[str]]:
     for i in range(len(parts) - 1):
         left, right = sides_kw[i], sides_kw[i + 1]
         shared = _shared_head(left, right)
-        if shared:
+        if not shared and left and right and _same_word(left[:1], right[:1]):
+            # "禁毒宣传或禁毒工作": one word both sides begin with modifies each
+            rest = [w for w in whole if not _same_word([w], left) and not _same_word([w], right)]
+            readings += [left + rest, right + rest]
+        elif shared:
             # "普法志愿者或法治工作志愿者": two phrases with one head; each side is a reading, with the words
             # the question says besides, and the words around the pair that both share: in "执法人员业务能力或
             # 专业素质不足" 执法人员 (before the left modifier) and 不足 (after the right head) belong to both
