@@ -35,6 +35,7 @@ from rag.evidence import (
     count_values,
     counts_in,
     denies,
+    either_modifier,
     example_sides,
     expand,
     figure_share,
@@ -192,6 +193,7 @@ class Asked:
     sides: tuple[tuple[str, ...], ...] = ()
     count_at_least: float | None = None  # the count a figure of ``unit`` must exceed (审查合同超过50份)
     few: bool = False  # it asks which have few of some staff (执法人员少), a shortage said without a word of lack
+    about: str | None = None  # the keyword both sides of A或B are about (禁毒 of 禁毒宣传或禁毒工作): required
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -218,7 +220,8 @@ class Asked:
                    bool(re.search(r"[、（(]", q)), bool(re.search(r"情况|situation", words)),
                    bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
                    tuple(tuple(side) for side in listed_shortcomings(question)),
-                   float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)))
+                   float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)),
+                   either_modifier(question) if either else None)
 
 
 def _at_least(q: str) -> float | None:
@@ -350,7 +353,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)
-    key = None if asked.either or asked.listed else defining
+    key = (asked.about if asked.about in topic_weights else None) if asked.either or asked.listed else defining
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     # ... and answers "which did" (or "how did it go") only when it continues work done
     deeds = (asked.done or asked.situation) and asks_deeds

@@ -935,10 +935,11 @@ def alternative_sides(topic: str) -> list[list[str]]:
     for i in range(len(parts) - 1):
         left, right = sides_kw[i], sides_kw[i + 1]
         shared = _shared_head(left, right)
-        if not shared and left and right and _same_word(left[:1], right[:1]):
-            # "禁毒宣传或禁毒工作": one word both sides begin with modifies each
+        modifier = None if shared else _shared_modifier(left, right)
+        if modifier is not None:
+            # "开展禁毒宣传或禁毒工作": the word the right side begins with modifies both
             rest = [w for w in whole if not _same_word([w], left) and not _same_word([w], right)]
-            readings += [left + rest, right + rest]
+            readings += [left + rest, left[:modifier] + right + rest]
         elif shared:
             # "普法志愿者或法治工作志愿者": two phrases with one head; each side is a reading, with the words
             # the question says besides, and the words around the pair that both share: in "执法人员业务能力或
@@ -980,6 +981,25 @@ def _shared_head(left: list[str], right: list[str]) -> tuple[int, int] | None:
         return None
     found = _same_word(left[-1:], right)
     return (len(left) - 1, found[1]) if found else None
+
+
+def _shared_modifier(left: list[str], right: list[str]) -> int | None:
+    """Where in ``left`` the word the right side of 或 begins with stands, when it is not the left side's
+    head: 禁毒 of "开展禁毒宣传或禁毒工作" says what both sides are about."""
+    if not left or not right:
+        return None
+    found = _same_word(right[:1], left)
+    return found[1] if found and found[1] < len(left) - 1 else None
+
+
+def either_modifier(topic: str) -> str | None:
+    """The keyword both sides of an "A或B" question are about (禁毒 of 禁毒宣传或禁毒工作), else None."""
+    parts = [keywords(p) for p in _OR.split(topic) if p.strip()]
+    for left, right in zip(parts, parts[1:], strict=False):
+        i = _shared_modifier(left, right)
+        if i is not None:
+            return left[i]
+    return None
 
 
 def _same_word(left: list[str], right: list[str]) -> tuple[int, int] | None:
