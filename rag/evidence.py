@@ -1228,10 +1228,20 @@ _OVERCOME = re.compile(r"改变|扭转|破除|摆脱|打破|告别|" + SOLVING.p
 _STATE_OF = re.compile(r"的?(?:局面|状况|现象|状态|问题|情况|格局)")
 
 
+def _clauses_of(text: str, keywords: list[str]) -> list[str]:
+    """The clauses of ``text`` that speak of one of the keywords' things: not those that name it only in a rate
+    (镇长出庭应诉率保持100% states a target, no lawsuit)."""
+    return [m.group(0) for m in COMMA_PART.finditer(text)
+            if any(contains(_RATE_OF.sub("", m.group(0)), k) for k in keywords)]
+
+
+_RATE_OF = re.compile(r"[\u4e00-\u9fff]{1,4}率")
+
+
 def only_denies(text: str, keywords: list[str]) -> bool:
     """Whether every clause of ``text`` that holds one of the keywords says it was not done (全年未发生行政复议、
     行政诉讼案件): the sentence reports no such thing."""
-    clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
+    clauses = _clauses_of(text, keywords)
     return bool(clauses) and all(denies(c, keywords) for c in clauses)
 
 
@@ -1239,7 +1249,7 @@ def says_none(text: str, keywords: list[str]) -> bool:
     """Whether ``text`` says there was none of a keyword's thing (未制发行政规范性文件, 均为零) and counts none of it
     in another clause (not 未发生行政复议案件，发生行政诉讼案件1件; but 认真执行规范性文件管理规定，全年未制发规范性
     文件 does say none)."""
-    clauses = [m.group(0) for m in COMMA_PART.finditer(text) if any(contains(m.group(0), k) for k in keywords)]
+    clauses = _clauses_of(text, keywords)
     denied = [denies(c, keywords) for c in clauses]
     return any(denied) and not any(figures(c) for c, d in zip(clauses, denied, strict=True) if not d)
 
