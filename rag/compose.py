@@ -82,7 +82,7 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.query import GENERIC_PLACES
 from rag.store import get_store
-from rag.text import compact, is_verb, to_simplified, verbal
+from rag.text import compact, is_manner_word, is_verb, to_simplified, verbal
 
 log = logging.getLogger(__name__)
 
@@ -307,6 +307,8 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
             return _not_found(plan, reports, [kind_of_counted + head(counted or "")], "")
     if counted and not good:
         good = _relevant_without_describers(plan.topic or plan.effective, scored, kw, counted, table)
+    if not good:
+        good = _relevant_without_manner(scored, kw, table)
     if (good and not plan.townships and IDENTITY_QUESTION.search(to_simplified(plan.effective))
             and not compares and not MORE_QUESTION.search(plan.effective) and not LESS_QUESTION.search(plan.effective)):
         # "…的那份报告是哪个乡的？": the report whose sentence answers best, by its township
@@ -496,6 +498,19 @@ def _relevant_without_describers(question: str, scored: list[Scored], kw: list[s
     held = set().union(*(s.matched for s in scored)) if scored else set()
     weights = table.weights(kw)
     dropped = {k for k in kw if k in describing and k not in held and k != counted}
+    total = sum(weights.values())
+    kept = total - sum(weights[k] for k in dropped)
+    if not dropped or kept <= 0:
+        return []
+    return [s for s in scored if s.lexical * total / kept >= fact_min_lexical()]
+
+
+def _relevant_without_manner(scored: list[Scored], kw: list[str], table: Any) -> list[Scored]:
+    """The relevant sentences when the words that only say how a thing was done (成功化解, 有效化解: an
+    adjective or adverb) are left out, those no sentence in scope holds: the report writes 化解一百五十八件."""
+    held = set().union(*(s.matched for s in scored)) if scored else set()
+    dropped = {k for k in kw if k not in held and is_manner_word(head(k))}
+    weights = table.weights(kw)
     total = sum(weights.values())
     kept = total - sum(weights[k] for k in dropped)
     if not dropped or kept <= 0:

@@ -462,6 +462,15 @@ def is_function_word(word: str) -> bool:
     return word_tags().get(word) in FUNCTION_TAGS
 
 
+# Parts of speech that say how a thing was done (成功, 有效, 积极, 顺利): adjectives and adverbs
+MANNER_TAGS = frozenset({"a", "ad", "d"})
+
+
+def is_manner_word(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as an adjective or adverb (MANNER_TAGS): 成功化解 says how."""
+    return word_tags().get(word) in MANNER_TAGS
+
+
 def is_verb(word: str) -> bool:
     """Whether jieba's dictionary tags a word as a verb (not a verbal noun): 配备, 开展, 组织."""
     return word_tags().get(word) in ("v", "vd", "vg")
