@@ -73,12 +73,12 @@ EACH_ONE = re.compile(r"每[个一]?[村户人名位年月季周天次家所社�
 NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新设|今年新")
 
 # Measure words that follow a figure: 582宗, 2500人次, 七个.
-MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮卷"
+MEASURE_WORDS = "个名位件宗份项次场处人条起家户所座支批期篇天元万亿辆册本套台张块亩间回遍趟轮卷岁"
 # ... and the units of a figure that are no single measure word: area, length, time (2600平方米, 3个工作日)
 MEASURE_PHRASES = r"(?:平方米|平方公里|公里|千米|米|小时|个?工作日|分钟)"
 # Measure words that count the same kind of thing: a question's 多少件 may be answered by 46宗, not by 3人.
 MEASURE_FAMILIES: tuple[str, ...] = ("个件宗项起份处条家户所座支批篇套台张块册本间辆卷", "名人位", "次场期回遍趟轮", "元万亿", "天日时",
-                                     "米亩顷")
+                                     "米亩顷", "岁")
 
 
 def measure_family(unit: str) -> str:
@@ -322,7 +322,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("经费", "工作经费", "经费保障", "资金保障", "专项经费"),
     ("身兼数职", "一人多岗", "一人多职", "一岗多责", "身兼多职"),
     ("人员流动", "人员变动", "流动性大", "流动频繁", "变动频繁", "人员调整"),
-    ("年龄偏大", "年龄老化", "年龄结构老化", "年龄较大"),
+    ("年龄偏大", "年龄老化", "年龄结构老化", "年龄较大", "年纪偏大", "年纪较大", "岁数偏大"),
+    ("年龄", "年纪", "岁数"),
     ("流于形式", "走过场", "形式主义", "重形式轻实效", "形式化", "走形式"),
     ("重视程度", "思想认识", "重视度", "认识程度"),
     ("不规范", "欠规范", "不够规范", "不标准"),
@@ -347,7 +348,8 @@ HOW_MUCH = re.compile(r"有?多(?:大|长|久|高|远|重|宽|深)")
 # ... the dimension it asks, which a report gives by its unit alone (占地约2600平方米)
 HOW_MUCH_DIMENSION = re.compile(r"面积|长度|时长|时间|距离|高度|宽度|深度")
 # ... and the unit it is answered in: a size in 米 (平方米, 亩, 公顷 of its family), a time in 天 (工作日, 小时)
-HOW_MUCH_UNIT = ((re.compile(r"多(?:久|长时间)"), "天"), (re.compile(r"多(?:大|长|高|远|宽|深)(?!的|作用|成效|效果|变化|进展|影响|规模|力度|比例)"), "米"))
+HOW_MUCH_UNIT = ((re.compile(r"多(?:久|长时间)"), "天"), (re.compile(r"多大(?:年纪|岁数|年龄)|多少岁|几岁"), "岁"),
+                 (re.compile(r"多(?:大|长|高|远|宽|深)(?!的|作用|成效|效果|变化|进展|影响|规模|力度|比例)"), "米"))
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"
 
