@@ -29,6 +29,7 @@ import numpy as np
 
 from rag.evidence import (
     COMMA_PART,
+    QUOTED,
     Scored,
     asked_unit,
     contains,
@@ -194,6 +195,9 @@ class Asked:
     count_at_least: float | None = None  # the count a figure of ``unit`` must exceed (审查合同超过50份)
     few: bool = False  # it asks which have few of some staff (执法人员少), a shortage said without a word of lack
     about: str | None = None  # the keyword both sides of A或B are about (禁毒 of 禁毒宣传或禁毒工作): required
+    # the term a question quotes and ends on (对轻微违法行为实行了“首违不罚”): the thing asked by its own name,
+    # the words before it only describe it
+    named: str | None = None
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -221,7 +225,15 @@ class Asked:
                    bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
                    tuple(tuple(side) for side in listed_shortcomings(question)),
                    float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)),
-                   either_modifier(question) if either else None)
+                   either_modifier(question) if either else None, _named_last(q))
+
+
+def _named_last(q: str) -> str | None:
+    """The quoted term a question ends on (“首违不罚”？), simplified, else None."""
+    last = None
+    for last in QUOTED.finditer(q):  # noqa: B007 (the last one is wanted)
+        pass
+    return to_simplified(last.group(1)) if last and re.fullmatch(r"[？?。！!]*", q[last.end():]) else None
 
 
 def _at_least(q: str) -> float | None:
@@ -353,6 +365,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
     defining = defining_word(topic_weights, held)
+    if asked.named:  # (the term quoted last is the thing: 首违不罚, not 违法行为 that describes it)
+        defining = next((k for k in topic_weights if asked.named in k.split("|")), defining)
     key = (asked.about if asked.about in topic_weights else None) if asked.either or asked.listed else defining
     asks_deeds = "plans" not in asked.kinds  # a plan is quoted only when nothing done says the same
     # ... and answers "which did" (or "how did it go") only when it continues work done
@@ -452,7 +466,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         x = features(s.unit, s.lexical, own, s.dense, False)
         if x is not None:
             complete = (not asked.english and own >= 0.999 and x[FEATURES.index("phrases")] >= 0.999
-                        and (not asked.figure or x[FEATURES.index("figure_topic")] >= 0.999))  # the figure counts it
+                        and (not asked.figure or x[FEATURES.index("figure_topic")] >= 0.999)  # the figure counts it
+                        ) or (asked.named is not None and not asked.figure and asked.named in to_simplified(table.units[s.unit].norm))
             out.append(Candidate(src, s, x, complete=complete, plan=asks_deeds and kind_of(s.unit) == "plans"))
     with_keywords = {c.source for c in out}
     for src, ids in scope.units.items():
