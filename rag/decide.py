@@ -539,7 +539,7 @@ def said_of(text: str, words: list[str], topic: list[str], qualities: bool | Non
             return False  # 人员缺乏足够奖励: what they lack is named after it, and it is no staff
         return (bool(_PEOPLE_WORD.search(clause, start, end))  # 人手紧张
                 or bool(_FEW_PEOPLE.search(clause))  # 执法队伍人员少
-                or any(SCARCE_COUNT.search(c) and _PEOPLE_WORD.search(c) for c in clauses[max(0, i - 1): i + 2])
+                or any(_scarce_staff(c) for c in clauses[max(0, i - 1): i + 2])
                 or any(m.end() <= start and _only_degree(clause[m.end():start]) or (lack and m.start() >= end)
                        for m in _PEOPLE_WORD.finditer(clause))
                 or (i > 0 and bool(_PEOPLE_WORD.search(clauses[i - 1])) and _only_degree(clause[:start])))
@@ -548,8 +548,17 @@ def said_of(text: str, words: list[str], topic: list[str], qualities: bool | Non
         # a sentence of the problems that names no shortcoming word (少数部门之间没有形成工作合力) states one,
         # but a shortage of staff must be said: 执法人员仅3名 (few), 尚未配备专职执法人员 (none), or by its heading
         return not about_people or carried or denies(text, topic) or any(
-            (SCARCE_COUNT.search(c) or _FEW_PEOPLE.search(c)) and any(contains(c, t) for t in topic) for c in clauses)
+            (_scarce_staff(c) or _FEW_PEOPLE.search(c)) and any(contains(c, t) for t in topic) for c in clauses)
     return any(bound(i) and (not about_people or of_people(i)) for i in at)
+
+
+def _scarce_staff(clause: str) -> bool:
+    """Whether a clause counts people as few (执法人员仅3名, 仅有2名执法人员), not those of a quality among
+    them (执法人员中具有法律专业背景的仅1名: a quality, ATTRIBUTES, stands between the people and their count)."""
+    count, people = SCARCE_COUNT.search(clause), _PEOPLE_WORD.search(clause)
+    if count is None or people is None:
+        return False
+    return not (people.end() <= count.start() and ATTRIBUTES.search(to_simplified(clause[people.end():count.start()])))
 
 
 def _of_people(word: str) -> bool:
