@@ -348,7 +348,7 @@ HOW_MUCH = re.compile(r"有?多(?:大|长|久|高|远|重|宽|深)")
 # ... the dimension it asks, which a report gives by its unit alone (占地约2600平方米)
 HOW_MUCH_DIMENSION = re.compile(r"面积|长度|时长|时间|距离|高度|宽度|深度")
 # ... and the unit it is answered in: a size in 米 (平方米, 亩, 公顷 of its family), a time in 天 (工作日, 小时)
-HOW_MUCH_UNIT = ((re.compile(r"多(?:久|长时间)"), "天"), (re.compile(r"多大(?:年纪|岁数|年龄)|多少岁|几岁"), "岁"),
+HOW_MUCH_UNIT = ((re.compile(r"多(?:久|长时间)"), "天"), (re.compile(r"多大(?:年纪|岁数|年龄)|(?:年纪|岁数|年龄)有?多大|多少岁|几岁"), "岁"),
                  (re.compile(r"多(?:大|长|高|远|宽|深)(?!的|作用|成效|效果|变化|进展|影响|规模|力度|比例)"), "米"))
 # the last words of a title (组长, 党委书记, 办事处主任, 法律顾问)
 TITLE_TAILS = r"(?:长|书记|主任|委员|主席|负责人|顾问)"

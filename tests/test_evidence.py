@@ -12,10 +12,12 @@ from rag.evidence import (
     ask_parts,
     asked_unit,
     asks_quantity,
+    either_modifier,
     figure_share,
     figures,
     head,
     keywords,
+    only_denies,
     quoted_phrases,
 )
 from rag.text import compact
@@ -145,6 +147,24 @@ def test_two_phrases_with_one_head_keep_the_head_on_each_side(question: str) -> 
     t = table("利用国家宪法日开展普法宣传工作。", "组织法治工作志愿者团队深入村社区开展帮扶。")
     scored = {s.unit: s for s in t.score(keywords(question), None, [0, 1], alternative_sides(question))}
     assert scored[1].lexical > 2 * scored[0].lexical
+
+
+def test_a_word_both_clauses_of_or_say_is_no_shared_head() -> None:
+    """"普法宣传方式单一或群众参与普法积极性不高": 普法 begins the left clause and stands inside the right one; it
+    is no head the two share, so each clause is a reading of its own (a sentence saying only 宣传方式比较单一
+    answers)."""
+    readings = [{head(k) for k in r} for r in alternative_sides("普法宣传方式单一或群众参与普法积极性不高")]
+    assert {"普法", "宣传方式", "单一"} in readings
+    assert {"群众", "参与", "普法", "积极性", "不高"} in readings
+
+
+@pytest.mark.parametrize("question", ["哪些乡镇开展了禁毒宣传或禁毒工作？", "哪些鄉鎮開展了禁毒宣傳或禁毒工作？"])
+def test_the_word_both_sides_of_or_begin_with_modifies_each(question: str) -> None:
+    """禁毒宣传或禁毒工作: 禁毒 is on both sides, and it is what the question is about."""
+    readings = [{head(k) for k in r} for r in alternative_sides(question)]
+    assert readings and all("禁毒" in r for r in readings)
+    assert head(either_modifier(question) or "") == "禁毒"
+    assert either_modifier("哪些乡镇提到普法志愿者或法治工作志愿者？") is None
 
 
 def test_a_sentence_covering_one_side_of_or_scores() -> None:
@@ -647,3 +667,10 @@ def test_count_values_read_digits_ten_thousands_and_chinese_numerals() -> None:
 def test_figures_keep_area_length_and_time_units() -> None:
     units = [f for _, _, f in figures("占地约2600平方米，长120米，办结时限压缩至3个工作日")]
     assert units == ["2600平方米", "120米", "3个工作日"]
+
+
+def test_a_rate_is_no_report_of_the_thing() -> None:
+    """全年发生行政诉讼案件0件，镇长出庭应诉率保持100%: 应诉 is of 行政诉讼's group, but its rate reports no case."""
+    kw = keywords("发生了行政诉讼案件")
+    assert only_denies("全年发生行政诉讼案件0件，镇长出庭应诉率保持100%。", kw)
+    assert not only_denies("全年发生行政诉讼案件1件，镇长出庭应诉率100%。", kw)
