@@ -179,7 +179,8 @@ def _line_around(text: str, start: int, end: int, limit: int = 80) -> tuple[int,
 
 
 _COUNT = re.compile(r"多少份|几份|多少个|几个|how many|number of")
-_WHICH = re.compile(r"哪些|哪几|\bwhich\b")
+# which places or reports (not "提到了哪些工作", which asks about content)
+_WHICH = re.compile(r"(?:哪些|哪几个?|哪几份)(?:乡镇|镇街|街道|乡|镇|报告)|\bwhich (?:towns?|townships?|subdistricts?|reports?)\b")
 # a report named as a thing (not "which townships report X", a verb)
 REPORT_NOUN = re.compile(r"报告|\b(?:a|an|the|their|its|any|\d{4}) (?:annual )?reports?\b|\breports? (?:for|from|of|in|exist)\b")
 
