@@ -773,6 +773,9 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
 
     def free(i: int) -> bool:
         return 0 <= i < len(q) and single[i]
+    # characters free on both sides of a run go to the word after them, whose modifier they are (会前 of
+    # 领导干部会前学法 is 会前学法, not 干部会前 too)
+    before_word = {m.start() - k for h in heads for m in re.finditer(re.escape(h), q) for k in (1, 2)}
     out = []
     for t, h in zip(terms, heads, strict=True):
         best = t
@@ -781,7 +784,7 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
             # two characters at least: one alone is most often a word's own suffix or prefix (网格+长, 新+时代),
             # which the keyword's synonyms already find
             a = s - 2 if all(free(i) for i in range(s - 2, s)) else s
-            b = e + 2 if all(free(i) for i in range(e, e + 2)) else e
+            b = e + 2 if all(free(i) and i not in before_word for i in range(e, e + 2)) else e
             if b == e and free(e) and q[e] in "日周月节":
                 b = e + 1  # a day, week or month named for a cause: 宣传月, 宪法日
             whole = q[a:b]
