@@ -50,6 +50,7 @@ from rag.lexicon import (
     MONEY_ASKED,
     NEGATIONS,
     NOT_NEGATIONS,
+    NOUN_SUFFIXES,
     PERSON_HEADS,
     PERSON_NOUNS,
     PLACE_WORDS,
@@ -785,8 +786,8 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
             # which the keyword's synonyms already find
             a = s - 2 if all(free(i) for i in range(s - 2, s)) else s
             b = e + 2 if all(free(i) and i not in before_word for i in range(e, e + 2)) else e
-            if b == e and free(e) and q[e] in "日周月节":
-                b = e + 1  # a day, week or month named for a cause: 宣传月, 宪法日
+            if b == e and free(e) and e not in before_word and q[e] in NOUN_SUFFIXES:
+                b = e + 1  # a day, week or month named for a cause (宣传月, 宪法日), a room or an office (调解室, 司法所)
             whole = q[a:b]
             if whole != h and len(whole) > len(head(best)) and table.document_frequency(whole):
                 best = whole
@@ -1000,7 +1001,7 @@ def either_modifier(topic: str) -> str | None:
     parts = [keywords(p) for p in _OR.split(topic) if p.strip()]
     for left, right in zip(parts, parts[1:], strict=False):
         i = _shared_modifier(left, right)
-        if i is not None:
+        if i is not None and head(left[i]) not in GENRE_WORDS:  # (法治 of 法治书屋或法治文化广场 names no thing)
             return left[i]
     return None
 

@@ -501,6 +501,9 @@ ANSWER_KIND = re.compile(r"(?:什么|哪些|哪种|哪项|何种)(?:荣誉称号
                          r"|叫(?:什么|啥)(?:名字|名称)?")  # 工作法叫什么: the tokenizer would glue 法叫
 # A total said before its verb ("全镇一共建了几个"): the tokenizer glues 共 to the verb (共建), which no report
 # writes
+# One character that makes the word before it a thing of its own: a day, week or month named for a cause
+# (宪法日, 宣传月), a room, an office or a post (调解室, 司法所, 服务站, 网格员); the tokenizer cuts it off
+NOUN_SUFFIXES = "日周月节室所站员队庭"
 TOTAL_ADVERB = re.compile(r"一共|总共|共计|合计|总计|累计|加起来")
 # The form a figure is asked in ("百分比形式的指标", "以数字形式"): no topic (RATE_QUESTION reads the 百分比)
 FIGURE_FORM = re.compile(r"(?:以|用)?(?:百分比|百分数|数字|数据|比例|表格)的?形式|百分之(?:几|多少)?(?![百\d一二三四五六七八九十])")
