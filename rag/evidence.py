@@ -786,10 +786,13 @@ def rejoined(terms: list[str], question: str, table: EvidenceTable) -> list[str]
             # which the keyword's synonyms already find
             a = s - 2 if all(free(i) for i in range(s - 2, s)) else s
             b = e + 2 if all(free(i) and i not in before_word for i in range(e, e + 2)) else e
-            if b == e and free(e) and e not in before_word and q[e] in NOUN_SUFFIXES:
+            if b == e and free(e) and q[e] in NOUN_SUFFIXES:
                 b = e + 1  # a day, week or month named for a cause (宣传月, 宪法日), a room or an office (调解室, 司法所)
             whole = q[a:b]
-            if whole != h and len(whole) > len(head(best)) and table.document_frequency(whole):
+            if whole == h:  # said alone too (划了多少个网格、配了多少名网格员): the word stays as it is
+                best = t
+                break
+            if len(whole) > len(head(best)) and table.document_frequency(whole):
                 best = whole
         out.append(best)
     return out
