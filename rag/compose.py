@@ -71,8 +71,8 @@ from rag.lexicon import (
     WHEN_QUESTION,
     YESNO_QUESTION,
     asks_person,
+    counts_as,
     entity_asked,
-    measure_family,
     ordinal,
     synonym_index,
     title_forms,
@@ -828,7 +828,8 @@ def _fact_span(table: Any, s: Scored, unit_word: str | None, rate: bool = False)
     nxt = s.unit + 1
     if nxt < len(table.units):
         v = table.units[nxt]
-        if v.source == u.source and v.start == u.end and ok(v.text):  # same paragraph
+        # (same paragraph, and not the next point of a list, 二是…, whose figure counts its own thing)
+        if v.source == u.source and v.start == u.end and ok(v.text) and not _ENUMERATED.match(v.text):
             return u.start, v.end
     return None, None
 
@@ -1073,9 +1074,8 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     if rate:
         figs = [f for f in figs if is_percent(f[2])]
     elif unit_word:  # the unit asked for, else one of its family (件 ~ 宗), else a bare number; never 3人 for 几个
-        family = measure_family(unit_word)
         # (of the family, not the asked word alone: 审了多少份合同 is answered by 合同二十三件, not 意见书7份)
-        figs = [f for f in figs if any(u in to_simplified(f[2]) for u in family)] \
+        figs = [f for f in figs if counts_as(to_simplified(f[2]), unit_word)] \
             or [f for f in figs if f[2].strip().replace(".", "").replace(",", "").isdigit()]
     simple = to_simplified(quote)  # same length, character for character
     clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(simple)]

@@ -69,6 +69,7 @@ from rag.lexicon import (
     VALUE_COMPARED,
     ZERO_AFTER,
     asked_title,
+    counts_as,
     measure_family,
     synonym_index,
 )
@@ -1097,8 +1098,10 @@ _ASK_PEOPLE = re.compile(r"(?:多少|几)个[“\"「『]?(?:" + _PEOPLE + r"|[\
 
 
 # ... and after a bare 多少 that ends its clause: 接待了多少游客, 有多少患者 (people, not 6起 of 游客消费纠纷)
-_BARE_PEOPLE = re.compile(r"(?:多少|几)[“\"「『]?(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{0,3}?[" + PERSON_HEADS
-                          + r"])[”\"」』]?(?![\u4e00-\u9fff])")
+# (or before the verb of what they did: 组织了多少镇村干部去法院旁听, not 1次 of the hearings)
+_BARE_PEOPLE = re.compile(r"(?:多少|几)[“\"「『]?(?:(?:" + _PEOPLE + r"|[\u4e00-\u9fff]{0,3}?[" + PERSON_HEADS
+                          + r"])[”\"」』]?(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{0,3}?" + _PEOPLE
+                          + r"(?=[去到参出接被在受获经负担来进]))")
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
 _PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?$")  # (“法律明白人”有多少个)
 # ... and before a bare 多少, with what may stand between (的数量是, 一共有)
@@ -1164,9 +1167,8 @@ def figure_share(text: str, weights: dict[str, float], rate: bool = False, unit:
     total = sum(weights.values())
     if not total:
         return 0.0
-    family = measure_family(unit) if unit else None
     starts = [start for start, _, fig in _figures_of(text)
-              if (is_percent(fig) if rate else not family or any(u in to_simplified(fig) for u in family))]
+              if (is_percent(fig) if rate else not unit or counts_as(to_simplified(fig), unit))]
     if not starts:
         return 0.0
     best = 0.0
@@ -1263,11 +1265,10 @@ def says_none(text: str, keywords: list[str]) -> bool:
 
 def count_values(text: str, unit: str) -> list[float]:
     """The values of the figures of ``text`` in the family of the measure word ``unit`` (2.3万人次 -> 23000)."""
-    family = measure_family(unit)
     values = []
     for _, _, fig in _figures_of(text):
         fig = to_simplified(fig)
-        if not any(u in fig for u in family):
+        if not counts_as(fig, unit):
             continue
         m = re.match(r"(\d+(?:\.\d+)?)\s*(?:余|多)?\s*(万|亿)?", normalize(fig))
         spelled = re.match(rf"[{CN_NUMERAL_CHARS}]+", fig)
@@ -1281,8 +1282,7 @@ def count_values(text: str, unit: str) -> list[float]:
 def counts_in(text: str, unit: str) -> bool:
     """Whether ``text`` holds a figure in the family of the measure word ``unit`` (件 also by 宗, 起, 个):
     a question that asks 场次 is no question about 2500份 brochures."""
-    family = measure_family(unit)
-    return any(any(u in to_simplified(fig) for u in family) for _, _, fig in _figures_of(text))
+    return any(counts_as(to_simplified(fig), unit) for _, _, fig in _figures_of(text))
 
 
 @lru_cache(maxsize=65536)

@@ -85,6 +85,14 @@ def measure_family(unit: str) -> str:
     """The measure words that count the same kind of thing as ``unit`` (件 -> 个件宗…), else ``unit`` itself."""
     return next((f for f in MEASURE_FAMILIES if unit in f), unit)
 
+
+def counts_as(figure: str, unit: str) -> bool:
+    """Whether a figure (simplified: "2600余人次") is in the family of the measure word ``unit``. 人次 counts
+    attendances, not heads: no answer to 几名 or 几位."""
+    if unit in "名位" and "人次" in figure:
+        return False
+    return any(u in figure for u in measure_family(unit))
+
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
 MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
