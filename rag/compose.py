@@ -636,9 +636,12 @@ def _naming(plan: Plan, table: Any, spans: list[tuple[Scored, int | None, int | 
                 return span  # (a village's name, not the title 民主法治示范村)
     elif asks_person(q) and kw:
         titles = _titles(plan, kw)
+        # (叫什么名字 asks a name: words after the title that are none, 乡长具体抓, name no holder)
+        wants_name = bool(NAME_ASKED.search(q))
         holder = next((span for span in spans
-                       if _person(to_simplified(table.units[span[0].unit].norm), titles, "") is not None), None)
-        if holder is None and not NAME_ASKED.search(q):
+                       if (p := _person(to_simplified(table.units[span[0].unit].norm), titles, "")) is not None
+                       and (p or not wants_name)), None)
+        if holder is None and not wants_name:
             # "组长是谁": a role answers it too (以党委书记为组长), in the clause that states it; "叫什么名字" needs a name
             return _role_clause(table, spans[0], titles)
         return holder
