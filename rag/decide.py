@@ -250,8 +250,8 @@ _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
 
 def _joined(question: str) -> tuple[str, ...]:
     """The keywords on either side of each 和 or 、 of a question (行政复议, 行政诉讼 of "没有发生行政复议和行政诉讼
-    案件"), when each side has one."""
-    parts = re.split(r"和|、", question)
+    案件"; 既没有行政复议也没有行政诉讼案件), when each side has one."""
+    parts = re.split(r"和|、|也(?:没有|无|未)", question)
     out: list[str] = []
     for left, right in zip(parts, parts[1:], strict=False):
         a, b = keywords(left), keywords(right)

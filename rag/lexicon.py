@@ -587,8 +587,8 @@ ABSENCE_QUESTION = re.compile(_NONE_OF +
 MENTION_OR_ABSENCE = re.compile(r"提到|提及|谈到|说到|讲到|谈及|涉及|反映|情况|说|未|没有|尚未|从未|不曾|无"
                                 r"|mention|report(?:s|ed)? on|situation|\bno\b|\bnot\b|without", re.I)
 # ... unless what is mentioned is that there was some: "提到本年度有行政诉讼案件", "提及发生了…" ask which had some
-MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反映)了?(?:本年度|全年|当年|年内|今年|去年)?"
-                             r"(?:有|发生了?|出现了?|受理了?)(?!没有|无|否)"
+MENTION_OF_SOME = re.compile(r"(?:提到|提及|谈到|说到|讲到|谈及|反映|说|称)了?(?:本年度|全年|当年|年内|今年|去年)?"
+                             r"(?:有过?|发生[了过]?|出现[了过]?|受理[了过]?)(?!没有|无|否)"
                              r"|(?:提到|提及|谈到|说到|讲到|谈及|反映|说|称|表示)(?:自己|本镇|本乡)?(?:已经|已)(?!经?(?:没有|无|不))")  # 说已经修订了: what was done
 
 # A word that asks for a count by its measure word: 项数, 件数, 户数 (the figure is asked, FIGURE_QUESTION)
