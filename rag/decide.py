@@ -402,6 +402,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         if deeds and kind == "plans" and not (ONGOING_PLAN.search(u.norm) and not PLAN_TARGET.search(u.norm)) \
                 and not done_elsewhere(u.source, u.norm):
             return None  # "which did": next year's plan (积极组织法律明白人培训; 深化…，力争创建示范村1个) is no deed
+        if not asks_deeds and kind != "plans" and asked.kinds == frozenset({"plans"}):
+            return None  # "在下一年计划中打算新建…": what a report plans, not what it did or lacks
         if key and not dense_only and not contains(u.norm, key) and not contains(u.context, key):
             return None  # 应急处置方案 for 应急演练, 一村一法律顾问 for 法律顾问所在的律师事务所
         # a listed shortcoming the sentence states whole (形式单一 of 形式单一、针对性不强), said of its own words
