@@ -233,7 +233,9 @@ def _named_last(q: str) -> str | None:
     last = None
     for last in QUOTED.finditer(q):  # noqa: B007 (the last one is wanted)
         pass
-    return to_simplified(last.group(1)) if last and re.fullmatch(r"[？?。！!]*", q[last.end():]) else None
+    # (or with a frame after it that names no thing: 发挥“法律明白人”的作用, “三官一律”进村的情况)
+    return to_simplified(last.group(1)) if last and re.fullmatch(r"(?:的?(?:作用|情况))?[？?。！!]*", q[last.end():]) \
+        else None
 
 
 def _at_least(q: str) -> float | None:
