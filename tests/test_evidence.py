@@ -674,3 +674,11 @@ def test_a_rate_is_no_report_of_the_thing() -> None:
     kw = keywords("发生了行政诉讼案件")
     assert only_denies("全年发生行政诉讼案件0件，镇长出庭应诉率保持100%。", kw)
     assert not only_denies("全年发生行政诉讼案件1件，镇长出庭应诉率100%。", kw)
+
+
+def test_attendances_are_no_headcount() -> None:
+    """2600余人次 counts attendances: an answer to 多少人次 (asked in 人) and not to 几名."""
+    from rag.lexicon import counts_as
+
+    assert counts_as("2600余人次", "人") and not counts_as("2600余人次", "名") and not counts_as("2600余人次", "位")
+    assert counts_as("8名", "人") and counts_as("46宗", "件") and not counts_as("3人", "件")
