@@ -95,7 +95,7 @@ def counts_as(figure: str, unit: str) -> bool:
 
 # ... as a traditional report writes them (figures are read from the report's own script); a test keeps this
 # in step with MEASURE_WORDS
-MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪"
+MEASURE_WORDS_TRADITIONAL = "個項場處條戶萬億輛冊臺張塊畝間輪歲"
 
 # ------------------------------------------------------------------ kinds of statement and section
 
