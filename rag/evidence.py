@@ -830,6 +830,20 @@ def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
             or re.search(PLACE_WORDS + "$", head(t)) or table.document_frequency(t)]
 
 
+def unheld_compounds(terms: list[str], table: EvidenceTable) -> list[str]:
+    """The keywords with each four-character word no sentence of the corpus holds cut in two where its second
+    half is a word of a synonym group: 业务水平 (the tokenizer's one word) is 业务 + 能力|素质|水平…, so that a
+    report's 业务能力不强 answers it."""
+    out: list[str] = []
+    for t in terms:
+        h = head(t)
+        if "|" not in t and len(h) == 4 and h[2:] in synonym_index() and not table.document_frequency(t):
+            out += [w for w in (h[:2], expand(h[2:])) if w not in out]
+        elif t not in out:
+            out.append(t)
+    return out
+
+
 # a word that ends in one of the genre's words (工作, 建设, 情况): its head is the topic
 _GENRE_TAIL = re.compile(r"^(.{2,}?)(?:" + "|".join(sorted(GENRE_WORDS, key=len, reverse=True)) + r")$")
 

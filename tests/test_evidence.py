@@ -682,3 +682,15 @@ def test_attendances_are_no_headcount() -> None:
 
     assert counts_as("2600余人次", "人") and not counts_as("2600余人次", "名") and not counts_as("2600余人次", "位")
     assert counts_as("8名", "人") and counts_as("46宗", "件") and not counts_as("3人", "件")
+
+
+def test_a_compound_no_report_writes_is_cut_at_a_synonym() -> None:
+    """业务水平 is one word to the tokenizer; no sentence writes it, so it is 业务 + 水平's group (能力…), and
+    业务能力不强 answers it. A compound the corpus writes stays whole."""
+    from rag.evidence import unheld_compounds
+
+    t = table("部分调解员业务能力不强。", "组织开展业务培训。")
+    kw = unheld_compounds(keywords("调解员的业务水平不够"), t)
+    assert "业务水平" not in kw and "业务" in kw and any("能力" in k.split("|") for k in kw)
+    held = table("调解员业务水平不高。")
+    assert "业务水平" in unheld_compounds(keywords("调解员的业务水平不够"), held)
