@@ -469,9 +469,11 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         taken[src] = taken.get(src, 0) + 1
         x = features(s.unit, s.lexical, own, s.dense, False)
         if x is not None:
-            complete = (not asked.english and own >= 0.999 and x[FEATURES.index("phrases")] >= 0.999
-                        and (not asked.figure or x[FEATURES.index("figure_topic")] >= 0.999)  # the figure counts it
-                        ) or (asked.named is not None and not asked.figure and asked.named in to_simplified(table.units[s.unit].norm))
+            whole = (not asked.english and own >= 0.999 and x[FEATURES.index("phrases")] >= 0.999
+                     and (not asked.figure or x[FEATURES.index("figure_topic")] >= 0.999))  # the figure counts it
+            # (or it names the term the question quotes last: “首违不罚”适用案件12件)
+            names = asked.named is not None and not asked.figure and asked.named in to_simplified(table.units[s.unit].norm)
+            complete = whole or names
             out.append(Candidate(src, s, x, complete=complete, plan=asks_deeds and kind_of(s.unit) == "plans"))
     with_keywords = {c.source for c in out}
     for src, ids in scope.units.items():
@@ -618,7 +620,8 @@ def decide(candidates: list[Candidate], qx: np.ndarray, decision: Decision | Non
     compounds intact: "…全面推进乡村振兴…" for "哪些乡镇提到乡村振兴") supports the answer whatever its
     similarity scores, and the question is covered: in tests/eval/questions.jsonl every such report of a
     Chinese question supports it (76 of 76 over both halves, asked of the seeds + corpus-dev index and of the seeds alone), and no not-covered question has one
-    (bench/calibrate.py prints these counts)."""
+    (bench/calibrate.py prints these counts). So is a sentence that names the term a question quotes and ends
+    on (“首违不罚”适用案件12件 for 哪些乡镇对轻微违法行为实行了“首违不罚”): the words before the quote describe it."""
     if not candidates:
         return []
     decision = decision or load_params(embedder)
