@@ -831,13 +831,16 @@ def uninvented(terms: list[str], table: EvidenceTable) -> list[str]:
 
 
 def unheld_compounds(terms: list[str], table: EvidenceTable) -> list[str]:
-    """The keywords with each four-character word no sentence of the corpus holds cut in two where its second
-    half is a word of a synonym group: 业务水平 (the tokenizer's one word) is 业务 + 能力|素质|水平…, so that a
-    report's 业务能力不强 answers it."""
+    """The keywords with each four-character word no sentence of the corpus holds cut in two: where its second
+    half is a word of a synonym group (业务水平, the tokenizer's one word, is 业务 + 能力|素质|水平…, so that a
+    report's 业务能力不强 answers it), or where both halves are the tokenizer's words (执法装备 -> 执法 + 装备).
+    Whole, it would sink every report alike."""
+    words = _tokenizer().FREQ
     out: list[str] = []
     for t in terms:
         h = head(t)
-        if "|" not in t and len(h) == 4 and h[2:] in synonym_index() and not table.document_frequency(t):
+        if "|" not in t and len(h) == 4 and (h[2:] in synonym_index() or (words.get(h[:2]) and words.get(h[2:]))) \
+                and not table.document_frequency(t):
             out += [w for w in (h[:2], expand(h[2:])) if w not in out]
         elif t not in out:
             out.append(t)

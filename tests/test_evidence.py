@@ -694,3 +694,5 @@ def test_a_compound_no_report_writes_is_cut_at_a_synonym() -> None:
     assert "业务水平" not in kw and "业务" in kw and any("能力" in k.split("|") for k in kw)
     held = table("调解员业务水平不高。")
     assert "业务水平" in unheld_compounds(keywords("调解员的业务水平不够"), held)
+    cut = unheld_compounds(["执法装备"], table("为执法队配备执法记录仪等装备。"))
+    assert cut == ["执法", "装备"]
