@@ -496,8 +496,13 @@ def _relevant_without_describers(question: str, scored: list[Scored], kw: list[s
         return []
     describing = set(keywords(before[: before.rindex("的")]))
     held = set().union(*(s.matched for s in scored)) if scored else set()
+    return _relevant_less(scored, kw, {k for k in kw if k in describing and k not in held and k != counted}, table)
+
+
+def _relevant_less(scored: list[Scored], kw: list[str], dropped: set[str], table: Any) -> list[Scored]:
+    """The sentences relevant to the question less the keywords ``dropped`` (their weight out of the share a
+    sentence must hold); none when nothing is dropped or nothing is left."""
     weights = table.weights(kw)
-    dropped = {k for k in kw if k in describing and k not in held and k != counted}
     total = sum(weights.values())
     kept = total - sum(weights[k] for k in dropped)
     if not dropped or kept <= 0:
@@ -509,13 +514,7 @@ def _relevant_without_manner(scored: list[Scored], kw: list[str], table: Any) ->
     """The relevant sentences when the words that only say how a thing was done (成功化解, 有效化解: an
     adjective or adverb) are left out, those no sentence in scope holds: the report writes 化解一百五十八件."""
     held = set().union(*(s.matched for s in scored)) if scored else set()
-    dropped = {k for k in kw if k not in held and is_manner_word(head(k))}
-    weights = table.weights(kw)
-    total = sum(weights.values())
-    kept = total - sum(weights[k] for k in dropped)
-    if not dropped or kept <= 0:
-        return []
-    return [s for s in scored if s.lexical * total / kept >= fact_min_lexical()]
+    return _relevant_less(scored, kw, {k for k in kw if k not in held and is_manner_word(head(k))}, table)
 
 
 def _relevant_without_verbs(scored: list[Scored], kw: list[str], table: Any) -> list[Scored]:
