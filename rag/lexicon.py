@@ -686,6 +686,11 @@ META_CORPUS = re.compile(
     r"|(?:哪些|哪几个)" + PLACE_WORDS + r"(?:提交|上报|报送|交)了?|报告(?:有哪些|有几份|有多少份|一共有?多少份|共有?几份)"
     r"|which reports|what reports|how many reports|which (?:town|township|subdistrict)(?:s'|'s) reports?\b"
 )
+# ... in other words: an ask of which places or reports (not "提到了哪些工作", which asks about content) that
+# names a report as a thing (not "which townships report X", a verb) and nothing else (rag.metadata_answers)
+WHICH_PLACES_ASKED = re.compile(r"(?:哪些|哪几个?|哪几份)(?:" + PLACE_WORDS + r"|报告)"
+                                r"|\bwhich (?:towns?|townships?|subdistricts?|reports?)\b")
+REPORT_NOUN = re.compile(r"报告|\b(?:a|an|the|their|its|any|\d{4}) (?:annual )?reports?\b|\breports? (?:for|from|of|in|exist)\b")
 # "哪些报告是繁体字的", "which reports are in traditional characters": the reports by their script
 META_SCRIPT = re.compile(r"(?:哪些|哪几份|有几份|多少份|哪份)报告.{0,8}?(?:繁体|正体)|(?:繁体|正体)字?的?报告|(?:繁体|正体)字?(?:写|撰写)的"
                          r"|\btraditional (?:chinese|characters|script)\b", re.I)

@@ -25,8 +25,10 @@ from rag.lexicon import (
     META_YEARS,
     PAGE_DATE_ASKED,
     PLACE_NAME,
+    REPORT_NOUN,
     REPORT_WORD,
     SCRIPT_FRAME,
+    WHICH_PLACES_ASKED,
     YEAR_WORD,
 )
 from rag.models import Answer, Citation, Report, town_label, year_label
@@ -54,7 +56,7 @@ def metadata_answer(question: str, reports: list[Report], topic: str | None = No
         rest = META_CORPUS.sub(" ", to_simplified(topic).lower() if topic else spaced)
         if not _asks_about_content(rest):
             return _corpus(question, reports)
-    elif _WHICH.search(spaced) and REPORT_NOUN.search(spaced) and not _asks_about_content(
+    elif WHICH_PLACES_ASKED.search(spaced) and REPORT_NOUN.search(spaced) and not _asks_about_content(
             to_simplified(topic).lower() if topic else spaced):
         # any other wording that asks which reports (or places) there are and names nothing else: "库里有哪几个乡镇
         # 报了2022年度的报告", "2022年度的报告是哪几个乡镇的", "Which townships have a 2022 report?"
@@ -179,10 +181,6 @@ def _line_around(text: str, start: int, end: int, limit: int = 80) -> tuple[int,
 
 
 _COUNT = re.compile(r"多少份|几份|多少个|几个|how many|number of")
-# which places or reports (not "提到了哪些工作", which asks about content)
-_WHICH = re.compile(r"(?:哪些|哪几个?|哪几份)(?:乡镇|镇街|街道|乡|镇|报告)|\bwhich (?:towns?|townships?|subdistricts?|reports?)\b")
-# a report named as a thing (not "which townships report X", a verb)
-REPORT_NOUN = re.compile(r"报告|\b(?:a|an|the|their|its|any|\d{4}) (?:annual )?reports?\b|\breports? (?:for|from|of|in|exist)\b")
 
 
 def _corpus(question: str, reports: list[Report], kind: str = "") -> Answer:
