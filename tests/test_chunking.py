@@ -152,6 +152,20 @@ def test_classify_heading() -> None:
     assert classify_heading("二、主要负责人与其他负责人履职情况") == "leadership"
     assert classify_heading("一、2020年推进法治政府建设的主要举措和成效") is None
     assert classify_heading("（一）加强组织领导，落实法治建设职责") is None
+    # a shortcoming as the object of the work that mends it names no problems section
+    assert classify_heading("1.补齐执法队伍短板") is None
+    assert classify_heading("（三）着力解決基層執法力量不足問題") is None
+    assert classify_heading("2.落实“四议两公开”，全年未发现违规决策问题") is None
+    assert classify_heading("二、存在的问题及整改措施") == "problems"
+    assert classify_heading("三、下一步补齐短板的举措") == "plans"
+
+
+def test_a_point_of_work_that_mends_a_shortcoming_stays_in_the_work_section() -> None:
+    text = "\n".join(["一、主要工作开展情况", "（二）充实执法力量", "1.补齐执法队伍短板",
+                     "执法人员由6名增至11名。", "二、存在的问题", "（一）执法队伍短板仍然存在。"])
+    kinds = {s.path[-1]: s.kind for s in parse_layout(text).sections if s.spans}
+    assert kinds["1.补齐执法队伍短板"] == "achievements", kinds
+    assert kinds["（一）执法队伍短板仍然存在"] == "problems", kinds
 
 
 def test_match_heading_forms() -> None:
