@@ -1018,10 +1018,14 @@ def _shared_modifier(left: list[str], right: list[str]) -> int | None:
 
 
 def either_modifier(topic: str) -> str | None:
-    """The keyword both sides of an "A或B" question are about (禁毒 of 禁毒宣传或禁毒工作), else None."""
+    """The keyword both sides of an "A或B" question are about: the word both begin with (禁毒 of 禁毒宣传或禁毒工作)
+    or the head both end on (演练 of 应急演练或者消防演练), else None."""
     parts = [keywords(p) for p in _OR.split(topic) if p.strip()]
     for left, right in zip(parts, parts[1:], strict=False):
         i = _shared_modifier(left, right)
+        if i is None and not re.search(r"[、（(]", topic) and (shared := _shared_head(left, right)) and all(
+                SHORTCOMING.fullmatch(head(w)) for w in right[shared[1] + 1:]):
+            i = shared[0]  # (the head of both: not 服务 of 便民服务或政务服务事项, whose head is 事项)
         if i is not None and head(left[i]) not in GENRE_WORDS:  # (法治 of 法治书屋或法治文化广场 names no thing)
             return left[i]
     return None
