@@ -188,6 +188,8 @@ def compose_extractive(plan: Plan, index: Any) -> Answer:
         return _compose_each(plan, index, reports, scored, kw, table)
     if plan.qtype == "fact" and _each_year(plan, reports):
         return _compose_each_year(plan, index, reports, scored, kw, table)
+    if plan.qtype == "fact" and (years_differ := _compose_years_differ(plan, index, reports, scored, kw, table)):
+        return years_differ
     if plan.qtype == "fact":
         return _compose_fact(plan, index, reports, scored, kw, table)
     return _compose_general(plan, index, reports, scored, kw, table)
@@ -549,6 +551,36 @@ def _each_year(plan: Plan, reports: list[Report]) -> bool:
     if len(towns) != 1 or None in towns or len(years) < 2:
         return False
     return len(plan.years) >= 2 or bool(EACH_YEAR.search(to_simplified(plan.effective).lower()))
+
+
+def _compose_years_differ(plan: Plan, index: Any, reports: list[Report], scored: list[Scored], kw: list[str],
+                          table: Any) -> Answer | None:
+    """A figure asked of one township without a year, whose reports of several years give different figures
+    ("青枫镇执法人员有多少名": 14名 in 2021, 19人 in 2022, 21名 in 2023): the latest year's answer, then the other
+    years' figures. None when the question names a year, when one report answers, or when all give one figure."""
+    towns = {r.township for r in reports}
+    if plan.years or len(towns) != 1 or None in towns or asks_quantity(plan.effective) is None:
+        return None
+    dated = sorted((r for r in reports if r.year), key=lambda r: r.year or 0, reverse=True)
+    if len({r.year for r in dated}) < 2:
+        return None
+    found: list[tuple[Report, Answer, str]] = []
+    for report in dated:
+        one = _compose_fact(plan, index, [report], [s for s in scored if table.units[s.unit].source == report.source],
+                            kw, table)
+        lead = one.text.split("。据", 1)[0] if one.found and "。据" in one.text else ""
+        if lead and not lead.startswith("没有"):
+            found.append((report, one, lead))
+    if len(found) < 2 or len({lead for _, _, lead in found}) < 2:
+        return None
+    citations: list[Citation] = []
+    text = _renumbered(found[0][1], citations)
+    others = []
+    for report, one, lead in found[1:]:
+        _renumbered(one, citations)
+        others.append(f"{year_label(report.year)}{lead}[{citations[-1].n}]")
+    text += f"\n其他年份的报告：{'；'.join(others)}。"
+    return Answer(question=plan.question, text=text, found=True, citations=citations, considered=len(reports))
 
 
 def _renumbered(one: Answer, citations: list[Citation]) -> str:
