@@ -34,7 +34,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     名字 姓名 叫什么 叫 称为 全称 各有 分别有 各是 哪些地方 哪些单位 搞 搞了 弄 比较 较为 出来 列为 当作 看作
     每年 每一年 历年 逐年 这几年 近几年 这些年 各年 各年度 每个年度 月份
     没有 尚未 从未 不曾 本年度 本年 当年 年内 村里 镇里 乡里 具备 具有 认为 觉得 坦言 自认 称 声称 指标 经过 一起 关注 重视
-    实际 实际上 真正 确实 的确 实实在在
+    实际 实际上 真正 确实 的确 实实在在 至少 最少 至多 最多 起码 最起码
     the a an of in on to and or did does do is are was were how many much what which who when where""".split()
 )
 
