@@ -18,7 +18,7 @@ from rag.text import iter_sentence_spans
 if TYPE_CHECKING:
     from rag.ingest.sections import Layout, Section
 
-CHUNKER_VERSION = "6"  # 5: 第一部分 above 一、; "存在的主要问题：一是…" leads a problems section; 6: 补齐…短板 is work
+CHUNKER_VERSION = "6"  # 5: 第一部分 above 一、; "存在的主要问题：一是…" leads a problems section; 6: 补齐…短板 is work, "在…工作打算方面，" opens plans
 
 MIN_CHARS = 150  # a section shorter than this merges with a neighbour
 TARGET_CHARS = 450

@@ -203,6 +203,17 @@ def test_a_problems_heading_without_a_number_starts_a_section_and_plans_may_foll
     assert kinds[-2:] == [("problems", ("存在的困难和挑战",)), ("plans", ())], kinds
 
 
+@pytest.mark.parametrize(("lead", "kind"), [
+    ("在下一步工作安排方面，", "plans"), ("关于明年的工作打算方面：", "plans"), ("在存在的不足方面，", "problems"),
+    ("在薄弱環節方面，", "problems"), ("在法治宣传方面，", "other")])
+def test_a_paragraph_without_heading_is_of_the_kind_its_lead_aspect_names(lead: str, kind: str) -> None:
+    """A report of paragraphs only: "在2023年工作打算方面，一是…" opens its plans."""
+    text = "\n".join(["2022年，某乡认真开展法治建设工作，全年调解纠纷12件。",
+                     f"{lead}一是充实执法力量；二是培养法律明白人3名以上。"])
+    kinds = [s.kind for s in parse_layout(text).sections if s.spans]
+    assert kinds[-1] == kind, kinds
+
+
 def test_a_lead_in_line_under_a_problems_heading_is_no_heading_of_its_own() -> None:
     text = "\n".join(["二、存在的不足和原因", "主要存在以下问题：", "（一）法治意识不强。", "（二）执法力量薄弱。"])
     paths = [s.path for s in parse_layout(text).sections if s.spans]

@@ -138,7 +138,13 @@ _OPENS_PLANS = re.compile(r"下一步|下步|今后|明年|新的一年|来年|(
 def _opening_kind(paragraph: str) -> str | None:
     """The kind a paragraph's opening sentence names: 存在一些不足 (problems), 下一步 / 2025年我镇将 (plans)."""
     first = to_simplified(_SENTENCE_END.split(paragraph, 1)[0])
+    aspect = _ASPECT.match(first)  # "在2023年工作打算方面，一是…": the aspect its lead clause names
+    if aspect and classify_heading(aspect.group(1)) in ("problems", "plans"):
+        return classify_heading(aspect.group(1))
     return "problems" if _OPENS_PROBLEMS.search(first) else "plans" if _OPENS_PLANS.search(first) else None
+
+
+_ASPECT = re.compile(r"(?:在|关于|对于)?([^。；！？;!?，,：:]{2,20}?)方面[，,：:]")
 
 
 # a line that names a section's kind without a number: "存在的困难和挑战：", "下一步工作打算"
