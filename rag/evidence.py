@@ -1327,10 +1327,18 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     if asks and "%" not in asks and RATE_QUESTION.search(tail):  # 办理多少件，满意率达到了
         asks.append("%")
         parts.append(tail)
+    each = _EACH_OF_TWO.search(q) if len(asks) == 1 else None
+    if each:  # "党委文件和政府文件各有多少个": one ask for each of two things
+        asks, parts = [asks[0], asks[0]], [each.group(1), each.group(2)]
     english = re.search(r"how many|how much", question, re.I)
     if not asks and english and re.search(r"\b(?:and|,)\b.*\b(?:rate|percentage)\b", question[english.end():], re.I):
         asks, parts = ["", "%"], [q, q]
     return list(zip(asks, parts, strict=True)) if len(asks) >= 2 else []
+
+
+# two things joined by 和/与/及/、 and asked one count each (各有多少个, 分别是几个)
+_EACH_OF_TWO = re.compile(r"([^，,。；;和与及、]{2,12}?)(?:和|与|及|、)([^，,。；;和与及、]{2,12}?)(?:各|分别)(?:有|是|为|达到?)?"
+                          r"(?:多少|几)")
 
 
 def has_figure(text: str) -> bool:
