@@ -346,8 +346,12 @@ def parse_scope(question: str, index: Index) -> Scope:
                 # 明川乡 is 明川朝鲜族乡 said without its people (jieba reads 明川乡 as one word)
                 suffix = name[len(b):]
                 short = re.sub(r"^(?:[\u4e00-\u9fff]{1,4}族)+", "", suffix)
-                if kind == "township" and short != suffix and q.startswith(short, e) and e + len(short) in ends:
-                    claim(kind, name, s, e + len(short))
+                after = e + len(short)
+                # (also where jieba glued the suffix to the next character, 乡用畲语, 镇党委: not to a word of
+                # the dictionary, 乡村, 乡亲)
+                if kind == "township" and short != suffix and q.startswith(short, e) and (
+                        after in ends or not word_tags().get(short[-1] + q[after:after + 1])):
+                    claim(kind, name, s, after)
                     continue
                 if e not in ends or _PLACE_START.match(q, e):
                     continue  # 共和乡 is another place than 共和镇 (the full names matched above)
@@ -433,12 +437,13 @@ def _unknown_places(q: str, taken: list[bool], places: Places) -> list[str]:
             tag = tags.get(w)
             if tag in _NAME_TAGS or (tag is None and len(w) >= 3):
                 candidate = w
-                if i > 0 and len(w) == 2 and tag == "ns" and w not in GENERIC_PLACES:
-                    # 钟 + 山镇: jieba cut a one-character stem off a name it knows as a place word (not 进 + 城市)
-                    prev, ps, pe = tokens[i - 1]
-                    if (pe == s and len(prev) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", prev) and not taken[ps]
-                            and prev not in _BAD_FIRST and tags.get(prev, "n") not in _EVERYDAY_TAGS):
-                        candidate = prev + w
+            if i > 0 and len(w) == 2 and tag in ("ns", None) and w not in GENERIC_PLACES:
+                # 钟 + 山镇 (a place word jieba knows), 浔 + 中镇 (a word it does not): jieba cut a one-character
+                # stem off a name (not 进 + 城市)
+                prev, ps, pe = tokens[i - 1]
+                if (pe == s and len(prev) == 1 and re.fullmatch(r"[\u4e00-\u9fff]", prev) and not taken[ps]
+                        and prev not in _BAD_FIRST and tags.get(prev, "n") not in _EVERYDAY_TAGS):
+                    candidate = prev + w
         elif (w in _SINGLE_SUFFIX or w in _SUFFIX_TOKENS) and i > 0:  # (望京 + 街道: a suffix of its own)
             prev, ps, _pe = tokens[i - 1]
             if len(prev) == 1 and i > 1:
