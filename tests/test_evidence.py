@@ -164,7 +164,20 @@ def test_the_word_both_sides_of_or_begin_with_modifies_each(question: str) -> No
     readings = [{head(k) for k in r} for r in alternative_sides(question)]
     assert readings and all("禁毒" in r for r in readings)
     assert head(either_modifier(question) or "") == "禁毒"
-    assert either_modifier("哪些乡镇提到普法志愿者或法治工作志愿者？") is None
+    assert head(either_modifier("哪些乡镇提到普法志愿者或法治工作志愿者？") or "") == "志愿者"
+
+
+@pytest.mark.parametrize(("question", "about"), [
+    ("哪些乡镇开展过应急演练或者消防演练？", "演练"),
+    ("哪些鄉鎮組織了防汛演練或地質災害演練？", "演练"),
+    ("哪些乡镇的群众法律意识或法治观念淡薄？", "法律意识"),
+    ("哪些乡镇报告了办理便民服务或政务服务事项的件数？", None),  # the head of both is 事项, after the pair
+    ("哪些乡镇提到法治书屋或法治文化广场？", None),  # 法治 is the genre's word, no thing
+])
+def test_the_head_both_sides_of_or_end_on_is_what_the_question_is_about(question: str, about: str | None) -> None:
+    """应急演练或者消防演练: a sentence on 应急 and 消防 without any 演练 answers neither side."""
+    found = either_modifier(question)
+    assert found is None if about is None else about in (found or "").split("|"), found
 
 
 def test_a_sentence_covering_one_side_of_or_scores() -> None:
