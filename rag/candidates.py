@@ -18,6 +18,7 @@ from rag.evidence import (
     keywords,
     quoted_phrases,
     rejoined,
+    unheld_abbreviations,
     unheld_compounds,
     unheld_predicates,
     uninvented,
@@ -44,7 +45,8 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
     kw = keywords(topic, places=getattr(index, "place_names", ())) if kw is None else kw
     units = list(units)
     table = store.table()
-    kw = unheld_predicates(unheld_compounds(uninvented(rejoined(kw, topic, table), table), table), question, table, units)
+    kw = unheld_abbreviations(unheld_compounds(uninvented(rejoined(kw, topic, table), table), table), table)
+    kw = unheld_predicates(kw, question, table, units)
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
     return store.score(kw, qvec, units, alternatives, quoted_phrases(question)), kw, store.table()
