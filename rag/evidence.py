@@ -1396,6 +1396,8 @@ def figures(text: str) -> list[tuple[int, int, str]]:
             continue
         if not re.search(r"\d", num) and not unit:
             continue
+        if re.fullmatch(r"[百千万萬]+", num) and not re.match(r"\s*(?:余|餘|多)", m.group(2)):
+            continue  # a magnitude alone counts nothing: 千家万户, 万人助万企 (百余人 does)
         if _NOT_A_FIGURE.match(num) and (not unit or text[m.end(1):m.end(1) + 1] == "年"):
             continue
         if text[m.end():m.end() + 1] in "年月日" and not unit:
