@@ -946,6 +946,7 @@ def quoted_phrases(question: str) -> list[str]:
     out: list[str] = []
     q = compact(question)
     last_end = -1
+    example: set[int] = set()  # the phrases said as one example (比如“综合查一次”)
     for m in QUOTED.finditer(q):
         phrase = m.group(1)
         if not phrase:
@@ -956,14 +957,21 @@ def quoted_phrases(question: str) -> list[str]:
             phrase = f"{phrase}|{named.group(0)}"
         if out and _LISTED.fullmatch(q[last_end:m.start()]):
             out[-1] += "|" + phrase
+            example.discard(len(out) - 1)
         else:
+            if EXAMPLE_BEFORE.search(q, 0, m.start()):
+                example.add(len(out))
             out.append(phrase)
         last_end = m.end()
-    return out
+    # one example of the thing asked is one report's name for it, not a requirement; several listed are the
+    # names the asker knows it by ((如“执法+监管”平台、“粤执法”平台))
+    return [p for i, p in enumerate(out) if i not in example]
 
 
 # between two quoted phrases of one list: the first one's noun and a list mark (“A”平台、“B”平台; “A”或“B”)
 _LISTED = re.compile(r"[\u4e00-\u9fff]{0,4}(?:、|或者|或|/|以及?)")
+# right before a quoted phrase: it is an example (比如“综合查一次”, 如“法律明白人”)
+EXAMPLE_BEFORE = re.compile(r"(?:比如|例如|譬如|诸如|諸如|像是?|如)[:：]?$")
 
 
 # the name of a day, week or month after its quoted date: “6·26”国际禁毒日, “12·4”国家宪法日
