@@ -19,6 +19,7 @@ from rag.evidence import (
     keywords,
     only_denies,
     quoted_phrases,
+    unheld_abbreviations,
 )
 from rag.text import compact
 
@@ -119,6 +120,27 @@ def test_full_width_decimals_and_ranges_are_one_figure() -> None:
 def test_quoted_phrases() -> None:
     assert quoted_phrases("哪几个乡镇提到了行政执法“三项制度”？") == ["三项制度"]
     assert quoted_phrases("哪些乡镇学习了《民法典》") == ["民法典"]
+
+
+def test_one_quoted_example_is_not_required() -> None:
+    assert quoted_phrases("哪些乡镇搞了多部门联合执法检查，比如“综合查一次”？") == []
+    assert quoted_phrases("哪些乡镇开展了联合检查，例如“一次进门、多项体检”？") == []
+    # several examples listed are the names the asker knows the thing by: any of them
+    assert quoted_phrases("哪些乡镇应用执法平台（如“执法+监管”平台、“粤执法”平台）？") == ["执法+监管|粤执法"]
+    assert quoted_phrases("哪些乡镇推行“三官一律”和“法律明白人”？") == ["三官一律", "法律明白人"]
+
+
+def test_a_magnitude_alone_is_no_figure() -> None:
+    assert figures("把法律送进千家万户，开展“万人助万企”活动。") == []
+    assert [f for _, _, f in figures("百余人参加，发放资料三万份、千余册。")] == ["百余人", "三万份", "千余册"]
+
+
+def test_a_two_character_word_no_sentence_holds_is_read_as_an_abbreviation() -> None:
+    """抽检 of a question, 抽样检查 of the reports (the first characters of two words, said twice or more);
+    创成 is not 创建成果, said once."""
+    t = table("对食品经营场所定时进行抽样检查。", "开展食品抽样检查3次。", "巩固创建成果。", "调解成功12件。")
+    assert unheld_abbreviations(["食品", "抽检", "创成"], t) == ["食品", "抽检|抽样检查", "创成"]
+    assert unheld_abbreviations(["调成"], table("调解成功12件。", "调解成功率98%。")) == ["调成|调解成功"]
 
 
 def test_a_quoted_date_with_its_day_name_may_be_held_in_either_form() -> None:
