@@ -48,6 +48,7 @@ from rag.evidence import (
     only_denies,
     quoted_phrases,
     says_none,
+    section_cues,
     segment,
     states_shortcoming,
 )
@@ -207,7 +208,7 @@ class Asked:
         # (乡镇（街道）, 乡镇或街道: the places asked for, not things listed or alternatives)
         q = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", compact(question)))
         words = _SCOPE_GLOSS.sub(r"\1", _WHETHER.sub("", normalize(question)))  # simplified, spaces kept (how many)
-        kinds = frozenset(kind_cues(q) | kind_cues(words))  # (English cues of two words: "short of")
+        kinds = frozenset(kind_cues(q) | section_cues(question))
         if _FEW_PEOPLE.search(q):  # 执法人员少: a shortage asked, its 少 no keyword
             kinds |= {"problems"}
         absent = bool(ABSENCE_QUESTION.search(words))

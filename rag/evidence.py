@@ -70,6 +70,7 @@ from rag.lexicon import (
     ZERO_AFTER,
     asked_title,
     counts_as,
+    kind_cues,
     measure_family,
     synonym_index,
 )
@@ -642,6 +643,14 @@ def english_keywords(question: str) -> list[str]:
         if zh not in out:
             out.append(zh)
     return out
+
+
+def section_cues(question: str) -> set[str]:
+    """The kinds of section a question is about (rag.lexicon.kind_cues), an English one's also by the Chinese
+    the glossary gives its terms: "weak" is 不强|薄弱, a shortcoming."""
+    text = to_simplified(question).lower()
+    found = kind_cues(re.sub(r"\s+", "", text)) | kind_cues(text)  # (English cues of two words: "short of")
+    return found | kind_cues(" ".join(english_keywords(question))) if has_english(question) else found
 
 
 def has_english(question: str) -> bool:

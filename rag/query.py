@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from rag.evidence import section_cues
 from rag.index.bm25 import _jieba, bare_place
 from rag.lexicon import (
     DOMAIN_TERMS,
@@ -371,7 +372,7 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     scope.unknown_places = _unknown_places(q, taken, places)
-    asked = kind_cues(lower)
+    asked = kind_cues(lower) | section_cues(question)
     scope.kinds = [kind for kind in KIND_CUES if kind in asked]
     scope.text = _remove_spans(q, spans)
     scope.townships.sort(key=first.__getitem__)  # order of mention
