@@ -249,6 +249,8 @@ def _at_least(q: str) -> float | None:
     return float(m.group(1) or m.group(2)) if m else None
 
 
+# the end of a sentence that announces the points after it (存在以下短板：, 主要表现在：, 仍有差距：)
+_LEAD_IN = re.compile(r"(?:以下|如下|下列|方面|表现在|体现在|差距|短板|不足|问题|困难)[^，。,；;]{0,4}[：:]\s*$")
 _COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
 _SCOPE_GLOSS = re.compile(rf"({ASKED_PLACES})(?:[（(]{PLACE_WORDS}[)）]|(?:或者?|和|、){PLACE_WORDS})")
 _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
@@ -398,6 +400,10 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
+        if _LEAD_IN.search(u.norm) and not (thing and contains(u.norm, thing)):
+            # a lead-in (还存在以下短板：, 仍有差距：) that does not name the thing asked: what it introduces is said
+            # in the sentences after it
+            return None
         kind = kind_of(i)
         # (the two searches only when they decide something: a list question weighs thousands of candidates)
         short = asked.shortcoming and (states_shortcoming(u.norm) or states_shortcoming(u.context))
