@@ -67,8 +67,9 @@ CHANGE_FROM = re.compile(r"(?:由|从)(?:原来的|原有的|原|以前的|过�
 CHANGE_TO = re.compile(r"^\s*(?:增至|增加到|增加至|增长到|增长至|提高到|提高至|提升到|提升至|上升到|上升至|扩大到|扩大至"
                        r"|充实到|充实至|达到|减少到|减少至|减至|降至|降到|下降到|下降至|压减到|压减至|变为|调整为)")
 
-# A figure for each one of a kind (每村1名, 各村至少3名, 人均2次, 平均每月): not the whole, unless asked so
-EACH_ONE = re.compile(r"每[个一]?[村户人名位年月季周天次家所社组镇乡]|各[村户社组]|人均|户均|村均|平均")
+# A figure for each one of a kind (每村1名, 每个网格至少1名, 各村至少3名, 人均2次, 平均每月): not the whole, unless
+# asked so
+EACH_ONE = re.compile(r"每[\u4e00-\u9fff]|各[村户社组]|人均|户均|村均|平均")
 # ... and this year's new ones (新增2个), not the total a 累计/一共 question asks (累计建成7个)
 NEW_ONES = re.compile(r"新增|新建|新创建|新培育|新发展|新聘|新设|今年新")
 
