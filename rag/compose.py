@@ -1124,6 +1124,10 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     def weight(k: str) -> float:
         return idf(k) * (2.0 if k == action else 1.0)
 
+    # the character the question names right after its ask (几个村: 村)
+    ask_then = re.search(r"(?:多少|几)[" + MEASURE_WORDS + r"]?([\u4e00-\u9fff])", to_simplified(asked))
+    counted_after = ask_then.group(1) if ask_then else None
+
     best: tuple[str, int] | None = None
     best_score = 0.0
     wholes: list[frozenset[str]] = []  # the keywords each figure before a 其中 holds in its clause
@@ -1141,6 +1145,12 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
         # (a bare number, the last resort when no figure has the asked unit, borrows nothing)
         bare = f_text.strip().replace(".", "").replace(",", "").isdigit()
         before = simple[clauses[max(0, at - ELIDED_CLAUSES)][0]:lo] if at and not bare else ""
+        # a figure whose clause names none of the question's words but the thing it counts, as the question does
+        # right after its ask (有几个村修订了村规民约: 指导全镇12个村…，全面修订了村规民约): the clause after it says
+        # what befell them
+        alone = at is not None and at + 1 < len(clauses) and not bare and counted_after is not None \
+            and simple.startswith(counted_after, f_end) and not any(alt in clause for k in kw for alt in k.split("|"))
+        after = simple[clauses[at + 1][0]:clauses[at + 1][1]] if alone and at is not None else ""
         score = 0.0
         held: set[str] = set()
         for k in kw:
@@ -1155,6 +1165,8 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
             elif before and any(alt in before for alt in k.split("|")):
                 # a clause that leaves out what it counts (排查纠纷380件，成功化解372件; 整治违法行为147起，其中…处罚68起):
                 # the words of the clauses before it stand for it, at half weight
+                score += 0.5 * weight(k)
+            elif after and any(alt in after for alt in k.split("|")):
                 score += 0.5 * weight(k)
         for a, b in pairs:
             if any(x + y in clause for x in a.split("|") for y in b.split("|")):
