@@ -25,8 +25,11 @@ BAIXI_2022 = """柏溪彝族乡2022年法治政府建设工作报告
 全年出台党委文件8个、政府文件5个，均经合法性审查。
 （三）防范化解风险
 组织开展森林防火应急演练3次，参演群众460人次。
+（四）推进基层依法治理
+全乡专职网格员达到86名，实现每个网格至少1名网格员。指导全乡9个村结合彝族习俗，全面修订了村规民约。
 二、存在的问题
-村级调解员业务能力不强，群众法治意识还比较淡薄。
+对照上级要求，我乡法治建设还存在以下短板：
+村级调解员业务能力不强，群众法治意识还比较薄弱。
 三、下一步打算
 加强调解员培训，深化民主法治示范村创建。
 柏溪彝族乡人民政府
@@ -34,7 +37,7 @@ BAIXI_2022 = """柏溪彝族乡2022年法治政府建设工作报告
 """
 BAIXI_2023 = """柏溪彝族乡2023年法治政府建设情况报告
 2023年，柏溪彝族乡坚持以习近平法治思想为指导，全面推进依法行政。
-全年乡综合行政执法队执法人员达到15名。用彝语、汉语双语开展普法宣讲9场次，发放双语宣传资料1200份。全年调解矛盾纠纷46件，调解成功44件。
+全年乡综合行政执法队执法人员达到15名，群众法治意识明显增强。用彝语、汉语双语开展普法宣讲9场次，发放双语宣传资料1200份。全年调解矛盾纠纷46件，调解成功44件。
 工作中也存在一些不足，主要是执法装备比较落后，部分村调解室设施简陋。
 在2024年工作打算方面，一是计划在每个村培养法律明白人2名；二是推进村级合同专项清理；三是力争新增县级民主法治示范村1个。
 柏溪彝族乡人民政府
@@ -124,3 +127,25 @@ def test_a_township_not_held_whose_name_the_tokenizer_cuts(question: str, place:
     """浔 + 中镇: the county is held, the township is not; no other township of the county answers."""
     a = ask(question)
     assert not a.found and place in a.text, a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("柏溪彝族乡2022年有多少名网格员？", "86名"),  # not 1名 of 每个网格至少1名
+    ("柏溪彝族乡2022年专职网格员一共有几名？", "86名"),
+    ("柏溪彝族乡有几个村修订了村规民约？", "9个"),  # 9个村 in one clause, 修订了村规民约 in the next
+    ("柏溪彝族乡2022年有多少个村修订村规民约？", "9个"),
+])
+def test_figures_for_each_one_and_figures_whose_verb_follows(question: str, lead: str) -> None:
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "Which townships say that the public's legal awareness is weak?",
+    "Which townships report weak legal awareness among the masses?",
+])
+def test_an_english_word_of_weakness_asks_for_shortcomings(question: str) -> None:
+    """'weak' is 不强|薄弱 in the glossary, a shortcoming: the problems sentence answers, not 法治意识明显增强."""
+    a = ask(question)
+    quotes = [c.quote for c in a.citations if c.township == TOWN]
+    assert quotes and any("薄弱" in q for q in quotes) and not any("增强" in q for q in quotes), a.text
