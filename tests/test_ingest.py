@@ -545,6 +545,17 @@ def test_a_web_pages_site_and_fields_give_its_county_and_stay_out_of_the_text(tm
     assert "信息来源" not in report.text and "索引号" not in report.text
 
 
+@pytest.mark.parametrize("title", ["白溪乡2024年度法治政府建设工作报告-南华县人民政府",
+                                   "白溪乡2024年度法治政府建设工作报告 - 南华县人民政府"])
+def test_the_site_after_a_plain_dash_in_the_page_title(tmp_path: Path, title: str) -> None:
+    page = (f"<html><head><title>{title}</title></head><body><div class='article'><p>{title.split('-')[0]}</p>"
+            "<p>2024年，白溪乡深入推进依法行政，全年调处矛盾纠纷37件，现将有关情况报告如下。</p></div></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = load_report(path)
+    assert (report.township, report.county, report.province) == ("白溪乡", "南华县", "云南省")
+
+
 def test_markdown_marks_are_not_the_reports_words(tmp_path: Path) -> None:
     """## headings are the report's headings, **bold** and - bullets leave no marks in a quote."""
     path = tmp_path / "report.md"

@@ -397,7 +397,7 @@ _SITE = re.compile(r"[\u4e00-\u9fff]{2,20}(?:人民政府|政府|人民政府网
 def _site_field(soup) -> list[str]:  # type: ignore[no-untyped-def]
     """The publishing site named in the page's <title>, as a 信息来源 line (one line, or none)."""
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    parts = [p.strip() for p in re.split(r"[_｜|—–]|\s-\s", title) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[_｜|—–-]", title) if p.strip()]  # (the site after any dash)
     site = next((p for p in reversed(parts[1:]) if _SITE.search(p) and len(p) <= 30), None)
     return [f"信息来源：{site}"] if site else []
 
