@@ -280,11 +280,19 @@ def _addressee(question: str, report: Report) -> Answer:
 def _stated(report: Report, *names: str | None) -> tuple[int, int] | None:
     """The line around the first of these names that the report's text states, else its title line."""
     simple = to_simplified(report.text)
+    titles = [m.span() for m in _BOOK_TITLE.finditer(simple)]
     for name in names:
-        pos = simple.find(name) if name else -1
-        if pos >= 0 and name:
+        if not name:
+            continue
+        # (not inside a law's title: 《云南省安全生产条例》 says nothing of where the township lies)
+        pos = next((m.start() for m in re.finditer(re.escape(name), simple)
+                    if not any(a <= m.start() < b for a, b in titles)), -1)
+        if pos >= 0:
             return _line_around(report.text, pos, pos + len(name))
     return None
+
+
+_BOOK_TITLE = re.compile(r"《[^《》]{1,60}》")
 
 
 def _title_span(report: Report) -> tuple[int, int]:

@@ -336,6 +336,17 @@ def test_a_townships_county_is_read_from_its_newest_report_that_states_it(questi
     assert a is not None and a.found and value in a.text, a
 
 
+def test_a_province_is_not_quoted_from_a_laws_title() -> None:
+    """《云南省安全生产条例》 says nothing of where the township lies; the line that names its county does."""
+    from rag.metadata_answers import metadata_answer
+    from rag.models import Report
+
+    text = "2024年，白溪乡认真学习《云南省安全生产条例》。\n白溪乡位于云南省南华县西部。"
+    r = Report(source="a.txt", township="白溪乡", county="南华县", province="云南省", year=2024, text=text)
+    a = metadata_answer("白溪乡属于哪个省？", [r], "白溪乡属于哪个省？")
+    assert a is not None and a.found and "云南" in a.text and "条例" not in a.citations[0].quote, a
+
+
 def test_a_year_in_chinese_numerals_and_no_plan_period() -> None:
     """二〇二二年度 in the title is the year; 2021－2025年 (a plan's period) and years after the signing are not."""
     from rag.ingest.metadata import find_year
