@@ -87,8 +87,7 @@ def test_staff_said_to_be_few_is_a_shortage_and_a_lack_of_rewards_is_not(questio
     ("马鞍岭彝族乡法治文化广场面积多大？", "1800平方米"),
     ("马鞍岭乡组织干部到县法院旁听庭审是几月份？", "3月"),
     ("马鞍岭乡是哪个月组织干部去法院旁听庭审的？", "3月"),
-    pytest.param("马鞍岭乡干部是哪个月去法院旁听庭审的？", "3月", marks=pytest.mark.xfail(
-        strict=True, reason="the tokenizer's word 乡干部 straddles the place name 马鞍岭乡, which is then not found")),
+    ("马鞍岭乡干部是哪个月去法院旁听庭审的？", "3月"),  # (jieba's 乡干部 straddles the short name 马鞍岭乡)
 ])
 def test_a_size_and_a_month_are_asked_in_their_own_units(question: str, lead: str) -> None:
     """多大 is answered in 平方米 (not 1处), 几月份 by the month (not a count: 一起); 县法院 is the county's
