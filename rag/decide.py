@@ -29,7 +29,6 @@ import numpy as np
 
 from rag.evidence import (
     COMMA_PART,
-    EXAMPLE_BEFORE,
     QUOTED,
     Scored,
     asked_unit,
@@ -237,8 +236,8 @@ def _named_last(q: str) -> str | None:
     for last in QUOTED.finditer(q):  # noqa: B007 (the last one is wanted)
         pass
     # (or with a frame after it that names no thing: 发挥“法律明白人”的作用, “三官一律”进村的情况)
-    if last is None or (EXAMPLE_BEFORE.search(q, 0, last.start()) and last.group(1) not in "".join(quoted_phrases(q))):
-        return None  # (比如“综合查一次”: one example, not the thing asked)
+    if last is None or last.group(1) not in "|".join(quoted_phrases(q)).split("|"):
+        return None  # (比如“综合查一次”, “综合查一次”或…: one example or one side, not the thing asked)
     return to_simplified(last.group(1)) if re.fullmatch(r"(?:的?(?:作用|情况))?[？?。！!]*", q[last.end():]) else None
 
 

@@ -955,26 +955,33 @@ def quoted_phrases(question: str) -> list[str]:
     out: list[str] = []
     q = compact(question)
     last_end = -1
-    example: set[int] = set()  # the phrases said as one example (比如“综合查一次”)
+    # the phrases said as one example (比如“综合查一次”) or as one side of 或 (“综合查一次”或多部门联合检查)
+    optional: set[int] = set()
     for m in QUOTED.finditer(q):
         phrase = m.group(1)
-        if not phrase:
-            continue
+        if not phrase or re.search(r"[A-Za-z]{3,}", phrase):
+            continue  # (an English question's quoted words, "two platforms": its glossary terms read them)
         named = _DAY_NAME.match(q, m.end())
         if named and not re.search(r"[\u4e00-\u9fff]", phrase):
             # a quoted date with the day's name after it (“6·26”国际禁毒日): a report may give either
             phrase = f"{phrase}|{named.group(0)}"
         if out and _LISTED.fullmatch(q[last_end:m.start()]):
             out[-1] += "|" + phrase
-            example.discard(len(out) - 1)
+            optional.discard(len(out) - 1)
         else:
-            if EXAMPLE_BEFORE.search(q, 0, m.start()):
-                example.add(len(out))
+            if EXAMPLE_BEFORE.search(q, 0, m.start()) or _OR_AFTER.match(q, m.end()) or _OR_BEFORE.search(q, 0, m.start()):
+                optional.add(len(out))
             out.append(phrase)
         last_end = m.end()
-    # one example of the thing asked is one report's name for it, not a requirement; several listed are the
-    # names the asker knows it by ((如“执法+监管”平台、“粤执法”平台))
-    return [p for i, p in enumerate(out) if i not in example]
+    # one example of the thing asked is one report's name for it, and one side of 或 is one way to say it: not a
+    # requirement; several listed are the names the asker knows it by ((如“执法+监管”平台、“粤执法”平台))
+    return [p for i, p in enumerate(out) if i not in optional]
+
+
+# 或 right after a quoted phrase, or right before it (two characters between at most): the phrase is one side of
+# an alternative (not 给企业或合作社做“法治体检”, where 或 joins two others)
+_OR_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:或者|或是|或)")
+_OR_BEFORE = re.compile(r"(?:或者|或是|或)[\u4e00-\u9fff]{0,2}$")
 
 
 # between two quoted phrases of one list: the first one's noun and a list mark (“A”平台、“B”平台; “A”或“B”)

@@ -130,6 +130,17 @@ def test_one_quoted_example_is_not_required() -> None:
     assert quoted_phrases("哪些乡镇推行“三官一律”和“法律明白人”？") == ["三官一律", "法律明白人"]
 
 
+def test_one_side_of_or_quoted_and_english_quoted_words_are_not_required() -> None:
+    assert quoted_phrases("哪些鄉鎮提到「綜合查一次」或多部門聯合開展執法檢查？") == []
+    assert quoted_phrases("哪些乡镇给企业做了“法治体检”或涉企法律服务？") == []
+    assert quoted_phrases("哪些乡镇开展了普法或“法律明白人”培训？") == []
+    # 或 joining two other things: the quoted term is what both are given
+    assert quoted_phrases("哪些乡镇组织律师给企业或合作社做“法治体检”？") == ["法治体检"]
+    assert quoted_phrases("How many cases did Gonghe town enter into the \"two platforms\" in 2022?") == []
+    assert quoted_phrases("Which townships follow the 'Fengqiao experience'?") == []
+    assert quoted_phrases("哪些乡镇推行“1+3+N”学习机制？") == ["1+3+N"]
+
+
 def test_a_magnitude_alone_is_no_figure() -> None:
     assert figures("把法律送进千家万户，开展“万人助万企”活动。") == []
     assert [f for _, _, f in figures("百余人参加，发放资料三万份、千余册。")] == ["百余人", "三万份", "千余册"]
