@@ -82,7 +82,7 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.query import GENERIC_PLACES
 from rag.store import get_store
-from rag.text import compact, is_manner_word, is_verb, to_simplified, verbal
+from rag.text import MANNER_TAGS, compact, is_manner_word, is_verb, to_simplified, verbal, word_tags
 
 log = logging.getLogger(__name__)
 
@@ -471,7 +471,9 @@ def _counted(question: str, table: Any) -> str | None:
     before = re.split(r"[，,。；;]", q[: m.start()])[-1]
     words = after or uninvented(keywords(re.sub(r"(?:一共|总共|共计|合计|共有|有|是|为|达到|达|了)+$", "", before)),
                                 table)  # 代办员有 -> 代办员
-    # the last noun: a verb after the thing counted says what befell it (多少张民情联系卡发下去: 联系卡)
+    # the last noun: a verb after the thing counted says what befell it (多少张民情联系卡发下去: 联系卡); a word of
+    # when or how (扑火队后来组建了几支: 后来) is none
+    words = [w for w in words if word_tags().get(head(w)) not in _WHEN_HOW] or words
     nouns = [w for w in words if not verbal(head(w))]
     return (nouns or words)[-1] if words else None
 
@@ -480,9 +482,13 @@ def _modifier(kw: list[str], counted: str, question: str) -> str | None:
     """The keyword the question writes right before the thing counted, as one word with it (宪法 of 宪法读本)."""
     q = to_simplified(compact(question))
     for before, after in zip(kw, kw[1:], strict=False):
-        if after == counted and head(before) + head(counted) in q:
+        if after == counted and head(before) + head(counted) in q and word_tags().get(head(before)) not in _WHEN_HOW:
             return before
     return None
+
+
+# a word that says when or how (后来增加, 已经增加): no kind of the thing counted
+_WHEN_HOW = MANNER_TAGS | {"t", "f"}
 
 
 def _relevant_without_describers(question: str, scored: list[Scored], kw: list[str], counted: str,
@@ -516,7 +522,8 @@ def _relevant_without_manner(scored: list[Scored], kw: list[str], table: Any) ->
     """The relevant sentences when the words that only say how a thing was done (成功化解, 有效化解: an
     adjective or adverb) are left out, those no sentence in scope holds: the report writes 化解一百五十八件."""
     held = set().union(*(s.matched for s in scored)) if scored else set()
-    return _relevant_less(scored, kw, {k for k in kw if k not in held and is_manner_word(head(k))}, table)
+    return _relevant_less(scored, kw, {k for k in kw if k not in held and (
+        is_manner_word(head(k)) or word_tags().get(head(k)) == "t")}, table)  # (and when: 后来组建)
 
 
 def _relevant_without_verbs(scored: list[Scored], kw: list[str], table: Any) -> list[Scored]:

@@ -149,3 +149,13 @@ def test_an_english_word_of_weakness_asks_for_shortcomings(question: str) -> Non
     a = ask(question)
     quotes = [c.quote for c in a.citations if c.township == TOWN]
     assert quotes and any("薄弱" in q for q in quotes) and not any("增强" in q for q in quotes), a.text
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("柏溪彝族乡2022年执法人员后来增加到了几名？", "12名"),
+    ("柏溪彝族乡2022年的森林防火应急演练当年组织了几次？", "3次"),
+])
+def test_a_word_of_when_is_no_kind_of_the_thing_counted(question: str, lead: str) -> None:
+    """后来增加, 当年组织: a time word before the verb says when, not what is counted, and no report writes it."""
+    a = ask(question)
+    assert a.found and a.text.startswith(lead), a.text
