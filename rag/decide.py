@@ -76,6 +76,7 @@ from rag.lexicon import (
     SPECIFIC_SHORTCOMINGS,
     STAFF_WORDS,
     VALUE_ASKED,
+    VALUE_BELOW,
     kind_cues,
 )
 from rag.text import compact, is_noun, is_verbal_noun, normalize, to_simplified, word_tags
@@ -200,6 +201,8 @@ class Asked:
     # the term a question quotes and ends on (对轻微违法行为实行了“首违不罚”): the thing asked by its own name,
     # the words before it only describe it
     named: str | None = None
+    below: float | None = None  # the percentage a rate must stay under (合格率没有达到100%, 低于97%)
+    rate_word: str | None = None  # the rate a value is asked of (合格率), with its synonyms
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -227,7 +230,8 @@ class Asked:
                    bool(HEADCOUNT_ASKED.search(words)), _at_least(q) if rate else None,
                    tuple(tuple(side) for side in listed_shortcomings(question)),
                    float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)),
-                   either_modifier(question) if either else None, _named_last(q))
+                   either_modifier(question) if either else None, _named_last(q), _below(q) if rate else None,
+                   _rate_word(q) if rate else None)
 
 
 def _named_last(q: str) -> str | None:
@@ -241,9 +245,35 @@ def _named_last(q: str) -> str | None:
     return to_simplified(last.group(1)) if re.fullmatch(r"(?:的?(?:作用|情况))?[？?。！!]*", q[last.end():]) else None
 
 
+def _rate_word(q: str) -> str | None:
+    """The rate a question asks a value of, as alternatives with its synonyms (合格率 -> 合格率|通过率|及格率)."""
+    m = re.search(r"([\u4e00-\u9fff]{2})率", q)
+    return expand(m.group(1) + "率") if m and m.group(1) not in ("比例", "百分") else None
+
+
+def _rates(text: str, rate_word: str | None) -> list[float]:
+    """The percentages a sentence gives: those right after the rate asked when it names it (参考率100%，合格率96%:
+    96 for 合格率), else all."""
+    values = [(m.start(), float(m.group(1))) for m in re.finditer(r"(\d+(?:\.\d+)?)\s*[%％]", text)]
+    if rate_word:
+        after = [m.end() for m in re.finditer(rate_word, text)]
+        own = [v for at, v in values if any(0 <= at - a <= 8 for a in after)]
+        if own:
+            return own
+    return [v for _, v in values]
+
+
+def _below(q: str) -> float | None:
+    """The percentage a question asks a rate to stay under: 没有达到100%, 低于97%, 90%以下 (None when it names none)."""
+    m = VALUE_BELOW.search(q)
+    return float(m.group(1) or m.group(2)) if m else None
+
+
 def _at_least(q: str) -> float | None:
     """The percentage a question asks a rate to reach: 达到了100%, 为100%, 95%以上, 超过90% (None when it names none
     or asks below one)."""
+    if _below(q) is not None:
+        return None  # (没有达到100% asks below it)
     m = VALUE_ASKED.search(q)
     return float(m.group(1) or m.group(2)) if m else None
 
@@ -432,9 +462,10 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
-        if asked.at_least is not None and not any(
-                float(v) >= asked.at_least for v in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", u.norm)):
+        if asked.at_least is not None and not any(v >= asked.at_least for v in _rates(u.norm, asked.rate_word)):
             return None  # a rate asked at a value (成功率达到100%): 97% does not reach it
+        if asked.below is not None and not any(v < asked.below for v in _rates(u.norm, asked.rate_word)):
+            return None  # … or stay under one (没有达到100%): 100% does not
         if asked.count_at_least is not None and asked.unit and not any(
                 v > asked.count_at_least for v in count_values(u.norm, asked.unit)):
             return None  # ... and a count (合同超过50份): 49份 does not exceed it

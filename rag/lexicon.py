@@ -397,10 +397,13 @@ ENGLISH_MONEY = re.compile(r"\bhow much (?:money|funding|funds?|budget)\b|\bhow 
                            r"allocat(?:e|ed))\b|\b(?:yuan|rmb)\b", re.I)
 # The percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
 _ABOVE = r"超过|高于|不低于|大于|不少于|多于"
+# ... or stay below: 没有达到100%, 低于97%, 不到90% (rag.decide.Asked.below)
+_BELOW = r"没有达到|没达到|未达到|未达|不到|低于|少于|不足|小于"
+VALUE_BELOW = re.compile(r"(?:" + _BELOW + r")了?\s*(\d+(?:\.\d+)?)\s*[%％]|(\d+(?:\.\d+)?)\s*[%％]以下")
 VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|(?:" + _ABOVE + r"|在)了?)\s*(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)?"
                          r"|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")
 # ... its words of comparison, which no report writes of its own rate (超过了98%: the 98% is kept, as 达到100%'s is)
-VALUE_COMPARED = re.compile(r"(?:" + _ABOVE + r")了?(?=\s*\d+(?:\.\d+)?\s*[%％])|(?<=[%％])(?:及以上|以上)")
+VALUE_COMPARED = re.compile(r"(?:" + _ABOVE + "|" + _BELOW + r")了?(?=\s*\d+(?:\.\d+)?\s*[%％])|(?<=[%％])(?:及以上|以上|以下)")
 # ... and the count a question asks a figure to exceed: 超过50份, 100件以上 (rag.decide.Asked.count_at_least)
 COUNT_ASKED_AT = re.compile(r"(?:" + _ABOVE + r")了?\s*(\d+)\s*([" + MEASURE_WORDS + r"])次?(?:以上|及以上)?"
                             r"|在?(\d+)\s*([" + MEASURE_WORDS + r"])次?(?:以上|及以上)")

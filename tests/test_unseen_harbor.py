@@ -37,7 +37,7 @@ BAIXI_2022 = """柏溪彝族乡2022年法治政府建设工作报告
 """
 BAIXI_2023 = """柏溪彝族乡2023年法治政府建设情况报告
 2023年，柏溪彝族乡坚持以习近平法治思想为指导，全面推进依法行政。
-全年乡综合行政执法队执法人员达到15名，群众法治意识明显增强。用彝语、汉语双语开展普法宣讲9场次，发放双语宣传资料1200份。全年调解矛盾纠纷46件，调解成功44件。
+全年乡综合行政执法队执法人员达到15名，群众法治意识明显增强。用彝语、汉语双语开展普法宣讲9场次，发放双语宣传资料1200份。全年调解矛盾纠纷46件，调解成功44件。组织全乡干部参加法治理论考试，参考率100%，合格率96%。
 工作中也存在一些不足，主要是执法装备比较落后，部分村调解室设施简陋。
 在2024年工作打算方面，一是计划在每个村培养法律明白人2名；二是推进村级合同专项清理；三是力争新增县级民主法治示范村1个。
 柏溪彝族乡人民政府
@@ -159,3 +159,14 @@ def test_a_word_of_when_is_no_kind_of_the_thing_counted(question: str, lead: str
     """后来增加, 当年组织: a time word before the verb says when, not what is counted, and no report writes it."""
     a = ask(question)
     assert a.found and a.text.startswith(lead), a.text
+
+
+@pytest.mark.parametrize(("question", "cited"), [
+    ("哪些乡镇干部法治理论考试的合格率没有达到100%？", True),
+    ("哪些乡镇的干部学法考试合格率低于98%？", True),
+    ("哪些乡镇干部法治理论考试合格率达到了100%？", False),
+])
+def test_a_rate_asked_below_a_value(question: str, cited: bool) -> None:
+    """合格率96%: under 100% and under 98%, not at 100% (its 参考率100% is another rate)."""
+    a = ask(question)
+    assert (TOWN in towns(a)) == cited, a.text
