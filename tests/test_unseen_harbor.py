@@ -170,3 +170,13 @@ def test_a_rate_asked_below_a_value(question: str, cited: bool) -> None:
     """合格率96%: under 100% and under 98%, not at 100% (its 参考率100% is another rate)."""
     a = ask(question)
     assert (TOWN in towns(a)) == cited, a.text
+
+
+@pytest.mark.parametrize("question", [
+    "How many bilingual legal lectures did Baixi township give in 2023?",
+    "In 2023, how many bilingual law lectures were held in Baixi Yi Ethnic Township?",
+])
+def test_bilingual_in_english(question: str) -> None:
+    """'bilingual' is 双语 (用彝语、汉语双语开展普法宣讲9场次)."""
+    a = ask(question)
+    assert a.found and a.text.startswith("9场次"), a.text
