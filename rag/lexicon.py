@@ -398,7 +398,7 @@ ENGLISH_MONEY = re.compile(r"\bhow much (?:money|funding|funds?|budget)\b|\bhow 
 # The percentage a question asks a rate to reach: 达到了100%, 为100%, 在95%以上, 超过90% (rag.decide.Asked.at_least)
 _ABOVE = r"超过|高于|不低于|大于|不少于|多于"
 # ... or stay below: 没有达到100%, 低于97%, 不到90% (rag.decide.Asked.below)
-_BELOW = r"没有达到|没达到|未达到|未达|不到|低于|少于|不足|小于"
+_BELOW = r"没有达到|没达到|未达到|未达|不到|(?<!不)低于|(?<!不)少于|不足|(?<!不)小于"  # (不低于 is at least)
 VALUE_BELOW = re.compile(r"(?:" + _BELOW + r")了?\s*(\d+(?:\.\d+)?)\s*[%％]|(\d+(?:\.\d+)?)\s*[%％]以下")
 VALUE_ASKED = re.compile(r"(?:达到了?|达|为|是|(?:" + _ABOVE + r"|在)了?)\s*(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)?"
                          r"|(\d+(?:\.\d+)?)\s*[%％](?:以上|及以上)")

@@ -165,6 +165,7 @@ def test_a_word_of_when_is_no_kind_of_the_thing_counted(question: str, lead: str
     ("哪些乡镇干部法治理论考试的合格率没有达到100%？", True),
     ("哪些乡镇的干部学法考试合格率低于98%？", True),
     ("哪些乡镇干部法治理论考试合格率达到了100%？", False),
+    ("哪些乡镇的干部学法考试合格率不低于98%？", False),  # 不低于 is at least
 ])
 def test_a_rate_asked_below_a_value(question: str, cited: bool) -> None:
     """合格率96%: under 100% and under 98%, not at 100% (its 参考率100% is another rate)."""
