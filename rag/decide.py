@@ -219,6 +219,11 @@ class Asked:
         figure = bool(FIGURE_QUESTION.search(words))
         if either and rate and (unit or _COUNTED.search(q)):
             rate, unit = False, None  # a count or a rate (取得资格的人数或考试通过率): any figure answers it
+        sides = [side for side in EITHER.split(words) if side.strip()]
+        if either and figure and len(sides) >= 2 and not _asks_figure(sides[-1]) and _asks_figure(sides[0]):
+            # a figure or not (取得资格的人数或考试的通过情况): the last side asks none, and any account answers it
+            # (not 行政复议或行政诉讼的案件数, whose count both sides share)
+            figure, unit = False, None
         above = COUNT_ASKED_AT.search(q) if not rate else None
         if above:  # 超过50份: a figure in 份 above 50
             figure, unit = True, above.group(2) or above.group(4)
@@ -243,6 +248,10 @@ def _named_last(q: str) -> str | None:
     if last is None or last.group(1) not in "|".join(quoted_phrases(q)).split("|"):
         return None  # (比如“综合查一次”, “综合查一次”或…: one example or one side, not the thing asked)
     return to_simplified(last.group(1)) if re.fullmatch(r"(?:的?(?:作用|情况))?[？?。！!]*", q[last.end():]) else None
+
+
+def _asks_figure(text: str) -> bool:
+    return bool(FIGURE_QUESTION.search(text) or RATE_QUESTION.search(text) or asked_unit(text))
 
 
 def _rate_word(q: str) -> str | None:

@@ -43,6 +43,26 @@ def test_a_rate_is_asked_in_either_script_and_in_english(question: str) -> None:
     assert asked.rate and asked.figure
 
 
+@pytest.mark.parametrize(("question", "figure"), [
+    ("哪些乡镇报告了干部取得行政执法资格的人数或执法资格考试的通过情况？", False),  # the last side asks no figure
+    ("哪些鄉鎮報告了持證執法人員的人數或者執法證考試的情況？", False),
+    ("哪些乡镇的报告提到行政复议或行政诉讼的案件数？", True),  # both sides share the count
+    ("哪些乡镇报告了调解纠纷的件数或调解成功率？", True),
+])
+def test_a_figure_or_an_account(question: str, figure: bool) -> None:
+    assert Asked.of(question).figure is figure
+
+
+@pytest.mark.parametrize(("question", "at_least", "below"), [
+    ("哪些乡镇的调解成功率不低于99%？", 99.0, None),
+    ("哪些乡镇干部法治理论考试的合格率没有达到100%？", None, 100.0),
+    ("哪些鄉鎮的合格率低於98%？", None, 98.0),
+])
+def test_a_rate_asked_at_or_below_a_value(question: str, at_least: float | None, below: float | None) -> None:
+    asked = Asked.of(question)
+    assert (asked.at_least, asked.below) == (at_least, below)
+
+
 def params(weights: list[float], bias: float = 0.0, threshold: float = 0.5) -> Params:
     n = len(weights)
     return Params(tuple(weights), bias, threshold, (0.0,) * n, (1.0,) * n)
