@@ -49,7 +49,7 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
     kw = unheld_predicates(kw, question, table, units)
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
-    return store.score(kw, qvec, units, alternatives, quoted_phrases(question)), kw, store.table()
+    return store.score(kw, qvec, units, alternatives, quoted_phrases(question)), kw, table
 
 
 def units_in_chunks(table: EvidenceTable, chunks: Iterable[int]) -> list[int]:

@@ -82,7 +82,7 @@ from rag.models import Answer, Citation, Report, report_label, town_label, year_
 from rag.plan import Plan, is_cue_word, kind_cues, reports_in_scope
 from rag.query import GENERIC_PLACES
 from rag.store import get_store
-from rag.text import MANNER_TAGS, compact, is_manner_word, is_verb, to_simplified, verbal, word_tags
+from rag.text import compact, is_manner_word, is_time_word, is_verb, is_when_or_how, to_simplified, verbal
 
 log = logging.getLogger(__name__)
 
@@ -473,7 +473,7 @@ def _counted(question: str, table: Any) -> str | None:
                                 table)  # 代办员有 -> 代办员
     # the last noun: a verb after the thing counted says what befell it (多少张民情联系卡发下去: 联系卡); a word of
     # when or how (扑火队后来组建了几支: 后来) is none
-    words = [w for w in words if word_tags().get(head(w)) not in _WHEN_HOW] or words
+    words = [w for w in words if not is_when_or_how(head(w))] or words
     nouns = [w for w in words if not verbal(head(w))]
     return (nouns or words)[-1] if words else None
 
@@ -482,13 +482,9 @@ def _modifier(kw: list[str], counted: str, question: str) -> str | None:
     """The keyword the question writes right before the thing counted, as one word with it (宪法 of 宪法读本)."""
     q = to_simplified(compact(question))
     for before, after in zip(kw, kw[1:], strict=False):
-        if after == counted and head(before) + head(counted) in q and word_tags().get(head(before)) not in _WHEN_HOW:
+        if after == counted and head(before) + head(counted) in q and not is_when_or_how(head(before)):
             return before
     return None
-
-
-# a word that says when or how (后来增加, 已经增加): no kind of the thing counted
-_WHEN_HOW = MANNER_TAGS | {"t", "f"}
 
 
 def _relevant_without_describers(question: str, scored: list[Scored], kw: list[str], counted: str,
@@ -523,7 +519,7 @@ def _relevant_without_manner(scored: list[Scored], kw: list[str], table: Any) ->
     adjective or adverb) are left out, those no sentence in scope holds: the report writes 化解一百五十八件."""
     held = set().union(*(s.matched for s in scored)) if scored else set()
     return _relevant_less(scored, kw, {k for k in kw if k not in held and (
-        is_manner_word(head(k)) or word_tags().get(head(k)) == "t")}, table)  # (and when: 后来组建)
+        is_manner_word(head(k)) or is_time_word(head(k)))}, table)  # (and when: 后来组建)
 
 
 def _relevant_without_verbs(scored: list[Scored], kw: list[str], table: Any) -> list[Scored]:

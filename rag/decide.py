@@ -62,6 +62,7 @@ from rag.lexicon import (
     HEADCOUNT_ASKED,
     HEADCOUNT_WORDS,
     LACK,
+    LEAD_IN,
     MEASURE_WORDS,
     MENTION_OF_SOME,
     MENTION_OR_ABSENCE,
@@ -245,7 +246,7 @@ def _named_last(q: str) -> str | None:
     for last in QUOTED.finditer(q):  # noqa: B007 (the last one is wanted)
         pass
     # (or with a frame after it that names no thing: 发挥“法律明白人”的作用, “三官一律”进村的情况)
-    if last is None or last.group(1) not in "|".join(quoted_phrases(q)).split("|"):
+    if last is None or not any(last.group(1) in p.split("|") for p in quoted_phrases(q)):
         return None  # (比如“综合查一次”, “综合查一次”或…: one example or one side, not the thing asked)
     return to_simplified(last.group(1)) if re.fullmatch(r"(?:的?(?:作用|情况))?[？?。！!]*", q[last.end():]) else None
 
@@ -287,8 +288,6 @@ def _at_least(q: str) -> float | None:
     return float(m.group(1) or m.group(2)) if m else None
 
 
-# the end of a sentence that announces the points after it (存在以下短板：, 主要表现在：, 仍有差距：)
-_LEAD_IN = re.compile(r"(?:以下|如下|下列|方面|表现在|体现在|差距|短板|不足|问题|困难)[^，。,；;]{0,4}[：:]\s*$")
 _COUNTED = re.compile(r"数量|[件人次个]数|场次|多少|几")  # a count asked beside a rate (件数或成功率)
 _SCOPE_GLOSS = re.compile(rf"({ASKED_PLACES})(?:[（(]{PLACE_WORDS}[)）]|(?:或者?|和|、){PLACE_WORDS})")
 _WHETHER = re.compile(r"有没有|是否有|有无|是不是有")
@@ -438,7 +437,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
 
     def features(i: int, lexical: float, own: float, dense: float, dense_only: bool) -> np.ndarray | None:
         u = table.units[i]
-        if _LEAD_IN.search(u.norm) and not (thing and contains(u.norm, thing)):
+        if LEAD_IN.search(u.norm) and not (thing and contains(u.norm, thing)):
             # a lead-in (还存在以下短板：, 仍有差距：) that does not name the thing asked: what it introduces is said
             # in the sentences after it
             return None

@@ -51,6 +51,7 @@ from rag.lexicon import (
     NEGATIONS,
     NOT_NEGATIONS,
     NOUN_SUFFIXES,
+    OR_WORDS,
     PERSON_HEADS,
     PERSON_NOUNS,
     PLACE_WORDS,
@@ -648,8 +649,7 @@ def english_keywords(question: str) -> list[str]:
 def section_cues(question: str) -> set[str]:
     """The kinds of section a question is about (rag.lexicon.kind_cues), an English one's also by the Chinese
     the glossary gives its terms: "weak" is 不强|薄弱, a shortcoming."""
-    text = to_simplified(question).lower()
-    found = kind_cues(re.sub(r"\s+", "", text)) | kind_cues(text)  # (English cues of two words: "short of")
+    found = kind_cues(compact(question)) | kind_cues(normalize(question))  # (English cues of two words: "short of")
     return found | kind_cues(" ".join(english_keywords(question))) if has_english(question) else found
 
 
@@ -980,8 +980,8 @@ def quoted_phrases(question: str) -> list[str]:
 
 # 或 right after a quoted phrase, or right before it (two characters between at most): the phrase is one side of
 # an alternative (not 给企业或合作社做“法治体检”, where 或 joins two others)
-_OR_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:或者|或是|或)")
-_OR_BEFORE = re.compile(r"(?:或者|或是|或)[\u4e00-\u9fff]{0,2}$")
+_OR_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}?(?:" + OR_WORDS + ")")
+_OR_BEFORE = re.compile(r"(?:" + OR_WORDS + r")[\u4e00-\u9fff]{0,2}$")
 
 
 # between two quoted phrases of one list: the first one's noun and a list mark (“A”平台、“B”平台; “A”或“B”)

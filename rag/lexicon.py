@@ -137,7 +137,10 @@ ATTRIBUTES = re.compile(r"能力|素质|水平|意识|观念|理念|业务|专�
 # ... of them, the ones that say what is wrong, not only that something is (宣传形式单一, 发展不平衡): a list
 # question's supporting sentence must say it too, where any 不足 or 薄弱 does for 执法人员不足
 # a question that asks for one thing or another: 或, 还是 (rag.evidence.alternative_sides reads its sides)
-EITHER = re.compile(r"或者|或是|或|还是")
+OR_WORDS = r"或者|或是|或"
+EITHER = re.compile(OR_WORDS + r"|还是")
+# the end of a sentence that announces the points after it (存在以下短板：, 主要表现在：, 仍有差距：)
+LEAD_IN = re.compile(r"(?:以下|如下|下列|方面|表现在|体现在|差距|短板|不足|问题|困难)[^，。,；;]{0,4}[：:]\s*$")
 SPECIFIC_SHORTCOMINGS = frozenset({"单一", "滞后", "不平衡", "参差不齐", "参差", "不规范", "流于形式", "不畅"})
 # 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
 SHORTCOMING_TAIL = re.compile(

@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from rag.evidence import head, keywords, section_cues
 from rag.lexicon import COUNTING_ASIDE, CUE_REST, FACT_QUESTION, KIND_CUES, LIST_QUESTION, PLACE_WORDS
-from rag.lexicon import kind_cues as lexicon_kind_cues
 from rag.models import UNKNOWN_YEAR, Citation, Filters, Report, town_label
 from rag.text import compact, to_simplified
 
@@ -45,7 +44,7 @@ def is_cue_word(word: str, topical: tuple[str, ...] = ()) -> bool:
 
 
 def kind_cues(question: str) -> set[str]:
-    return lexicon_kind_cues(compact(question)) | section_cues(question)
+    return section_cues(question)
 
 
 # ------------------------------------------------------------------ planning

@@ -31,7 +31,6 @@ from rag.lexicon import (
     KIND_CUES,
     PLACE_TITLE,
     SHORT_YEAR,
-    kind_cues,
     synonym_index,
 )
 from rag.text import normalize, strip_pinyin, word_tags
@@ -372,7 +371,7 @@ def parse_scope(question: str, index: Index) -> Scope:
             taken[i] = True
 
     scope.unknown_places = _unknown_places(q, taken, places)
-    asked = kind_cues(lower) | section_cues(question)
+    asked = section_cues(q)
     scope.kinds = [kind for kind in KIND_CUES if kind in asked]
     scope.text = _remove_spans(q, spans)
     scope.townships.sort(key=first.__getitem__)  # order of mention

@@ -471,6 +471,17 @@ def is_manner_word(word: str) -> bool:
     return word_tags().get(word) in MANNER_TAGS
 
 
+def is_time_word(word: str) -> bool:
+    """Whether jieba's dictionary tags a word as one of time: 后来, 当年 (when, not what)."""
+    return word_tags().get(word) == "t"
+
+
+def is_when_or_how(word: str) -> bool:
+    """Whether a word says when or how (后来增加, 已经增加, 之后组建): jieba's adjective, adverb, time or locative
+    tags."""
+    return word_tags().get(word) in MANNER_TAGS | {"t", "f"}
+
+
 def is_verb(word: str) -> bool:
     """Whether jieba's dictionary tags a word as a verb (not a verbal noun): 配备, 开展, 组织."""
     return word_tags().get(word) in ("v", "vd", "vg")
