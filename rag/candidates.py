@@ -20,6 +20,7 @@ from rag.evidence import (
     rejoined,
     unheld_abbreviations,
     unheld_compounds,
+    unheld_context,
     unheld_predicates,
     uninvented,
 )
@@ -46,7 +47,7 @@ def score_sentences(index: Any, topic: str, question: str, units: Iterable[int],
     units = list(units)
     table = store.table()
     kw = unheld_abbreviations(unheld_compounds(uninvented(rejoined(kw, topic, table), table), table), table)
-    kw = unheld_predicates(kw, question, table, units)
+    kw = unheld_context(unheld_predicates(kw, question, table, units), question, table, units)
     qvec = index.embedder.embed_queries([topic])[0]
     alternatives = alternative_sides(topic) if kw else []
     return store.score(kw, qvec, units, alternatives, quoted_phrases(question)), kw, table

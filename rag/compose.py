@@ -404,7 +404,10 @@ def _compose_fact(plan: Plan, index: Any, reports: list[Report], scored: list[Sc
                     f = _pick_figure_at(c.quote, own, "" if ask == "%" else ask, ask == "%", table.idf, plan.effective,
                                         frozenset(taken))
                     if f:
-                        picked_figs.append(f)
+                        # the noun an ask counts after it (几名行政执法人员) names its figure: 行政执法人员3 名
+                        after = COUNT_ASK.match(words)
+                        label = re.sub(r"[，,。；;？?！!、和与及]+$", "", words[after.end():]) if after else ""
+                        picked_figs.append((label + f[0], f[1]))
                 if len(picked_figs) >= 2:
                     lead = "，".join(to_simplified(f) for f, _ in picked_figs)
             text = f"{lead}。据{_by(c)}报告：“{c.quote}”[1]"

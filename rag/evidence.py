@@ -25,6 +25,7 @@ from rag.lexicon import (
     ABBREVIATIONS,
     ABSENCE_FRAME,
     ANSWER_KIND,
+    ASKING_CLAUSE,
     ASKED_PLACES,
     CONTINUATION,
     COUNT_ASKED_AT,
@@ -80,6 +81,8 @@ from rag.text import (
     cn_to_int,
     compact,
     is_function_word,
+    is_noun,
+    is_verbal_noun,
     is_verb,
     iter_sentence_spans,
     normalize,
@@ -913,9 +916,35 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
               if (tags.get(w) == "v" and (after == "的" or _RESULT_END.search(w))) or verbal(w)}  # (查出来)
     # 至少, 究竟, 一个: how it is asked (not 第三方)
     asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
-    return [t for t in terms if (head(t) not in verbs and head(t) not in asker) or table.holds(t, units)]
+    # (however the tokenizer cut it: 新评 of 新评上了, where the question alone is cut 新 + 评上; 办 of 办完了)
+    done = [t for t in terms if re.search(re.escape(head(t)) + "[" + _RESULT_CHARS + "]?[了过]", q)]
+    return [t for t in terms if (head(t) not in verbs and head(t) not in asker and t not in done)
+            or table.holds(t, units)]
 
 
+def unheld_context(terms: list[str], question: str, table: EvidenceTable,
+                   units: list[int] | None = None) -> list[str]:
+    """The keywords less the words of the clauses said before the one that asks (县里要汇总各乡镇矛盾纠纷化解工作的
+    数据，请问哪些乡镇…: 县里, 汇总) that no sentence among ``units`` (default: the whole corpus) holds and the asking
+    clause does not repeat. They say why the question is asked, and their weight would sink every report alike;
+    When the asking clause names a thing of its own, the clauses before it are dropped whole (为了做好明年的普法规划，
+    想了解…); when it does not, what they name that a report holds (关于法律顾问，哪些乡镇聘请了) stays the topic."""
+    clauses = [c for c in re.split(r"(?<=[，,。；;：:！!？?])", compact(to_simplified(question))) if c]
+    at = next((i for i, c in enumerate(clauses) if ASKING_CLAUSE.search(c)), 0)
+    if at == 0:
+        return terms
+    before, asking = "".join(clauses[:at]), "".join(clauses[at:])
+
+    def context_only(t: str) -> bool:
+        alts = t.split("|")
+        return any(a in before for a in alts) and not any(a in asking for a in alts)
+
+    # an asking clause that names a thing of its own (…，想了解哪些乡镇提到群众法治意识不强) is the whole question
+    own = any((is_noun(head(t)) or is_verbal_noun(head(t))) and not context_only(t) for t in terms)
+    return [t for t in terms if not context_only(t) or (not own and table.holds(t, units))]
+
+
+_RESULT_CHARS = "掉取走住成好到上完出起"
 _RESULT_END = re.compile(r".+(?:掉|取|走|住|成|好|到)$")
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
 _ASKED_TOWNS = re.compile(ASKED_PLACES + r"(?:的报告|在报告[中里]|报告[中里]?)?"
@@ -1372,6 +1401,11 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     q = re.sub(r"[这近前那]几年", "", compact(question))  # (a time, 这几年, is no count asked)
     found = list(COUNT_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
+    ends = [m.start() for m in found[1:]] + [len(q)]
+    counted = [_COUNTED_NOUN.match(q, m.end(), end) for m, end in zip(found, ends, strict=True)] if found else []
+    if len(found) >= 2 and all(c and is_noun(segment(c.group(1))[0]) for c in counted):
+        # "几名行政执法人员、几名法治审核人员": each ask counts the noun after it, not the one before
+        parts = [q[m.start():c.end()] for m, c in zip(found, counted, strict=True) if c]
     # an ask whose own words name a rate asks for one (成功的百分比是多少)
     asks = ["%" if RATE_QUESTION.search(part) else "人" if _ASK_PEOPLE.match(q, m.start()) else m.group(1)
             for part, m in zip(parts, found, strict=True)]
@@ -1388,6 +1422,8 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     return list(zip(asks, parts, strict=True)) if len(asks) >= 2 else []
 
 
+# the noun an ask counts when it follows the ask in its clause (几名行政执法人员): up to the next comma or ask
+_COUNTED_NOUN = re.compile(r"([\u4e00-\u9fff]{2,}?)(?=[和与及、，,。；;？?！!]|$)")
 # two things joined by 和/与/及/、 and asked one count each (各有多少个, 分别是几个)
 _EACH_OF_TWO = re.compile(r"([^，,。；;和与及、]{2,12}?)(?:和|与|及|、)([^，,。；;和与及、]{2,12}?)(?:各|分别)(?:有|是|为|达到?)?"
                           r"(?:多少|几)")

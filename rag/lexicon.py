@@ -392,6 +392,11 @@ FACT_QUESTION = re.compile(
     r"|funding)",
     re.I,
 )
+# the clause of a question that asks (哪些乡镇…, …是多少, 是否…, 请问…): the clauses before it say why it is asked
+# (县里要汇总各乡镇的数据，请问…)
+ASKING_CLAUSE = re.compile(r"请问|想问|想了解|想知道|哪些|哪个|哪几|哪里|哪家|哪位|什么|多少|(?<!哪)几[" + MEASURE_WORDS
+                           + r"]|是否|有没有|有无|是不是|吗|如何|怎样|怎么|谁|"
+                           r"\b(?:which|what|how|who|when|where|whether|did|does|do|is|are|was|were|has|have)\b", re.I)
 # A question that asks a sum of money (花了多少钱, 罚款多少, 投入经费多少): counted in 元, 万元
 _NOT_MONEY_UNIT = r"(?![" + MEASURE_WORDS.replace("元", "").replace("万", "") + r"]|时间|天|小时|精力)"  # (处罚了多少起: cases)
 MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金)|(?:(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
