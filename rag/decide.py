@@ -204,6 +204,7 @@ class Asked:
     named: str | None = None
     below: float | None = None  # the percentage a rate must stay under (合格率没有达到100%, 低于97%)
     rate_word: str | None = None  # the rate a value is asked of (合格率), with its synonyms
+    question: str = ""  # as asked
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -237,7 +238,7 @@ class Asked:
                    tuple(tuple(side) for side in listed_shortcomings(question)),
                    float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)),
                    either_modifier(question) if either else None, _named_last(q), _below(q) if rate else None,
-                   _rate_word(q) if rate else None)
+                   _rate_word(q) if rate else None, question)
 
 
 def _named_last(q: str) -> str | None:
@@ -409,7 +410,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
                                         if any(_SUBJECT.fullmatch(a) for a in k.split("|")) and not _of_people(k)]
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
-    defining = defining_word(topic_weights, held)
+    defining = defining_word(topic_weights, held, asked.question)
     if asked.named:  # (the term quoted last is the thing: 首违不罚, not 违法行为 that describes it)
         defining = next((k for k in topic_weights if asked.named in k.split("|")), defining)
     key = (asked.about if asked.about in topic_weights else None) if asked.either or asked.listed else defining
@@ -544,17 +545,39 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     return out
 
 
-def defining_word(topic_weights: dict[str, float], held: set[str]) -> str | None:
+def defining_word(topic_weights: dict[str, float], held: set[str], question: str = "") -> str | None:
     """The rarest noun or verbal noun (演练, 考试) among a question's topic words that some sentence in scope
     holds (its alternatives count: 律所 for 律师事务所), or None for a question of one topic word. A verb
     (审核, 组建 ~ 成立) or a describing word (单调) is too often said in other words to be required; a date
-    (“12·4”宪法宣传周) names when, and a report may name the day alone."""
+    (“12·4”宪法宣传周) names when, and a report may name the day alone. But a verb that names the kind of a
+    thing in ``question`` (禁毒 of 开展了禁毒宣传) is the thing asked; and the question's predicate (新创建 of
+    新创建了…示范村, the word before 了 or 过) is how the asker puts it, whatever its tag."""
     if len(topic_weights) < 2:
         return None
-    held_words = [k for k in topic_weights if k in held]
-    nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k))) and not re.search(r"\d", head(k))
-             and head(k) not in GENRE_WORDS]  # (法治, 政府: what every report is about)
+    kinds, predicates = _verb_roles(question)
+    held_words = [k for k in topic_weights if k in held and head(k) not in predicates]
+    nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k)) or head(k) in kinds)
+             and not re.search(r"\d", head(k)) and head(k) not in GENRE_WORDS]  # (法治, 政府: what every report is about)
     return max(nouns, key=topic_weights.__getitem__) if nouns else None
+
+
+_PLACE_END = PLACE_WORDS + "$"
+
+
+def _verb_roles(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the verbs of a question that name the kind of the activity after them: 禁毒 of 禁毒宣传, 调解 of 调解培训;
+    the words it says were done, before 了 or 过: 开展 of 开展了, 新创建 of 新创建了)."""
+    words = segment(compact(to_simplified(question)))
+    kinds: set[str] = set()
+    predicates: set[str] = set()
+    for before, w, after in zip(["", *words[:-1]], words, [*words[1:], ""], strict=True):
+        if after in ("了", "过"):
+            predicates.add(w)
+        elif word_tags().get(w) == "v" and re.search(r"[\u4e00-\u9fff]$", before) and not re.search(_PLACE_END, before) \
+                and is_verbal_noun(after):
+            # (an activity after it: 禁毒宣传; not a thing it is done to, 应对疫情, nor a verb right after 哪些乡镇)
+            kinds.add(w)
+    return frozenset(kinds), frozenset(predicates)
 
 
 def said_of(text: str, words: list[str], topic: list[str], qualities: bool | None = None,
