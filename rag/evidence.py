@@ -1205,9 +1205,11 @@ _BARE_PEOPLE = re.compile(r"(?:多少|几)[“\"「『]?(?:(?:" + _PEOPLE + r"|[
                           + r"])[”\"」』]?(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{0,3}?" + _PEOPLE
                           + r"(?=[去到参出接被在受获经负担来进]))")
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
-_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?(?:一共|总共|共)?有?$")  # (“法律明白人”有多少个)
+# (adverbs of how it is asked may stand between: 到底, 究竟, 一共, 目前)
+_ASKED_HOW = r"(?:一共|总共|共计?|合计|总计|到底|究竟|大概|大约|约|目前|现在|实际上?)*"
+_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?" + _ASKED_HOW + r"有?$")  # (“法律明白人”有多少个)
 # ... and before a bare 多少, with what may stand between (的数量是, 一共有)
-_PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?(?:一共|总共|共计?|合计)?(?:是|为|有|达到?)?$")
+_PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?" + _ASKED_HOW + r"(?:是|为|有|达到?)?$")
 
 
 def asks_quantity(question: str) -> str | None:
