@@ -69,6 +69,7 @@ from rag.lexicon import (
     ONGOING_PLAN,
     PERSON_NOUNS,
     PLACE_WORDS,
+    PLACEHOLDER_NOUNS,
     PLAN_TARGET,
     RATE_QUESTION,
     SCARCE_COUNT,
@@ -205,6 +206,7 @@ class Asked:
     below: float | None = None  # the percentage a rate must stay under (合格率没有达到100%, 低于97%)
     rate_word: str | None = None  # the rate a value is asked of (合格率), with its synonyms
     question: str = ""  # as asked
+    counted: str | None = None  # the noun whose number is asked (合同 of 审查合同的具体数量), not of A或B
 
     @classmethod
     def of(cls, question: str) -> Asked:
@@ -238,7 +240,23 @@ class Asked:
                    tuple(tuple(side) for side in listed_shortcomings(question)),
                    float(above.group(1) or above.group(3)) if above else None, bool(_FEW_PEOPLE.search(q)),
                    either_modifier(question) if either else None, _named_last(q), _below(q) if rate else None,
-                   _rate_word(q) if rate else None, question)
+                   _rate_word(q) if rate else None, question, None if either else _counted_noun(q))
+
+
+_NUMBER_OF = re.compile(r"([\u4e00-\u9fff]{2,8}?)的?(?:具体)?(?:数量|数目|总数|个数|件数|份数|次数|场次|人数|数字)")
+
+
+def _counted_noun(q: str) -> str | None:
+    """The noun a question asks the number of: the last word before 的数量, 的件数… (合同 of 审查合同的具体数量)."""
+    m = None
+    for m in _NUMBER_OF.finditer(to_simplified(q)):  # noqa: B007 (the last one is wanted)
+        pass
+    if m is None:
+        return None
+    words = [w for w in segment(m.group(1)) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)]
+    last = words[-1] if words else ""
+    named = last and last not in PLACEHOLDER_NOUNS and word_tags().get(last) not in ("v", "vn", "vd", "vg", "d", "p", "c")
+    return last if named else None
 
 
 def _named_last(q: str) -> str | None:
@@ -419,6 +437,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     deeds = (asked.done or asked.situation) and asks_deeds
     done: dict[tuple[str, tuple[str, ...]], bool] = {}
     thing = defining or rarest  # (法律顾问, not the verb 聘请 that 配备不足 also holds)
+    # the thing whose number is asked (合同 of 审查合同的数量), as a topic word
+    counted = next((k for k in topic_weights if asked.counted and asked.counted in k.split("|")), None)
 
     def done_elsewhere(src: str, text: str) -> bool:
         """Whether the report's account of its work (sentences or headings outside its plans) names the thing
@@ -471,6 +491,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
         figure = asked.figure and bool((_PERCENT if asked.rate else _FIGURE).search(u.norm))
         if asked.figure and not figure:
             return None  # a figure (a rate) is asked for: the sentence that carries it, not one naming the topic
+        if figure and counted and not asked.rate and not figure_share(u.norm, {counted: 1.0}, False, asked.unit):
+            return None  # the number of the thing asked (合同的数量): 律师1名 counts no contracts
         if asked.at_least is not None and not any(v >= asked.at_least for v in _rates(u.norm, asked.rate_word)):
             return None  # a rate asked at a value (成功率达到100%): 97% does not reach it
         if asked.below is not None and not any(v < asked.below for v in _rates(u.norm, asked.rate_word)):

@@ -418,7 +418,7 @@ COUNT_ASKED_AT = re.compile(r"(?:" + _ABOVE + r")了?\s*(\d+)\s*([" + MEASURE_WO
 _FEW = r"不足|不够|(?:太|过|偏|较)?(?:少|低)|有限|紧张|短缺"  # 人数太少: a shortcoming, no figure asked
 # A question that asks for a figure, or which reports give one: 多少, 具体件数, 化解率, how many.
 FIGURE_QUESTION = re.compile(
-    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数量(?!" + _FEW + r")|[" + MEASURE_WORDS
+    r"多少|(?<!哪)几[" + MEASURE_WORDS + r"]|数[量目](?!" + _FEW + r")|[" + MEASURE_WORDS
     + r"]数(?![字据量]|" + _FEW + r")|场次|人次|具体数|比例|百分"
     r"|(?<![效频税汇概])率(?!先)"
     r"|how many|how much|\bnumber of\b|\bfigures?\b|\brates?\b|percentage|\bcount\b",
@@ -572,6 +572,10 @@ SURNAMES = frozenset(
 # A comparison of figures: "哪个化解的纠纷更多", "which handled more".
 MORE_QUESTION = re.compile(r"更多|最多|较多|最高|更高|\bhighest\b|\bhigher\b|多还是少|(?:哪个|哪一个|谁)\S*多[？?]?$|\bmore\b|\bmost\b")
 LESS_QUESTION = re.compile(r"更少|最少|较少|最低|更低|\blowest\b|\blower\b|(?:哪个|哪一个|谁)\S*少[？?]?$|\bfewer\b|\bless\b|\bleast\b")
+
+# Nouns that hold a place for a thing without naming it (便民服务事项, 普法活动): a report names the thing alone
+# (办理便民服务2000件), so no sentence must hold them
+PLACEHOLDER_NOUNS = frozenset({"事项", "事情", "事务", "活动", "方面", "内容", "特点", "东西"})
 
 # Words that deny what follows them in a clause: 未制定规范性文件, 无行政复议变更…和行政诉讼败诉案件.
 NEGATIONS: tuple[str, ...] = ("未", "没有", "尚未", "从未", "不曾", "无")
