@@ -428,7 +428,7 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
                                         if any(_SUBJECT.fullmatch(a) for a in k.split("|")) and not _of_people(k)]
     staff = None if quality and asked.headcount else quality
     # the thing a question about one thing names (律师事务所, 禁毒日, 演练): a keyword sentence must name it too
-    defining = defining_word(topic_weights, held, asked.question)
+    defining = defining_word(topic_weights, held, asked.question, rarity=lambda k: table.idf(head(k)))
     if asked.named:  # (the term quoted last is the thing: 首违不罚, not 违法行为 that describes it)
         defining = next((k for k in topic_weights if asked.named in k.split("|")), defining)
     key = (asked.about if asked.about in topic_weights else None) if asked.either or asked.listed else defining
@@ -567,7 +567,8 @@ def report_candidates(asked: Asked, scored: list[Any], table: Any, kind_of: Any,
     return out
 
 
-def defining_word(topic_weights: dict[str, float], held: set[str], question: str = "") -> str | None:
+def defining_word(topic_weights: dict[str, float], held: set[str], question: str = "",
+                  rarity: Callable[[str], float] | None = None) -> str | None:
     """The rarest noun or verbal noun (演练, 考试) among a question's topic words that some sentence in scope
     holds (its alternatives count: 律所 for 律师事务所), or None for a question of one topic word. A verb
     (审核, 组建 ~ 成立) or a describing word (单调) is too often said in other words to be required; a date
@@ -580,7 +581,7 @@ def defining_word(topic_weights: dict[str, float], held: set[str], question: str
     held_words = [k for k in topic_weights if k in held and head(k) not in predicates]
     nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k)) or head(k) in kinds)
              and not re.search(r"\d", head(k)) and head(k) not in GENRE_WORDS]  # (法治, 政府: what every report is about)
-    return max(nouns, key=topic_weights.__getitem__) if nouns else None
+    return max(nouns, key=rarity or topic_weights.__getitem__) if nouns else None
 
 
 _PLACE_END = PLACE_WORDS + "$"
