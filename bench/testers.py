@@ -70,8 +70,11 @@ def metadata(folder: Path) -> tuple[int, int, list[str]]:
     return right, stated, wrong
 
 
-def run_set(folder: Path, cache: Path) -> dict[str, Any]:
+def run_set(folder: Path, cache: Path, rebuild: bool = False) -> dict[str, Any]:
     index = cache / folder.name
+    if rebuild and index.exists():  # (what ingestion or chunking reads anew: a kept index holds the old)
+        subprocess.run([sys.executable, "-m", "rag", "index", "--index-dir", str(index), "--rebuild",
+                        *map(str, corpus_of(folder))], cwd=ROOT, capture_output=True, check=True)
     corpus = [a for c in corpus_of(folder) for a in ("--corpus", c)]
     summary = rag("eval", folder / "questions.jsonl", "--index-dir", index, *corpus, "--json")
     right, stated, wrong = metadata(folder)
@@ -95,6 +98,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, help="folder for the sets' indexes (kept; default: a temporary one)")
     ap.add_argument("--set", action="append", default=[], help="only this set (repeatable)")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the kept indexes (after a change to ingestion)")
     ap.add_argument("--out", type=Path, help="write every question's result here (JSON)")
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args()
@@ -108,7 +112,7 @@ def main() -> int:
         cache = args.cache or Path(tmp)
         results = {}
         for folder in folders:
-            r = results[folder.name] = run_set(folder, cache)
+            r = results[folder.name] = run_set(folder, cache, args.rebuild)
             types = ", ".join(f"{k} {v['passed']}/{v['of']}" for k, v in r["by_type"].items())
             meta = r["metadata"]
             shown = f"; metadata {meta['right']}/{meta['stated']}" if meta["stated"] else ""

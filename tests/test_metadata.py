@@ -238,6 +238,24 @@ def test_a_county_stated_with_its_committee_and_one_the_province_does_not_hold(
     assert (r.county, r.province) == (county, province)
 
 
+@pytest.mark.parametrize(("text", "township", "county", "province"), [
+    # a county the gazetteer does not know, right before the township: in the title, the opening, the signature
+    ("柘岭县槐川镇2022年法治政府建设工作报告\n2022年，槐川镇扎实推进法治政府建设。\n一、主要成效\n开展普法活动8场。",
+     "槐川镇", "柘岭县", None),
+    ("2023年法治政府建设工作情况报告\n2023年，柘岭县槐川乡党委、政府坚持依法行政，按照《湖北省法治政府建设实施方案》"
+     "的要求推进各项工作。\n一、主要成效\n开展普法活动8场。", "槐川乡", "柘岭县", "湖北省"),
+    ("关于槐川镇2022年度法治政府建设情况的报告\n2022年，槐川镇在县委、县政府的领导下，认真落实山西省委的部署。\n"
+     "一、主要成效\n开展普法活动8场，会同县农业综合执法大队查处非法捕捞案件3起。\n中共柘岭县槐川镇委员会\n"
+     "柘岭县槐川镇人民政府\n2023年1月16日", "槐川镇", "柘岭县", "山西省"),
+])
+def test_a_county_named_right_before_its_township(
+        tmp_path: Path, text: str, township: str, county: str, province: str | None) -> None:
+    """柘岭县槐川镇: a county the gazetteer does not know, named before its township. 会同县 of "会同县农业综合执法
+    大队" (会同: together with) is a county of 湖南省, which a report of 山西省 does not name as its own."""
+    r = _ingest(tmp_path, text)
+    assert (r.township, r.county, r.province) == (township, county, province)
+
+
 def test_a_report_without_headings_has_its_kinds_by_paragraph(tmp_path: Path) -> None:
     """No 一、 or （一） anywhere: the paragraph that opens "…也存在一些不足。" is the problems section, the one
     that opens "2025年，我镇将…" the plans."""

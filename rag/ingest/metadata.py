@@ -103,13 +103,27 @@ _COUNTY_BODY = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[在由经和与及�
                           r"(?=委(?!员)|人民政府|政府|人大|政协)", re.M)
 
 
+# ... or right before one of its townships: 沂阳县杏林镇以…, 中共皖溪县芦湾镇委员会, 攸河县桃坪镇2022年…报告
+_COUNTY_NAME = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[在由经和与及共省市州盟]))([\u4e00-\u9fff]{2}(?:县|区|旗))", re.M)
+
+
+def _before_township(simple: str) -> list[re.Match[str]]:
+    out = []
+    for m in _COUNTY_NAME.finditer(simple):
+        t = _TOWN_RE.match(simple, m.end())
+        if t and _town_ok(t.group(1), t.group(2)) and not _compound_follows(t.group(2), simple[t.end():t.end() + 1]):
+            out.append(m)
+    return out
+
+
 def stated_counties(simple: str) -> Counter[str]:
     """County-level names the gazetteer does not hold, as a report states them with their committee or
-    government (梓阳县委、县政府): a newer or renamed county is named so too."""
+    government (梓阳县委、县政府) or right before a township's name (楚塘县三岔乡): a newer or renamed county is
+    named so too."""
     gaz = gazetteer()
     higher, _ = _higher_names()
     found: Counter[str] = Counter()
-    for m in _COUNTY_BODY.finditer(simple):
+    for m in [*_COUNTY_BODY.finditer(simple), *_before_township(simple)]:
         name = m.group(1)
         if name in higher or name in gaz["counties"] or re.search(r"[乡镇村街道省市县区委各全本我该每此这其]", name[:2]):
             continue
@@ -648,6 +662,9 @@ def infer_metadata(text: str, title_lines: list[str], back: str = "", fields: li
     date = find_signing_date(main)
     # a county named only in a page field (发布机构：德化县石溪镇人民政府) counts too
     counties = find_counties(simple) + find_counties("\n".join(fields_simple))
+    stated = find_provinces(simple)
+    if stated:  # (not 会同县 of "会同县农业综合执法大队查处…" in a report of 安徽省: a verb, 会同, and a 县)
+        counties = Counter({c: n for c, n in counties.items() if set(county_table().get(c, [])) & set(stated)})
     if not counties:  # a county the gazetteer does not know, stated with its committee or government
         counties = stated_counties(simple + "\n" + "\n".join(fields_simple))
     towns = find_townships(simple, set(counties), front=front, back=back_simple, fields=fields_simple)
