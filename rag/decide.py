@@ -580,7 +580,8 @@ def defining_word(topic_weights: dict[str, float], held: set[str], question: str
     kinds, predicates = _verb_roles(question)
     held_words = [k for k in topic_weights if k in held and head(k) not in predicates]
     nouns = [k for k in held_words if (is_noun(head(k)) or is_verbal_noun(head(k)) or head(k) in kinds)
-             and not re.search(r"\d", head(k)) and head(k) not in GENRE_WORDS]  # (法治, 政府: what every report is about)
+             and not re.search(r"\d", head(k)) and head(k) not in GENRE_WORDS  # (法治, 政府: what every report is about)
+             and head(k) not in PLACEHOLDER_NOUNS]  # (活动 of 普法宣传活动: a report names the 宣传 alone)
     return max(nouns, key=rarity or topic_weights.__getitem__) if nouns else None
 
 
