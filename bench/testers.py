@@ -80,6 +80,7 @@ def run_set(folder: Path, cache: Path, rebuild: bool = False) -> dict[str, Any]:
     right, stated, wrong = metadata(folder)
     return {"passed": summary["passed"], "of": summary["questions"], "by_type": summary["by_type"],
             "results": {r["id"]: r["ok"] for r in summary["results"]},
+            "why": {r["id"]: r["why"] for r in summary["results"] if not r["ok"]},
             "metadata": {"right": right, "stated": stated, "wrong": wrong}}
 
 
