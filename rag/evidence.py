@@ -636,16 +636,31 @@ def english_keywords(question: str) -> list[str]:
         if start not in lower:
             continue
         found += [(m.start(), -(m.end() - m.start()), m.end(), zh) for m in _glossary_pattern(en).finditer(question)]
+    # a gloss in brackets right after a term names the same thing: "epidemic prevention (COVID-19)", "grid-based
+    # management (网格化)", one keyword of both
+    glosses = [(m.start(), m.end(), m.group(1)) for m in re.finditer(r"[(（]([^()（）]{2,40})[)）]", question)]
     out: list[str] = []
+    ends: list[int] = []  # where each term of ``out`` ends in the question
     at = 0
+    last_end = -1
     for begin, _, end, zh in sorted(found):
         if begin < at:
             continue  # inside a term already read
         at = end
         if ENGLISH_COUNT_ONLY.fullmatch(question[begin:end]) and re.search(r"(?:how many|number of)\s+$", lower[:begin]):
             continue  # "how many cases came through the hotline": what is counted in, not what about
-        if zh not in out:
+        gloss = next((g for g in glosses if g[0] <= begin < g[1] and not question[last_end:g[0]].strip()), None)
+        if gloss and out:
+            out[-1] = "|".join(dict.fromkeys([*out[-1].split("|"), *zh.split("|")]))
+        elif zh not in out:
             out.append(zh)
+            ends.append(end)
+        last_end = end
+    for start, _, inside in glosses:  # a Chinese gloss: grid-based (网格化)
+        chinese = re.sub(r"[^\u4e00-\u9fff]", "", inside)
+        term = next((i for i, e in enumerate(ends) if not question[e:start].strip()), None)
+        if len(chinese) >= 2 and term is not None:
+            out[term] = "|".join(dict.fromkeys([chinese, *out[term].split("|")]))
     return out
 
 
@@ -735,6 +750,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
     if title and title not in words:
         words.insert(0, title)
     # (an English unit, "sessions" -> 场次, is the measure of the count asked, no topic: as a Chinese 场次 is not)
+    # (a Chinese gloss the glossary's term holds is that term: "model villages (民主法治示范村)")
+    words = [w for w in words if not any(w in e.split("|") for e in extra)]
     words += [e for e in extra if e not in words and e.split("|", 1)[0] not in STOP_WORDS]
     if not synonyms:
         return words

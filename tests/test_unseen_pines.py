@@ -84,6 +84,7 @@ def test_a_clause_that_says_why_a_figure_is_asked_is_no_topic(question: str, key
     "为了编写全县的普法简报，想了解哪些乡镇组织过禁毒宣传？",
     "哪些乡镇开展了禁毒宣传？",
     "哪些乡镇搞过禁毒宣传活动？",
+    "Which townships carried out publicity on drug control (禁毒宣传)?",  # a Chinese gloss is the term
 ])
 def test_a_kind_of_activity_named_by_a_verb_is_required(question: str) -> None:
     """禁毒 names the 宣传 asked: 河湾乡's 宪法宣传 is none (the frame before 请问 asks nothing of its own)."""
@@ -129,6 +130,7 @@ def test_a_placeholder_noun_is_not_required(question: str) -> None:
     "哪些乡镇在报告年度新创建了民主法治示范村？",
     "哪些乡镇今年新创建了民主法治示范村？",
     "哪些乡镇2023年新评上了民主法治示范村？",
+    "Which townships created new model villages (民主法治示范村) in 2023?",
 ])
 def test_the_questions_own_predicate_is_not_required(question: str) -> None:
     """新增…示范村1个 and 成功创建…示范村2个 both answer 新创建了."""
