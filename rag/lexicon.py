@@ -24,7 +24,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     哪 哪个 哪些 哪里 哪儿 哪几个 哪几 多少 几 几个 几名 几件 几项 几次 有几个 什么 怎么 怎样 怎么样 如何 为何 为什么
     是否 是不是 有没有 有无 有何 谁 何 何时 什么时候 乡镇 各乡镇 哪些乡镇 镇街 各镇街 哪些镇街 街镇 镇 乡 街道 提到 提及 说到 谈到 涉及 报告 报道
     报告中 年度 年 全年 今年 情况 方面 相关 有关 一下 说 讲 了解 介绍 关于 地 得 给 之间 其中 分别 共 共计 一共 共有 总共 合计 那么
-    这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举
+    这个 所 第 据 按 做法 做了 做过 哪些工作 什么工作 采取 采取了 开展了 进行了 具体 主要 怎么做 还有 列出 列举 找出 帮我
     请列出 告诉 说说 所有 全部 名 件 宗 份 项 次 场 处 人 条 起 家 万 元 多 少
     反映 承认 给出 说明 表示 指出 写到 写明 写了 披露 公布 列明 载明 讲到 讲了 说起 聊到 谈及 论及 述及 已经 已 已有 曾经 曾 期间
     去年 前年 上年 上一年 大概 大约 大致 左右 差不多 帮忙 帮着 专门 啥 咋 咋样 哪样 下来 自己 自身
@@ -394,7 +394,7 @@ FACT_QUESTION = re.compile(
 )
 # the clause of a question that asks (哪些乡镇…, …是多少, 是否…, 请问…): the clauses before it say why it is asked
 # (县里要汇总各乡镇的数据，请问…)
-ASKING_CLAUSE = re.compile(r"请问|想问|想了解|想知道|哪些|哪个|哪几|哪里|哪家|哪位|什么|多少|(?<!哪)几[" + MEASURE_WORDS
+ASKING_CLAUSE = re.compile(r"请问|想问|想了解|想知道|列出|列举|找出|告诉我|帮我|哪些|哪个|哪几|哪里|哪家|哪位|什么|多少|(?<!哪)几[" + MEASURE_WORDS
                            + r"]|是否|有没有|有无|是不是|吗|如何|怎样|怎么|谁|"
                            r"\b(?:which|what|how|who|when|where|whether|did|does|do|is|are|was|were|has|have)\b", re.I)
 # A question that asks a sum of money (花了多少钱, 罚款多少, 投入经费多少): counted in 元, 万元

@@ -85,6 +85,9 @@ def test_a_clause_that_says_why_a_figure_is_asked_is_no_topic(question: str, key
     "哪些乡镇开展了禁毒宣传？",
     "哪些乡镇搞过禁毒宣传活动？",
     "Which townships carried out publicity on drug control (禁毒宣传)?",  # a Chinese gloss is the term
+    # a request to list, after a clause that says why
+    "我们县里在汇总各镇的普法成效，请列出报告中开展了禁毒宣传的乡镇。",
+    "县里在做年度考核，帮我找出报告里写了禁毒宣传的乡镇。",
 ])
 def test_a_kind_of_activity_named_by_a_verb_is_required(question: str) -> None:
     """禁毒 names the 宣传 asked: 河湾乡's 宪法宣传 is none (the frame before 请问 asks nothing of its own)."""
