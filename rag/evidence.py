@@ -743,7 +743,8 @@ def keywords(question: str, drop: list[str] | None = None, synonyms: bool = True
         if genre:  # 信访工作 -> 信访: a report says 信访 as often as 信访工作
             w = genre.group(1)
         tail = SHORTCOMING_TAIL.match(w)
-        parts = [tail.group(1), tail.group(2)] if tail else [w]
+        # (经费紧张: short of money, said in any word of lack)
+        parts = [tail.group(1), "不足" if tail.group(2) == "紧张" else tail.group(2)] if tail else [w]
         for part in parts:
             if part not in words and part not in STOP_WORDS:
                 words.append(part)

@@ -144,7 +144,7 @@ LEAD_IN = re.compile(r"(?:以下|如下|下列|方面|表现在|体现在|差距
 SPECIFIC_SHORTCOMINGS = frozenset({"单一", "滞后", "不平衡", "参差不齐", "参差", "不规范", "流于形式", "不畅"})
 # 经费不足 -> 经费 + 不足: the topic and the kind of statement are matched separately.
 SHORTCOMING_TAIL = re.compile(
-    r"^(.{2,})(不足|不够|不强|不高|缺乏|缺少|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一|淡薄|较差|欠佳|不畅|缺失|不力)$"
+    r"^(.{2,})(紧张|不足|不够|不强|不高|缺乏|缺少|薄弱|欠缺|滞后|不到位|不完善|不健全|不规范|短缺|紧缺|匮乏|单一|淡薄|较差|欠佳|不畅|缺失|不力)$"
 )
 
 # Words in a question that show which kind of section it is about.
@@ -346,6 +346,8 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 
 # Long names the reports write short: 第八个五年法治宣传教育规划 is "八五"普法.
 ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # money said plainly (法治工作的钱不够用, 用于普法的钱): a report says 经费 (not 多少钱, a sum asked; not 价钱, 挣钱)
+    (re.compile(r"(?<!多少)(?<![价金本挣赚花])钱(?![款财])"), " 经费 "),
     (re.compile(r"第?([一二三四五六七八九])个五年(?:法治宣传教育|普法)(?:规划)?"), r" \1五 普法 "),
     # the county's court, said short (县法院): a report names it whole (霍城县人民法院), found by 法院
     (re.compile(r"[县市区](?:人民)?(法院|检察院)"), r" \1 "),

@@ -24,7 +24,7 @@ SONGTAO = """松涛镇2023年法治政府建设情况报告
 （五）推进基层民主法治建设。全年新增省级民主法治示范村1个。
 （六）压实法治责任。镇党委书记切实履行推进法治建设第一责任人责任，全年专题研究法治工作4次。镇党政主要负责人带头讲法治课2次。
 二、存在的不足
-村级法治宣传阵地建设滞后。
+村级法治宣传阵地建设滞后，普法工作经费紧张。
 三、下一步工作打算
 持续开展法律进乡村活动。
 松涛镇人民政府
@@ -127,6 +127,17 @@ def test_a_placeholder_noun_is_not_required(question: str) -> None:
     """事项, 活动 hold a place for the thing (信访, 禁毒宣传): a report may name the thing alone."""
     a = ask(question)
     assert TOWN in towns(a), a.text
+
+
+@pytest.mark.parametrize("question", [
+    "哪些乡镇说搞普法的钱不够用？",
+    "哪些乡镇反映法治工作的钱不够？",
+    "哪些乡镇提到经费紧张？",
+])
+def test_money_said_plainly_is_the_reports_funding(question: str) -> None:
+    """钱 is a report's 经费; 经费紧张 is 经费 and a shortage, said in any word of lack."""
+    a = ask(question)
+    assert TOWN in towns(a) and OTHER not in towns(a), a.text
 
 
 @pytest.mark.parametrize("question", [
