@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from rag.decide import (
     load_params,
     report_candidates,
 )
-from rag.evidence import Scored
+from rag.evidence import Scored, contains
 
 
 @pytest.mark.parametrize("question", ["哪些乡镇报告了审查合同的具体数量？", "哪些鄉鎮報告了審查合同的具體數量？",
@@ -136,6 +137,11 @@ class FakeTable:
 
     def unit_vectors(self, units: np.ndarray) -> np.ndarray:
         return self.vectors[units]
+
+    def idf(self, term: str) -> float:
+        """As rag.evidence.EvidenceTable.idf: by the sentences that hold the term (any of its alternatives)."""
+        held = sum(1 for u in self.units if contains(u.norm, term))
+        return math.log((len(self.units) + 1) / (held + 0.5))
 
 
 def test_a_report_in_other_words_offers_its_closest_sentence_as_a_dense_only_candidate() -> None:
@@ -318,12 +324,15 @@ def test_the_places_asked_for_are_no_things_listed(question: str) -> None:
 
 
 @pytest.mark.parametrize(("question", "kept"), [
-    ("哪些乡镇提到群众法治意识不强？", {"a", "c"}),
-    ("哪些乡镇反映老百姓法治观念淡薄？", {"a", "c"}),
+    ("哪些乡镇提到群众法治意识不强？", {"a"}),
+    ("哪些乡镇反映老百姓法治观念淡薄？", {"a"}),
     ("哪些乡镇提到干部或群众法治意识不强？", {"a", "b", "c"}),  # both groups asked
 ])
 def test_a_shortcoming_of_other_people_does_not_answer(question: str, kept: set[str]) -> None:
-    """村干部法治意识淡薄 is the cadres' shortcoming, not the residents'; a sentence naming no one may be theirs."""
+    """村干部法治意识淡薄 is the cadres' shortcoming, not the residents'. Here 群众 is the rarest word as asked (one
+    sentence in three says it), so it is the word required and 法治意识有待进一步提高, naming no one, is not kept
+    either (it was, while rarity was a synonym group's: the testers' sets lose two answers when the people are
+    never the word required, office-files-a l03 and web-pages-c q26); asked of either group, none is required."""
     units = [FakeUnit("a", "部分群众法治意识仍然不强"), FakeUnit("b", "部分村干部法治意识淡薄"),
              FakeUnit("c", "法治意识有待进一步提高")]
     table = FakeTable(units, np.ones((3, 2), dtype=np.float32))
