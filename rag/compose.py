@@ -1079,6 +1079,7 @@ def _pick_figure(quote: str, kw: list[str], unit_word: str | None, rate: bool,
     return picked[0] if picked else None
 
 
+_WHOLE_OF_PART = re.compile(r"(\d+)\s*[" + MEASURE_WORDS + r"][\u4e00-\u9fff]{0,4}?(?:之中|当中|中|里)(?:有|的)?(?:多少|几)")
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到了?|达|占|有|提高到|增长)?")
 
 
@@ -1106,6 +1107,8 @@ def _pick_figure_at(quote: str, kw: list[str], unit_word: str | None, rate: bool
     # a number the question itself names a thing by is no answer (the 12345 hotline); a count or date it says
     # (1至6月, 3个调解室) may be one
     asked_numbers = {m.group(1).replace(",", "") for m in _NAME_NUMBER.finditer(compact(question))}
+    # ... nor the whole it asks a part of (18个村中有几个: 18)
+    asked_numbers |= {m.group(1) for m in _WHOLE_OF_PART.finditer(to_simplified(compact(question)))}
     figs = [f for f in figures(quote) if _leading_number(f[2]) not in asked_numbers and f[0] not in taken]
     # the figure a change starts from (由7人增至12人) is not the one now, unless the question asks for it
     if not re.search(r"原来|原先|原有|以前|此前|之前|增加前|调整前", question):

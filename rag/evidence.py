@@ -1230,9 +1230,13 @@ _PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?" + _ASKED_HOW + r"有?$")
 _PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?" + _ASKED_HOW + r"(?:是|为|有|达到?)?$")
 
 
+# a time said with 几 (那几天, 这几年, 前几个月): when, not a count asked
+_TIME_FEW = re.compile(r"[这近前那头后最]几(?:天|年|个?月|周|日)")
+
+
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
-    q = compact(question)
+    q = _TIME_FEW.sub("", compact(question))  # (那几天, 这几年: when, no count asked)
     if MONEY_ASKED.search(q) or ENGLISH_MONEY.search(question):  # 罚了多少钱: a sum, in 元 or 万元
         return "元"
     m = COUNT_ASK.search(q)
@@ -1418,7 +1422,7 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     since the ask before): the measure word of each 多少 / 几 ('' when bare), and '%' for a rate asked besides
     a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
     none: []."""
-    q = re.sub(r"[这近前那]几年", "", compact(question))  # (a time, 这几年, is no count asked)
+    q = _TIME_FEW.sub("", compact(question))  # (a time, 这几年, 那几天, is no count asked)
     found = list(COUNT_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     ends = [m.start() for m in found[1:]] + [len(q)]
