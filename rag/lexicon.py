@@ -272,6 +272,7 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("排查", "摸排", "排摸", "摸底排查"),
     ("劳动纠纷", "劳动争议", "劳资纠纷", "劳动人事争议", "劳资矛盾"),
     ("欠薪", "拖欠工资", "拖欠农民工工资", "根治欠薪", "讨薪", "工资拖欠"),
+    ("工资", "工钱"),  # (工钱: wages said plainly)
     ("走访", "入户走访", "走村入户", "进村入户", "走访入户"),
     ("普法志愿者", "法治志愿者", "法律志愿者", "普法志愿服务队", "普法志愿队", "法治宣传志愿者"),
     # two roles a report counts apart (法律明白人85名、法治带头人34名)
@@ -346,8 +347,9 @@ SYNONYMS: tuple[tuple[str, ...], ...] = (
 
 # Long names the reports write short: 第八个五年法治宣传教育规划 is "八五"普法.
 ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # money said plainly (法治工作的钱不够用, 用于普法的钱): a report says 经费 (not 多少钱, a sum asked; not 价钱, 挣钱)
-    (re.compile(r"(?<!多少)(?<![价金本挣赚花])钱(?![款财])"), " 经费 "),
+    # money said plainly (法治工作的钱不够用, 用于普法的钱): a report says 经费 (not 多少钱, a sum asked; not 价钱, 挣钱,
+    # 工钱: wages)
+    (re.compile(r"(?<!多少)(?<![价金本挣赚花工])钱(?![款财])"), " 经费 "),
     (re.compile(r"第?([一二三四五六七八九])个五年(?:法治宣传教育|普法)(?:规划)?"), r" \1五 普法 "),
     # the county's court, said short (县法院): a report names it whole (霍城县人民法院), found by 法院
     (re.compile(r"[县市区](?:人民)?(法院|检察院)"), r" \1 "),
@@ -401,7 +403,7 @@ ASKING_CLAUSE = re.compile(r"请问|想问|想了解|想知道|列出|列举|找
                            r"\b(?:which|what|how|who|when|where|whether|did|does|do|is|are|was|were|has|have)\b", re.I)
 # A question that asks a sum of money (花了多少钱, 罚款多少, 投入经费多少): counted in 元, 万元
 _NOT_MONEY_UNIT = r"(?![" + MEASURE_WORDS.replace("元", "").replace("万", "") + r"]|时间|天|小时|精力)"  # (处罚了多少起: cases)
-MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金)|(?:(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
+MONEY_ASKED = re.compile(r"多少钱|多少(?:经费|资金|费用|金额|罚款|罚金|工钱|工资|欠薪)|(?:(?:金额|经费|资金|费用|罚款|罚金|罚没款?|投入|预算|开支|支出|花费)"
                          r"(?:是|为|有|达到?|共计?|总计|合计|一共)?了?|花(?:了|费了?)?|罚了?)多少" + _NOT_MONEY_UNIT)
 ENGLISH_MONEY = re.compile(r"\bhow much (?:money|funding|funds?|budget)\b|\bhow much\b.*\b(?:spen[dt]|cost|paid|pay|invest(?:ed)?|"
                            r"allocat(?:e|ed))\b|\b(?:yuan|rmb)\b", re.I)

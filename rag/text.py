@@ -493,4 +493,4 @@ def verbal(word: str) -> bool:
     return bool(_COMPLEMENT_END.search(word))
 
 
-_COMPLEMENT_END = re.compile(r"(?:下去|出去|下来|出来|上去|过去|到手|完)$")
+_COMPLEMENT_END = re.compile(r"(?:下去|出去|下来|出来|上去|过去|回来|到手|完)$")
