@@ -25,8 +25,8 @@ from rag.lexicon import (
     ABBREVIATIONS,
     ABSENCE_FRAME,
     ANSWER_KIND,
-    ASKING_CLAUSE,
     ASKED_PLACES,
+    ASKING_CLAUSE,
     CONTINUATION,
     COUNT_ASKED_AT,
     COUNT_NOUN,
@@ -82,8 +82,8 @@ from rag.text import (
     compact,
     is_function_word,
     is_noun,
-    is_verbal_noun,
     is_verb,
+    is_verbal_noun,
     iter_sentence_spans,
     normalize,
     to_simplified,
@@ -656,9 +656,9 @@ def english_keywords(question: str) -> list[str]:
             out.append(zh)
             ends.append(end)
         last_end = end
-    for start, _, inside in glosses:  # a Chinese gloss: grid-based (网格化)
+    for opens, _, inside in glosses:  # a Chinese gloss: grid-based (网格化)
         chinese = re.sub(r"[^\u4e00-\u9fff]", "", inside)
-        term = next((i for i, e in enumerate(ends) if not question[e:start].strip()), None)
+        term = next((i for i, e in enumerate(ends) if not question[e:opens].strip()), None)
         if len(chinese) >= 2 and term is not None:
             out[term] = "|".join(dict.fromkeys([chinese, *out[term].split("|")]))
     return out
