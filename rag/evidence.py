@@ -25,6 +25,7 @@ from rag.lexicon import (
     ABBREVIATIONS,
     ABSENCE_FRAME,
     ANSWER_KIND,
+    ASKED_HOW,
     ASKED_PLACES,
     ASKING_CLAUSE,
     CONTINUATION,
@@ -58,6 +59,7 @@ from rag.lexicon import (
     PLACE_WORDS,
     RATE_QUESTION,
     REPORT_FRAME,
+    RESULT_CHARS,
     SECTION_FRAME,
     SELF_REFERENCE,
     SHORT_YEAR,
@@ -66,6 +68,7 @@ from rag.lexicon import (
     SHORTCOMING_TAIL,
     SOLVING,
     STOP_WORDS,
+    TIME_FEW,
     TITLE_FRAME,
     TOTAL_ADVERB,
     VALUE_COMPARED,
@@ -935,7 +938,7 @@ def unheld_predicates(terms: list[str], question: str, table: EvidenceTable,
     # 至少, 究竟, 一个: how it is asked (not 第三方)
     asker = {w for w in words if tags.get(w) == "d" or re.fullmatch(r"[一两二三四五六七八九十几]个", w)}
     # (however the tokenizer cut it: 新评 of 新评上了, where the question alone is cut 新 + 评上; 办 of 办完了)
-    done = [t for t in terms if re.search(re.escape(head(t)) + "[" + _RESULT_CHARS + "]?[了过]", q)]
+    done = [t for t in terms if re.search(re.escape(head(t)) + "[" + RESULT_CHARS + "]?[了过]", q)]
     return [t for t in terms if (head(t) not in verbs and head(t) not in asker and t not in done)
             or table.holds(t, units)]
 
@@ -944,7 +947,7 @@ def unheld_context(terms: list[str], question: str, table: EvidenceTable,
                    units: list[int] | None = None) -> list[str]:
     """The keywords less the words of the clauses said before the one that asks (县里要汇总各乡镇矛盾纠纷化解工作的
     数据，请问哪些乡镇…: 县里, 汇总) that no sentence among ``units`` (default: the whole corpus) holds and the asking
-    clause does not repeat. They say why the question is asked, and their weight would sink every report alike;
+    clause does not repeat. They say why the question is asked, and their weight would sink every report alike.
     When the asking clause names a thing of its own, the clauses before it are dropped whole (为了做好明年的普法规划，
     想了解…); when it does not, what they name that a report holds (关于法律顾问，哪些乡镇聘请了) stays the topic."""
     clauses = [c for c in re.split(r"(?<=[，,。；;：:！!？?])", compact(to_simplified(question))) if c]
@@ -962,7 +965,6 @@ def unheld_context(terms: list[str], question: str, table: EvidenceTable,
     return [t for t in terms if not context_only(t) or (not own and table.holds(t, units))]
 
 
-_RESULT_CHARS = "掉取走住成好到上完出起"
 _RESULT_END = re.compile(r".+(?:掉|取|走|住|成|好|到)$")
 # the subject of a list question and what may stand before its verb: 哪些乡镇的报告都, 有哪些镇街
 _ASKED_TOWNS = re.compile(ASKED_PLACES + r"(?:的报告|在报告[中里]|报告[中里]?)?"
@@ -1223,20 +1225,14 @@ _BARE_PEOPLE = re.compile(r"(?:多少|几)[“\"「『]?(?:(?:" + _PEOPLE + r"|[
                           + r"])[”\"」』]?(?![\u4e00-\u9fff])|[\u4e00-\u9fff]{0,3}?" + _PEOPLE
                           + r"(?=[去到参出接被在受获经负担来进]))")
 # a noun of people just before the count asked of them: 工作人员有几个, 调解员一共多少个
-# (adverbs of how it is asked may stand between: 到底, 究竟, 一共, 目前)
-_ASKED_HOW = r"(?:一共|总共|共计?|合计|总计|到底|究竟|大概|大约|约|目前|现在|实际上?)*"
-_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?" + _ASKED_HOW + r"有?$")  # (“法律明白人”有多少个)
+_PEOPLE_BEFORE = re.compile(_PEOPLE + r"[”\"」』]?" + ASKED_HOW + r"有?$")  # (“法律明白人”有多少个)
 # ... and before a bare 多少, with what may stand between (的数量是, 一共有)
-_PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?" + _ASKED_HOW + r"(?:是|为|有|达到?)?$")
-
-
-# a time said with 几 (那几天, 这几年, 前几个月): when, not a count asked
-_TIME_FEW = re.compile(r"[这近前那头后最]几(?:天|年|个?月|周|日)")
+_PEOPLE_COUNTED = re.compile(_PEOPLE + r"[”\"」』]?的?(?:数量|人数|总数|总人数)?" + ASKED_HOW + r"(?:是|为|有|达到?)?$")
 
 
 def asks_quantity(question: str) -> str | None:
     """The measure word a question asks a number of ('多少件' -> '件'), '' for a bare 多少, else None."""
-    q = _TIME_FEW.sub("", compact(question))  # (那几天, 这几年: when, no count asked)
+    q = TIME_FEW.sub("", compact(question))  # (那几天, 这几年: when, no count asked)
     if MONEY_ASKED.search(q) or ENGLISH_MONEY.search(question):  # 罚了多少钱: a sum, in 元 or 万元
         return "元"
     m = COUNT_ASK.search(q)
@@ -1422,7 +1418,7 @@ def ask_parts(question: str) -> list[tuple[str, str]]:
     since the ask before): the measure word of each 多少 / 几 ('' when bare), and '%' for a rate asked besides
     a count ("受理纠纷多少件，满意率是多少" -> [('件', '受理纠纷多少件'), ('%', '，满意率是多少')]). One ask or
     none: []."""
-    q = _TIME_FEW.sub("", compact(question))  # (a time, 这几年, 那几天, is no count asked)
+    q = TIME_FEW.sub("", compact(question))  # (a time, 这几年, 那几天, is no count asked)
     found = list(COUNT_ASK.finditer(q))
     parts = [q[(found[i - 1].end() if i else 0):m.end()] for i, m in enumerate(found)]
     ends = [m.start() for m in found[1:]] + [len(q)]

@@ -396,6 +396,12 @@ FACT_QUESTION = re.compile(
     r"|funding)",
     re.I,
 )
+# Adverbs of how a count is asked, between the thing and the ask (执法人员到底有几个, 一共有多少)
+ASKED_HOW = r"(?:一共|总共|共计?|合计|总计|到底|究竟|大概|大约|约|目前|现在|实际上?)*"
+# A time said with 几 (那几天, 这几年, 前几个月): when, not a count asked
+TIME_FEW = re.compile(r"[这近前那头后最]几(?:天|年|个?月|周|日)")
+# One-character complements of result after a verb (评上了, 办完了, 拿到了): the verb is what was done
+RESULT_CHARS = "掉取走住成好到上完出起"
 # the clause of a question that asks (哪些乡镇…, …是多少, 是否…, 请问…): the clauses before it say why it is asked
 # (县里要汇总各乡镇的数据，请问…)
 ASKING_CLAUSE = re.compile(r"请问|想问|想了解|想知道|列出|列举|找出|告诉我|帮我|哪些|哪个|哪几|哪里|哪家|哪位|什么|多少|(?<!哪)几[" + MEASURE_WORDS
